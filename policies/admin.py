@@ -1,0 +1,254 @@
+"""Data entry for editors: every record, its relations by autocomplete, its history.
+
+Editors (the ``editors`` group) may add and change; deleting is left to administrators.
+Every admin keeps the change history of its records (django-simple-history).
+"""
+
+from django.contrib import admin
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from policies.models import Actor, Observation, Plan, Sector, Source, Statement, Target, Theme
+
+admin.site.site_header = _("Policy Tracker administration")
+admin.site.site_title = _("Policy Tracker")
+admin.site.index_title = _("Records")
+
+
+@admin.register(Source)
+class SourceAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "publisher", "kind", "tier", "language", "published_on"]
+    list_filter = ["tier", "kind", "language", "published_on"]
+    date_hierarchy = "published_on"
+    search_fields = ["title", "title_en", "publisher", "slug"]
+    prepopulated_fields = {"slug": ["title_en"]}
+    readonly_fields = ["numbered_paragraphs"]
+    fieldsets = [
+        (None, {"fields": ["title", "title_en", "slug", "publisher", "kind", "tier"]}),
+        (_("Where and when"), {"fields": ["language", "url", "published_on"]}),
+        (_("Text"), {"fields": ["text", "numbered_paragraphs"]}),
+        (_("Notes"), {"fields": ["notes"]}),
+    ]
+
+    @admin.display(description=_("paragraphs, as statements cite them"))
+    def numbered_paragraphs(self, obj: Source) -> str:
+        if not obj.paragraphs:
+            return _("No text held: statements cannot cite this source.")
+        return format_html(
+            "<ol>{}</ol>", format_html_join("", "<li>{}</li>", ((p,) for p in obj.paragraphs))
+        )
+
+
+@admin.register(Actor)
+class ActorAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "name_original", "kind", "jurisdiction", "role"]
+    list_filter = ["kind", "jurisdiction"]
+    search_fields = ["name", "name_original", "slug", "role"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Theme)
+class ThemeAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "slug", "swatch"]
+    search_fields = ["name", "slug", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    @admin.display(description=_("colour"))
+    def swatch(self, obj: Theme) -> str:
+        return format_html(
+            '<span style="display:inline-block;width:1em;height:1em;background:{}"></span> {}',
+            obj.colour,
+            obj.colour,
+        )
+
+
+@admin.register(Sector)
+class SectorAdmin(SimpleHistoryAdmin):
+    list_display = ["indented_name", "slug", "code", "parent"]
+    list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "slug", "code"]
+    autocomplete_fields = ["parent"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["path"]
+
+    @admin.display(description=_("name"), ordering="path")
+    def indented_name(self, obj: Sector) -> str:
+        return format_html("{}{}", "— " * obj.depth, obj.name)
+
+
+class TargetInline(admin.TabularInline):
+    model = Target
+    fields = [
+        "slug",
+        "indicator_en",
+        "unit_en",
+        "baseline_value",
+        "baseline_year",
+        "target_value",
+        "target_year",
+        "direction",
+        "kind",
+    ]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Plan)
+class PlanAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "title_en",
+        "issuer",
+        "kind",
+        "document_number",
+        "published_on",
+        "period",
+        "target_count",
+        "status",
+    ]
+    list_filter = [
+        "status",
+        "kind",
+        ("issuer", admin.RelatedOnlyFieldListFilter),
+        ("themes", admin.RelatedOnlyFieldListFilter),
+        ("sectors", admin.RelatedOnlyFieldListFilter),
+        "signed_on",
+        "published_on",
+    ]
+    date_hierarchy = "published_on"
+    search_fields = ["title", "title_en", "document_number", "slug", "summary"]
+    autocomplete_fields = ["issuer", "source", "themes", "sectors"]
+    prepopulated_fields = {"slug": ["title_en"]}
+    save_on_top = True
+    inlines = [TargetInline]
+    fieldsets = [
+        (None, {"fields": ["title", "title_en", "slug", "language", "kind", "status"]}),
+        (
+            _("Issuer and dates"),
+            {"fields": ["issuer", "document_number", "signed_on", "published_on"]},
+        ),
+        (_("Period"), {"fields": ["start_year", "end_year"]}),
+        (_("Content"), {"fields": ["summary", "themes", "sectors", "source", "notes"]}),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Plan]:
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("issuer")
+            .annotate(_targets=Count("targets"))
+        )
+
+    @admin.display(description=_("period"))
+    def period(self, obj: Plan) -> str:
+        return f"{obj.start_year}–{obj.end_year}"
+
+    @admin.display(description=_("targets"), ordering="_targets")
+    def target_count(self, obj: Plan) -> int:
+        return obj._targets
+
+
+class ObservationInline(admin.TabularInline):
+    model = Observation
+    fields = ["year", "value", "verified", "source", "locator", "released_on", "note"]
+    autocomplete_fields = ["source"]
+    extra = 0
+
+
+@admin.register(Target)
+class TargetAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "indicator_en",
+        "plan",
+        "baseline",
+        "goal",
+        "kind",
+        "sector",
+    ]
+    list_filter = [
+        "kind",
+        "direction",
+        ("plan", admin.RelatedOnlyFieldListFilter),
+        ("sector", admin.RelatedOnlyFieldListFilter),
+        ("theme", admin.RelatedOnlyFieldListFilter),
+        "target_year",
+    ]
+    search_fields = ["indicator", "indicator_en", "slug", "plan__title_en", "plan__slug"]
+    autocomplete_fields = ["plan", "sector", "theme", "source", "supersedes"]
+    list_select_related = ["plan", "sector"]
+    prepopulated_fields = {"slug": ["indicator_en"]}
+    inlines = [ObservationInline]
+    fieldsets = [
+        (None, {"fields": ["plan", "slug", "indicator", "indicator_en", "unit", "unit_en"]}),
+        (
+            _("Baseline and target"),
+            {
+                "fields": [
+                    ("baseline_value", "baseline_year"),
+                    ("target_value", "target_year"),
+                    "direction",
+                    "kind",
+                ]
+            },
+        ),
+        (_("Classification"), {"fields": ["sector", "theme", "supersedes"]}),
+        (_("Citation"), {"fields": ["source", "locator", "paragraph", "excerpt", "notes"]}),
+    ]
+
+    @admin.display(description=_("baseline"))
+    def baseline(self, obj: Target) -> str:
+        if obj.baseline_value is None:
+            return "—"
+        return f"{obj.baseline_value:g} ({obj.baseline_year})"
+
+    @admin.display(description=_("target"))
+    def goal(self, obj: Target) -> str:
+        return f"{obj.target_value:g} {obj.unit_en} ({obj.target_year})"
+
+
+@admin.register(Observation)
+class ObservationAdmin(SimpleHistoryAdmin):
+    list_display = ["target", "year", "value", "verified", "source", "released_on"]
+    list_filter = ["verified", "year", ("target__plan", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["target__indicator_en", "target__indicator", "note"]
+    autocomplete_fields = ["target", "source"]
+    list_select_related = ["target", "source"]
+
+
+@admin.register(Statement)
+class StatementAdmin(SimpleHistoryAdmin):
+    list_display = ["headline", "actor", "kind", "published_on", "delivered_on", "status"]
+    list_filter = [
+        "status",
+        "kind",
+        ("actor", admin.RelatedOnlyFieldListFilter),
+        ("themes", admin.RelatedOnlyFieldListFilter),
+        ("sectors", admin.RelatedOnlyFieldListFilter),
+        ("plans", admin.RelatedOnlyFieldListFilter),
+        "published_on",
+        "delivered_on",
+    ]
+    date_hierarchy = "published_on"
+    search_fields = ["headline", "excerpt", "text_en", "slug", "venue"]
+    autocomplete_fields = ["actor", "source", "origin", "themes", "sectors", "plans", "targets"]
+    list_select_related = ["actor"]
+    prepopulated_fields = {"slug": ["headline"]}
+    save_on_top = True
+    fieldsets = [
+        (None, {"fields": ["headline", "slug", "actor", "kind", "status"]}),
+        (
+            _("Citation"),
+            {
+                "description": _(
+                    "The excerpt must occur character for character in the numbered paragraph "
+                    "of the cited source; saving checks it."
+                ),
+                "fields": ["source", "paragraph", "excerpt", "text_en"],
+            },
+        ),
+        (_("When and where"), {"fields": ["delivered_on", "published_on", "venue", "origin"]}),
+        (_("Tags and lineage"), {"fields": ["themes", "sectors", "plans", "targets"]}),
+        (_("Notes"), {"fields": ["notes"]}),
+    ]

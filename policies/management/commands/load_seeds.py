@@ -1,0 +1,57 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from policies.services import SeedError, seed_load
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the reviewed seed records from seeds/ in one transaction, verifying every "
+        "statement's excerpt against its source. Running it again changes nothing."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--check",
+            action="store_true",
+            help="Verify the seeds and report what would change, without writing anything.",
+        )
+        parser.add_argument(
+            "--path",
+            type=Path,
+            default=settings.BASE_DIR / "seeds",
+            help="The seeds directory (default: seeds/ in the project).",
+        )
+
+    def handle(self, *args, check: bool, path: Path, verbosity: int, **options) -> None:
+        try:
+            report = seed_load(directory=path, dry_run=check)
+        except SeedError as error:
+            raise CommandError(f"Seeds not loaded, nothing was written. {error}") from None
+
+        if verbosity >= 2:
+            for line in report.lines():
+                self.stdout.write(f"  {line}")
+        for record in report.kept:
+            self.stderr.write(
+                self.style.WARNING(
+                    f"Kept {record} as edited in the admin; its seed differs. Bring the seed "
+                    "file in line with the edit, or revert the edit, to silence this."
+                )
+            )
+        if check:
+            verdict = (
+                "Seeds are valid; loading them would change the database."
+                if report.changed
+                else "Seeds are valid and the database already matches them."
+            )
+        else:
+            verdict = (
+                "Seeds loaded."
+                if report.changed
+                else "Nothing to change: the database already matches the seeds."
+            )
+        if verbosity >= 1:
+            self.stdout.write(self.style.SUCCESS(verdict))

@@ -1,0 +1,26 @@
+"""The domain: who said what, in which document, which plan it points to, what that plan
+promises in numbers, and what has been measured since.
+
+Lineage runs statement → plan → target → observation and is navigable both ways through
+the ``related_name``s. Invariants that the database can hold are constraints, so a bulk
+import or a shell session cannot break them either.
+"""
+
+from policies.models.common import PublicationStatus, PublishableQuerySet
+from policies.models.plans import Observation, Plan, Target
+from policies.models.reference import Actor, Sector, SectorQuerySet, Source, Theme
+from policies.models.statements import Statement
+
+__all__ = [
+    "Actor",
+    "Observation",
+    "Plan",
+    "PublicationStatus",
+    "PublishableQuerySet",
+    "Sector",
+    "SectorQuerySet",
+    "Source",
+    "Statement",
+    "Target",
+    "Theme",
+]

@@ -1,0 +1,257 @@
+"""Plans, the targets they set, and what has been measured since."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from policies.models.common import (
+    PublicationStatus,
+    PublishableQuerySet,
+    bcp47_validator,
+    clean_citation,
+)
+from policies.models.reference import Actor, Sector, Source, Theme
+
+
+class Plan(models.Model):
+    """A policy document that sets out intentions, and usually targets."""
+
+    class Kind(models.TextChoices):
+        FIVE_YEAR_PLAN = "five_year_plan", _("five-year plan")
+        STRATEGY = "strategy", _("strategy")
+        ACTION_PLAN = "action_plan", _("action plan")
+        LAW = "law", _("law")
+        REGULATION = "regulation", _("regulation")
+        GUIDELINE = "guideline", _("guideline")
+        NOTICE = "notice", _("notice")
+        OTHER = "other", _("other")
+
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    title = models.CharField(
+        _("title"), max_length=500, help_text=_("In the document's language.")
+    )
+    title_en = models.CharField(_("English title"), max_length=500)
+    language = models.CharField(
+        _("language"), max_length=35, validators=[bcp47_validator], default="zh"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    issuer = models.ForeignKey(
+        Actor, verbose_name=_("issuer"), on_delete=models.PROTECT, related_name="plans"
+    )
+    document_number = models.CharField(_("document number"), max_length=100, blank=True)
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    start_year = models.PositiveSmallIntegerField(_("period start"))
+    end_year = models.PositiveSmallIntegerField(_("period end"))
+    summary = models.TextField(_("summary"), blank=True, help_text=_("In English."))
+    source = models.ForeignKey(
+        Source,
+        verbose_name=_("official text"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="plans",
+    )
+    themes = models.ManyToManyField(
+        Theme, verbose_name=_("themes"), related_name="plans", blank=True
+    )
+    sectors = models.ManyToManyField(
+        Sector, verbose_name=_("sectors"), related_name="plans", blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=PublicationStatus, default=PublicationStatus.DRAFT
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    history = HistoricalRecords(m2m_fields=[themes, sectors])
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        ordering = ["-published_on", "title_en"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_year__gte=F("start_year")), name="plan_period_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(signed_on__isnull=True)
+                | Q(published_on__isnull=True)
+                | Q(published_on__gte=F("signed_on")),
+                name="plan_published_after_signed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title_en
+
+
+class Target(models.Model):
+    """A quantified goal of a plan. Progress is computed from observations, never typed in."""
+
+    class Direction(models.TextChoices):
+        INCREASE = "increase", _("increase to at least")
+        DECREASE = "decrease", _("decrease to at most")
+
+    class Kind(models.TextChoices):
+        BINDING = "binding", _("binding (约束性)")
+        EXPECTED = "expected", _("expected (预期性)")
+        UNKNOWN = "unknown", _("unknown")
+
+    plan = models.ForeignKey(
+        Plan,
+        verbose_name=_("plan"),
+        on_delete=models.PROTECT,  # deleting a plan must not silently drop its targets
+        related_name="targets",
+    )
+    slug = models.SlugField(_("slug"), max_length=120, help_text=_("Unique within the plan."))
+    indicator = models.CharField(
+        _("indicator"), max_length=300, help_text=_("As the plan words it.")
+    )
+    indicator_en = models.CharField(_("English indicator"), max_length=300)
+    unit = models.CharField(_("unit"), max_length=100, help_text=_("As the plan words it."))
+    unit_en = models.CharField(_("English unit"), max_length=100)
+    baseline_value = models.DecimalField(
+        _("baseline value"), max_digits=20, decimal_places=4, null=True, blank=True
+    )
+    baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
+    target_value = models.DecimalField(_("target value"), max_digits=20, decimal_places=4)
+    target_year = models.PositiveSmallIntegerField(_("target year"))
+    direction = models.CharField(
+        _("direction"), max_length=10, choices=Direction, default=Direction.INCREASE
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.UNKNOWN)
+    sector = models.ForeignKey(
+        Sector,
+        verbose_name=_("sector"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="targets",
+    )
+    theme = models.ForeignKey(
+        Theme,
+        verbose_name=_("theme"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="targets",
+    )
+    source = models.ForeignKey(
+        Source,
+        verbose_name=_("source"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="targets",
+    )
+    locator = models.CharField(
+        _("where in the source"),
+        max_length=200,
+        blank=True,
+        help_text=_("Section, table or page, for a source whose text we do not hold."),
+    )
+    paragraph = models.PositiveIntegerField(_("paragraph"), null=True, blank=True)
+    excerpt = models.TextField(
+        _("excerpt"),
+        blank=True,
+        help_text=_("Verbatim, from a source whose text we hold; it is checked."),
+    )
+    supersedes = models.OneToOneField(
+        "self",
+        verbose_name=_("supersedes"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,  # a revision keeps the target it revised
+        related_name="superseded_by",
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["plan", "target_year", "indicator_en"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "slug"], name="target_slug_unique_in_plan"),
+            models.CheckConstraint(
+                condition=Q(baseline_year__isnull=True) | Q(target_year__gt=F("baseline_year")),
+                name="target_year_after_baseline_year",
+            ),
+            models.CheckConstraint(
+                condition=Q(baseline_year__isnull=True, baseline_value__isnull=True)
+                | Q(baseline_year__isnull=False, baseline_value__isnull=False),
+                name="target_baseline_value_and_year_together",
+            ),
+            models.CheckConstraint(
+                condition=Q(baseline_value__isnull=True)
+                | Q(direction="increase", target_value__gt=F("baseline_value"))
+                | Q(direction="decrease", target_value__lt=F("baseline_value")),
+                name="target_value_matches_direction",
+            ),
+            models.CheckConstraint(
+                condition=~Q(supersedes=F("pk")), name="target_not_superseding_itself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_en}: {self.target_value:g} {self.unit_en} by {self.target_year}"
+
+    def clean(self) -> None:
+        super().clean()
+        clean_citation(self, required=False)
+
+
+class Observation(models.Model):
+    """A measured value of a target's indicator, with where it was published."""
+
+    target = models.ForeignKey(
+        Target,
+        verbose_name=_("target"),
+        on_delete=models.CASCADE,  # a measurement means nothing without its indicator
+        related_name="observations",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=4)
+    released_on = models.DateField(
+        _("released on"), null=True, blank=True, help_text=_("When the figure was published.")
+    )
+    source = models.ForeignKey(
+        Source,
+        verbose_name=_("source"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="observations",
+    )
+    locator = models.CharField(_("where in the source"), max_length=200, blank=True)
+    verified = models.BooleanField(
+        _("verified"),
+        default=False,
+        help_text=_(
+            "Checked against the publisher's own text. Unverified figures are shown "
+            "as such and never count towards a target's status."
+        ),
+    )
+    note = models.TextField(_("note"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("observation")
+        verbose_name_plural = _("observations")
+        ordering = ["target", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target", "year", "source"], name="observation_unique_per_source"
+            ),
+            models.CheckConstraint(
+                condition=Q(verified=False) | Q(source__isnull=False),
+                name="observation_verified_needs_source",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target.indicator_en} {self.year}: {self.value:g}"

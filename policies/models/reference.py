@@ -1,0 +1,205 @@
+"""Reference data: the documents we cite, who speaks, and the themes and sector tree."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from policies.citations import paragraph_split
+from policies.models.common import bcp47_validator, colour_validator, jurisdiction_validator
+
+
+class Source(models.Model):
+    """A document we cite: the report that quotes a statement, or the official text itself."""
+
+    class Kind(models.TextChoices):
+        NEWS_REPORT = "news_report", _("news report")
+        OFFICIAL_DOCUMENT = "official_document", _("official document")
+        ESSAY = "essay", _("essay")
+        SPEECH = "speech", _("speech")
+        STATISTICAL_RELEASE = "statistical_release", _("statistical release")
+        RESEARCH_REPORT = "research_report", _("research report")
+        OTHER = "other", _("other")
+
+    class Tier(models.TextChoices):
+        PRIMARY = "primary", _("primary (the original text)")
+        SECONDARY = "secondary", _("secondary (a report on the original)")
+
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    title = models.CharField(_("title"), max_length=500, help_text=_("In the source's language."))
+    title_en = models.CharField(_("English title"), max_length=500, blank=True)
+    publisher = models.CharField(_("publisher"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind)
+    tier = models.CharField(_("tier"), max_length=10, choices=Tier)
+    language = models.CharField(
+        _("language"), max_length=35, validators=[bcp47_validator], help_text=_("BCP 47 tag.")
+    )
+    url = models.URLField(_("URL"), max_length=1000, blank=True)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    text = models.TextField(
+        _("full text"),
+        blank=True,
+        help_text=_(
+            "Only where we may hold it. Paragraphs are separated by a blank line and numbered "
+            "from 1; statements cite them by number."
+        ),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        ordering = ["-published_on", "title"]
+
+    def __str__(self) -> str:
+        return self.title_en or self.title
+
+    @cached_property
+    def paragraphs(self) -> list[str]:
+        return paragraph_split(self.text)
+
+
+class Actor(models.Model):
+    """A person or body whose words or documents we record."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", _("person")
+        GOVERNMENT_BODY = "government_body", _("government body")
+        PARTY_BODY = "party_body", _("party body")
+        LEGISLATURE = "legislature", _("legislature")
+        REGULATOR = "regulator", _("regulator or agency")
+        OTHER = "other", _("other")
+
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    name = models.CharField(_("name"), max_length=200, help_text=_("In English."))
+    name_original = models.CharField(
+        _("original name"), max_length=200, blank=True, help_text=_("In the actor's language.")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    jurisdiction = models.CharField(
+        _("jurisdiction"), max_length=10, validators=[jurisdiction_validator]
+    )
+    role = models.CharField(
+        _("role"), max_length=300, blank=True, help_text=_("Office held, for a person.")
+    )
+    description = models.TextField(_("description"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("actor")
+        verbose_name_plural = _("actors")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Theme(models.Model):
+    """What a statement or plan is about; the colour keeps charts consistent across pages."""
+
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    colour = models.CharField(
+        _("chart colour"), max_length=7, validators=[colour_validator], default="#1f77b4"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(colour__regex=r"^#[0-9a-f]{6}$"), name="theme_colour_hex"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SectorQuerySet(models.QuerySet):
+    def descendants_of(self, sectors, *, include_self: bool = True):
+        """Every sector below any of ``sectors`` (a parent includes its whole subtree)."""
+        condition = Q()
+        for sector in sectors:
+            condition |= Q(path__startswith=sector.path)
+        if not include_self:
+            condition &= ~Q(pk__in=[s.pk for s in sectors])
+        return self.filter(condition) if condition else self.none()
+
+
+class Sector(models.Model):
+    """A field a statement or target applies to, as a tree (digital economy › 6G ...)."""
+
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    code = models.CharField(
+        _("code"),
+        max_length=40,
+        blank=True,
+        help_text=_("An outside classification code, if any; filters accept it like the slug."),
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,  # a subtree is never dropped by deleting its root
+        related_name="children",
+    )
+    # The slugs from the root down, '/'-terminated ("digital-economy/6g/"). Kept by save() so
+    # that "this sector and everything below it" is one indexed prefix match, not a recursion.
+    path = models.CharField(_("path"), max_length=1000, editable=False, db_index=True)
+    description = models.TextField(_("description"), blank=True)
+    history = HistoricalRecords(excluded_fields=["path"])
+
+    objects = SectorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"], condition=~Q(code=""), name="sector_code_unique_when_set"
+            ),
+            models.CheckConstraint(condition=~Q(parent=F("pk")), name="sector_not_own_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        old_path = self.path
+        self.path = self.computed_path()
+        super().save(*args, **kwargs)
+        if old_path and old_path != self.path:
+            # A moved or renamed sector carries its subtree along.
+            subtree = Sector.objects.filter(path__startswith=old_path).exclude(pk=self.pk)
+            for pk, path in subtree.values_list("pk", "path"):
+                Sector.objects.filter(pk=pk).update(path=self.path + path.removeprefix(old_path))
+
+    def clean(self) -> None:
+        super().clean()
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk == self.pk and self.pk is not None:
+                raise ValidationError(
+                    {"parent": _("A sector cannot sit below itself or one of its descendants.")}
+                )
+            ancestor = ancestor.parent
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/") - 1
+
+    def computed_path(self) -> str:
+        return f"{self.parent.path if self.parent else ''}{self.slug}/"

@@ -1,0 +1,108 @@
+"""Statements: what an actor said, proven by a verbatim excerpt."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from policies.models.common import PublicationStatus, PublishableQuerySet, clean_citation
+from policies.models.plans import Plan, Target
+from policies.models.reference import Actor, Sector, Source, Theme
+
+
+class Statement(models.Model):
+    """Something an actor said or wrote, proven by a verbatim excerpt of a source we hold."""
+
+    class Kind(models.TextChoices):
+        ESSAY = "essay", _("essay")
+        SPEECH = "speech", _("speech")
+        INTERVIEW = "interview", _("interview")
+        PRESS_CONFERENCE = "press_conference", _("press conference")
+        ARTICLE = "article", _("article")
+        SOCIAL_MEDIA = "social_media", _("social media post")
+        DOCUMENT = "document", _("official document")
+        OTHER = "other", _("other")
+
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    actor = models.ForeignKey(
+        Actor, verbose_name=_("actor"), on_delete=models.PROTECT, related_name="statements"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    headline = models.CharField(
+        _("headline"), max_length=300, help_text=_("One line in English, for lists and feeds.")
+    )
+    excerpt = models.TextField(
+        _("excerpt"),
+        help_text=_("Verbatim from the source, in its language; it is checked against the text."),
+    )
+    text_en = models.TextField(_("English rendering"))
+    source = models.ForeignKey(
+        Source,
+        verbose_name=_("cited source"),
+        on_delete=models.PROTECT,
+        related_name="statements",
+        help_text=_("The document the excerpt is taken from; its text must be held."),
+    )
+    paragraph = models.PositiveIntegerField(_("paragraph"))
+    origin = models.ForeignKey(
+        Source,
+        verbose_name=_("original document"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="originated_statements",
+        help_text=_("Where the actor first said or wrote it, when the cited source reports it."),
+    )
+    venue = models.CharField(_("venue"), max_length=300, blank=True)
+    delivered_on = models.DateField(
+        _("delivered on"),
+        null=True,
+        blank=True,
+        help_text=_("When it was said, if earlier than its publication (a speech printed later)."),
+    )
+    published_on = models.DateField(_("published on"), help_text=_("When it was made public."))
+    themes = models.ManyToManyField(Theme, verbose_name=_("themes"), related_name="statements")
+    sectors = models.ManyToManyField(
+        Sector, verbose_name=_("sectors"), related_name="statements", blank=True
+    )
+    plans = models.ManyToManyField(
+        Plan, verbose_name=_("related plans"), related_name="statements", blank=True
+    )
+    targets = models.ManyToManyField(
+        Target, verbose_name=_("related targets"), related_name="statements", blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=PublicationStatus, default=PublicationStatus.DRAFT
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    history = HistoricalRecords(m2m_fields=[themes, sectors, plans, targets])
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("statement")
+        verbose_name_plural = _("statements")
+        ordering = ["-published_on", "source", "paragraph"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(delivered_on__isnull=True) | Q(delivered_on__lte=F("published_on")),
+                name="statement_delivered_before_published",
+            ),
+            models.CheckConstraint(
+                condition=Q(paragraph__gte=1), name="statement_paragraph_gte_1"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "published_on"])]
+
+    def __str__(self) -> str:
+        return self.headline
+
+    @property
+    def language(self) -> str:
+        return self.source.language
+
+    def clean(self) -> None:
+        super().clean()
+        clean_citation(self, required=True)
