@@ -5,6 +5,7 @@ Every admin keeps the change history of its records (django-simple-history).
 """
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
@@ -26,6 +27,7 @@ class SourceAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "title_en", "publisher", "slug"]
     prepopulated_fields = {"slug": ["title_en"]}
     readonly_fields = ["numbered_paragraphs"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["title", "title_en", "slug", "publisher", "kind", "tier"]}),
         (_("Where and when"), {"fields": ["language", "url", "published_on"]}),

@@ -117,6 +117,16 @@ SEED_KINDS = [
 OUTCOMES = ("created", "updated", "unchanged", "kept")
 
 
+class SeedYamlLoader(yaml.SafeLoader):
+    """Safe YAML that leaves dates as text, so Django parses them and reports bad ones well."""
+
+
+SeedYamlLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 @dataclass
 class SeedReport:
     """What a load did (or, in a check, would do), counted per model and outcome."""
@@ -178,7 +188,7 @@ def _read_records(path: Path) -> list[Any]:
     except UnicodeDecodeError as error:
         raise SeedError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
     try:
-        records = yaml.safe_load(text)
+        records = yaml.load(text, Loader=SeedYamlLoader)  # noqa: S506 (a SafeLoader)
     except yaml.YAMLError as error:
         raise SeedError(f"{path}: not valid YAML: {error}") from None
     if records is None:

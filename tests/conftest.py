@@ -1,0 +1,38 @@
+import pytest
+from django.conf import settings
+
+from policies.services import seed_load
+from tests.factories import make_editor
+
+
+def pytest_configure(config):
+    # Production mode serves hashed files from a manifest that `collectstatic` writes; the
+    # suite does not run collectstatic, so it serves static files by their plain names.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    # A deliberately slow password hash buys nothing in tests and costs seconds per login.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def seeds_dir():
+    return settings.BASE_DIR / "seeds"
+
+
+@pytest.fixture
+def seeded(db, seeds_dir):
+    """The database as `load_seeds` leaves it."""
+    return seed_load(directory=seeds_dir)
+
+
+@pytest.fixture
+def editor(db):
+    return make_editor(username="editor")
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client

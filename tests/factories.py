@@ -1,0 +1,150 @@
+"""Factories for tests: small, valid records whose excerpts really occur in their sources."""
+
+import datetime
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from policies.models import (
+    Actor,
+    Observation,
+    Plan,
+    PublicationStatus,
+    Sector,
+    Source,
+    Statement,
+    Target,
+    Theme,
+)
+
+SOURCE_TEXT = (
+    "First paragraph: the minister spoke about chips.\n\n"
+    'Second paragraph: "We will build data centres", she said.\n\n'
+    "Third paragraph: nothing else."
+)
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    slug = factory.Sequence(lambda n: f"source-{n}")
+    title = factory.Sequence(lambda n: f"Report {n}")
+    publisher = "Test Wire"
+    kind = Source.Kind.NEWS_REPORT
+    tier = Source.Tier.SECONDARY
+    language = "en"
+    published_on = datetime.date(2022, 1, 15)
+    text = SOURCE_TEXT
+
+
+class ActorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Actor
+
+    slug = factory.Sequence(lambda n: f"actor-{n}")
+    name = factory.Sequence(lambda n: f"Actor {n}")
+    kind = Actor.Kind.PERSON
+    jurisdiction = "CN"
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Theme
+
+    slug = factory.Sequence(lambda n: f"theme-{n}")
+    name = factory.Sequence(lambda n: f"Theme {n}")
+    colour = "#1f77b4"
+
+
+class SectorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Sector
+
+    slug = factory.Sequence(lambda n: f"sector-{n}")
+    name = factory.Sequence(lambda n: f"Sector {n}")
+    parent = None
+
+
+class PlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Plan
+
+    slug = factory.Sequence(lambda n: f"plan-{n}")
+    title = factory.Sequence(lambda n: f"规划 {n}")
+    title_en = factory.Sequence(lambda n: f"Plan {n}")
+    kind = Plan.Kind.FIVE_YEAR_PLAN
+    issuer = factory.SubFactory(ActorFactory, kind=Actor.Kind.GOVERNMENT_BODY)
+    signed_on = datetime.date(2021, 12, 12)
+    published_on = datetime.date(2022, 1, 12)
+    start_year = 2021
+    end_year = 2025
+    status = PublicationStatus.PUBLISHED
+
+
+class TargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Target
+
+    plan = factory.SubFactory(PlanFactory)
+    slug = factory.Sequence(lambda n: f"target-{n}")
+    indicator = "指标"
+    indicator_en = "Indicator"
+    unit = "%"
+    unit_en = "%"
+    baseline_value = Decimal("7.8")
+    baseline_year = 2020
+    target_value = Decimal("10")
+    target_year = 2025
+
+
+class ObservationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Observation
+
+    target = factory.SubFactory(TargetFactory)
+    year = 2023
+    value = Decimal("9.9")
+    source = factory.SubFactory(SourceFactory)
+    verified = True
+
+
+class StatementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Statement
+        skip_postgeneration_save = True
+
+    slug = factory.Sequence(lambda n: f"statement-{n}")
+    actor = factory.SubFactory(ActorFactory)
+    kind = Statement.Kind.SPEECH
+    headline = factory.Sequence(lambda n: f"Statement {n}")
+    source = factory.SubFactory(SourceFactory)
+    paragraph = 2
+    excerpt = '"We will build data centres"'
+    text_en = "We will build data centres."
+    published_on = datetime.date(2022, 1, 15)
+    status = PublicationStatus.PUBLISHED
+
+    @factory.post_generation
+    def themes(self, create, extracted, **kwargs):
+        if create:
+            self.themes.set(extracted if extracted is not None else [ThemeFactory()])
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password("a-long-test-password-42")
+    is_staff = True
+
+
+def make_editor(**kwargs):
+    """A staff user in the editors group that the migration creates."""
+    user = UserFactory(**kwargs)
+    user.groups.add(Group.objects.get(name="editors"))
+    return user

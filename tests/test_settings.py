@@ -1,0 +1,72 @@
+"""Settings from the environment: production mode refuses to start half-configured."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+STRONG_KEY = "k" * 10 + "9f8e7d6c5b4a3928171605f4e3d2c1b0a9f8e7d6c5b4a39281716"
+
+
+PROBE = """
+import django
+django.setup()
+from django.conf import settings
+print(settings.DEBUG, getattr(settings, "SECURE_SSL_REDIRECT", False))
+"""
+
+
+def start(env: dict[str, str]) -> subprocess.CompletedProcess:
+    """Import the settings in a fresh interpreter with exactly these variables."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            PROBE,
+        ],
+        env={**clean, "DJANGO_SETTINGS_MODULE": "tracker.settings", **env},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"DJANGO_ALLOWED_HOSTS": "example.org"}, "DJANGO_SECRET_KEY is not set"),
+        (
+            {"DJANGO_ALLOWED_HOSTS": "example.org", "DJANGO_SECRET_KEY": "short"},
+            "DJANGO_SECRET_KEY is too weak",
+        ),
+        (
+            {
+                "DJANGO_ALLOWED_HOSTS": "example.org",
+                "DJANGO_SECRET_KEY": "django-insecure-" + "x" * 50,
+            },
+            "DJANGO_SECRET_KEY is too weak",
+        ),
+        ({"DJANGO_SECRET_KEY": STRONG_KEY}, "DJANGO_ALLOWED_HOSTS is not set"),
+        ({"DJANGO_DEBUG": "yes"}, "DJANGO_DEBUG must be 0 or 1"),
+    ],
+)
+def test_production_refuses_to_start_half_configured(env, message):
+    result = start(env)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_production_with_key_and_hosts_starts_with_https_protections():
+    result = start({"DJANGO_SECRET_KEY": STRONG_KEY, "DJANGO_ALLOWED_HOSTS": "example.org"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "True"]
+
+
+def test_debug_mode_needs_nothing():
+    result = start({"DJANGO_DEBUG": "1"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[0] == "True"
