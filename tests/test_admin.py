@@ -134,9 +134,9 @@ class TestEditing:
             admin_url(Statement, "add"), self.statement_form(delivered_on="2022-02-01")
         )
         assert response.status_code == 200
-        assert "statement_delivered_before_published" in str(
-            response.context["adminform"].form.errors
-        )
+        assert response.context["adminform"].form.non_field_errors() == [
+            "A statement cannot be delivered after it was published."
+        ]
         assert not Statement.objects.filter(slug="xi-on-digital-clusters").exists()
 
     def test_invalid_target_in_plan_inline_saves_nothing(self, seeded, editor_client):
@@ -171,7 +171,7 @@ class TestEditing:
         )
         response = editor_client.post(admin_url(Plan, "change", plan.pk), data)
         assert response.status_code == 200
-        assert "target_year_after_baseline_year" in response.content.decode()
+        assert "The target year must come after the baseline year." in response.content.decode()
         plan.refresh_from_db()
         assert plan.summary != "changed summary"
         assert not Target.objects.filter(slug="broken").exists()

@@ -160,7 +160,7 @@ class TestValidation:
         target = TargetFactory.build(plan=PlanFactory(), target_year=2019)
         with pytest.raises(ValidationError) as error:
             target.full_clean()
-        assert "target_year_after_baseline_year" in str(error.value)
+        assert error.value.messages == ["The target year must come after the baseline year."]
 
     def test_language_tag(self):
         source = SourceFactory.build(language="French")

@@ -268,8 +268,8 @@ class TestBrokenSeeds:
                 "targets.yaml",
                 '  baseline_year: 2020\n  target_value: "10"',
                 '  baseline_year: 2026\n  target_value: "10"',
-                "record 1 (core-industries-share-of-gdp): Constraint "
-                "“target_year_after_baseline_year” is violated.",
+                "record 1 (core-industries-share-of-gdp): The target year must come after the "
+                "baseline year.",
             ),
             (
                 "targets.yaml",
@@ -299,7 +299,7 @@ class TestBrokenSeeds:
                 "observations.yaml",
                 "  source: nbs-economic-census-5-digital-core-industries-2023\n",
                 "  source: null\n",
-                "record 2: Constraint “observation_verified_needs_source” is violated.",
+                "record 2: A verified observation needs the source it was checked against.",
             ),
         ],
     )

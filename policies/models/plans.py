@@ -75,13 +75,16 @@ class Plan(models.Model):
         ordering = ["-published_on", "title_en"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_year__gte=F("start_year")), name="plan_period_end_after_start"
+                condition=Q(end_year__gte=F("start_year")),
+                name="plan_period_end_after_start",
+                violation_error_message=_("The period cannot end before it starts."),
             ),
             models.CheckConstraint(
                 condition=Q(signed_on__isnull=True)
                 | Q(published_on__isnull=True)
                 | Q(published_on__gte=F("signed_on")),
                 name="plan_published_after_signed",
+                violation_error_message=_("A plan cannot be published before it was signed."),
             ),
         ]
 
@@ -176,24 +179,38 @@ class Target(models.Model):
         verbose_name_plural = _("targets")
         ordering = ["plan", "target_year", "indicator_en"]
         constraints = [
-            models.UniqueConstraint(fields=["plan", "slug"], name="target_slug_unique_in_plan"),
+            models.UniqueConstraint(
+                fields=["plan", "slug"],
+                name="target_slug_unique_in_plan",
+                violation_error_message=_("This plan already has a target with this slug."),
+            ),
             models.CheckConstraint(
                 condition=Q(baseline_year__isnull=True) | Q(target_year__gt=F("baseline_year")),
                 name="target_year_after_baseline_year",
+                violation_error_message=_("The target year must come after the baseline year."),
             ),
             models.CheckConstraint(
                 condition=Q(baseline_year__isnull=True, baseline_value__isnull=True)
                 | Q(baseline_year__isnull=False, baseline_value__isnull=False),
                 name="target_baseline_value_and_year_together",
+                violation_error_message=_(
+                    "Give the baseline value and the baseline year together, or neither."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(baseline_value__isnull=True)
                 | Q(direction="increase", target_value__gt=F("baseline_value"))
                 | Q(direction="decrease", target_value__lt=F("baseline_value")),
                 name="target_value_matches_direction",
+                violation_error_message=_(
+                    "The target value must be above the baseline for an increase, and below "
+                    "it for a decrease."
+                ),
             ),
             models.CheckConstraint(
-                condition=~Q(supersedes=F("pk")), name="target_not_superseding_itself"
+                condition=~Q(supersedes=F("pk")),
+                name="target_not_superseding_itself",
+                violation_error_message=_("A target cannot supersede itself."),
             ),
         ]
 
@@ -245,11 +262,18 @@ class Observation(models.Model):
         ordering = ["target", "year"]
         constraints = [
             models.UniqueConstraint(
-                fields=["target", "year", "source"], name="observation_unique_per_source"
+                fields=["target", "year", "source"],
+                name="observation_unique_per_source",
+                violation_error_message=_(
+                    "This source already gives a value for this target and year."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(verified=False) | Q(source__isnull=False),
                 name="observation_verified_needs_source",
+                violation_error_message=_(
+                    "A verified observation needs the source it was checked against."
+                ),
             ),
         ]
 

@@ -117,7 +117,11 @@ class Theme(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(colour__regex=r"^#[0-9a-f]{6}$"), name="theme_colour_hex"
+                condition=Q(colour__regex=r"^#[0-9a-f]{6}$"),
+                name="theme_colour_hex",
+                violation_error_message=_(
+                    "Enter a colour as # and six lower-case hex digits, e.g. #1f77b4."
+                ),
             ),
         ]
 
@@ -169,9 +173,16 @@ class Sector(models.Model):
         ordering = ["path"]
         constraints = [
             models.UniqueConstraint(
-                fields=["code"], condition=~Q(code=""), name="sector_code_unique_when_set"
+                fields=["code"],
+                condition=~Q(code=""),
+                name="sector_code_unique_when_set",
+                violation_error_message=_("Another sector already has this code."),
             ),
-            models.CheckConstraint(condition=~Q(parent=F("pk")), name="sector_not_own_parent"),
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")),
+                name="sector_not_own_parent",
+                violation_error_message=_("A sector cannot be its own parent."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -89,9 +89,14 @@ class Statement(models.Model):
             models.CheckConstraint(
                 condition=Q(delivered_on__isnull=True) | Q(delivered_on__lte=F("published_on")),
                 name="statement_delivered_before_published",
+                violation_error_message=_(
+                    "A statement cannot be delivered after it was published."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(paragraph__gte=1), name="statement_paragraph_gte_1"
+                condition=Q(paragraph__gte=1),
+                name="statement_paragraph_gte_1",
+                violation_error_message=_("Paragraphs are numbered from 1."),
             ),
         ]
         indexes = [models.Index(fields=["status", "published_on"])]
