@@ -7,8 +7,12 @@ excerpt the same way, and so it can be tested without a database.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
@@ -84,3 +88,45 @@ def verify_excerpt(source: Source, *, paragraph: int | None, excerpt: str) -> No
         _("The excerpt does not occur verbatim in paragraph %(paragraph)d of “%(source)s”.")
         % {"paragraph": paragraph, "source": source}
     )
+
+
+@dataclass(frozen=True)
+class MarkedParagraph:
+    number: int
+    html: SafeString
+    statements: list[Any]
+
+
+def mark_excerpts(paragraphs: list[str], statements: list[Any]) -> list[MarkedParagraph]:
+    """Each paragraph as HTML with the excerpts cited from it marked and linked to their
+    statements. Text is escaped; where two excerpts overlap, the earlier one is marked."""
+    by_paragraph: dict[int, list[Any]] = defaultdict(list)
+    for statement in statements:
+        by_paragraph[statement.paragraph].append(statement)
+    marked = []
+    for number, text in enumerate(paragraphs, start=1):
+        cited = by_paragraph.get(number, [])
+        spans = sorted(
+            (start, start + len(s.excerpt), s)
+            for s in cited
+            if s.excerpt and (start := text.find(s.excerpt)) >= 0
+        )
+        parts: list[Any] = []
+        position = 0
+        for start, end, statement in spans:
+            if start < position:
+                continue
+            parts.append(text[position:start])
+            parts.append(
+                format_html(
+                    '<mark><a href="{}" title="{}">{}</a></mark>',
+                    statement.get_absolute_url(),
+                    statement.headline,
+                    text[start:end],
+                )
+            )
+            position = end
+        parts.append(text[position:])
+        html = format_html_join("", "{}", ((part,) for part in parts))
+        marked.append(MarkedParagraph(number, html, cited))
+    return marked

@@ -1,7 +1,23 @@
+"""Public pages: filter → selector → chart → render. Readers see published records only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Page, Paginator
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from policies import charts, selectors
+from policies.citations import mark_excerpts
+from policies.filters import PlanFilter, StatementFilter, TargetFilter, filtered
+from policies.models import Actor, Plan, Sector, Source, Statement, Target, Theme
+
+PER_PAGE = 20
 
 
 @require_GET
@@ -15,3 +31,261 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except DatabaseError:
         return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
     return JsonResponse({"status": "ok", "database": "up"})
+
+
+def _filter_status(*filtersets: Any) -> int:
+    """400 when the reader's filters were malformed: the page still renders and says why."""
+    return 200 if all(f.is_valid() for f in filtersets) else 400
+
+
+def _dashboard_context(data: QueryDict) -> dict[str, Any]:
+    statement_filter = StatementFilter(
+        data, queryset=selectors.published_statements(), dashboard=True
+    )
+    plan_filter = PlanFilter(data, queryset=selectors.published_plans(), dashboard=True)
+    target_filter = TargetFilter(data, queryset=selectors.published_targets(), dashboard=True)
+    statements = filtered(statement_filter)
+    plans = filtered(plan_filter)
+    targets = filtered(target_filter)
+
+    valid = statement_filter.is_valid()
+    cleaned = statement_filter.form.cleaned_data if valid else {}
+    first, last = selectors.date_span(statements, plans)
+    granularity = selectors.granularity_for(
+        cleaned.get("date_after") or first, cleaned.get("date_before") or last
+    )
+    themes = selectors.themes()
+    sectors = selectors.sectors()
+    target_rows = selectors.target_rows(selectors.target_list(targets))
+    return {
+        "filter": statement_filter,
+        "filtersets": (statement_filter, plan_filter, target_filter),
+        "counts": selectors.headline_counts(statements, plans, targets),
+        "latest": selectors.latest_statements(statements),
+        "target_rows": target_rows,
+        "charts": [
+            charts.timeline_chart(
+                statement_rows=selectors.statements_by_period_and_theme(statements, granularity),
+                plan_rows=selectors.plans_by_period(plans, granularity),
+                themes=themes,
+                granularity=granularity,
+            ),
+            charts.progress_chart(target_rows),
+            charts.heatmap_chart(
+                rows=selectors.theme_sector_counts(statements), themes=themes, sectors=sectors
+            ),
+            charts.coverage_chart(
+                counts=selectors.sector_counts(statements, plans, targets), sectors=sectors
+            ),
+        ],
+    }
+
+
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    context = _dashboard_context(request.GET)
+    return render(
+        request,
+        "policies/dashboard.html",
+        context,
+        status=_filter_status(*context["filtersets"]),
+    )
+
+
+def _scoped_dashboard(
+    request: HttpRequest, *, param: str, value: str, template: str, extra: dict[str, Any]
+) -> HttpResponse:
+    """A dashboard narrowed to one sector, theme or actor; other filters still apply."""
+    data = request.GET.copy()
+    data.setlist(param, [value])
+    context = _dashboard_context(data)
+    context.update(extra, scope_param=param)
+    return render(request, template, context, status=_filter_status(*context["filtersets"]))
+
+
+def paginate(request: HttpRequest, queryset: Any) -> tuple[Page, str | None]:
+    """The requested page, or the first one with a message when the number is not a page."""
+    paginator = Paginator(queryset, PER_PAGE)
+    raw = request.GET.get("page", "1")
+    if raw.isdigit() and len(raw) <= 9 and 1 <= int(raw) <= paginator.num_pages:
+        return paginator.page(int(raw)), None
+    message = _(
+        "There is no page “%(page)s”: the results have %(count)d page(s). Showing the first."
+    ) % {"page": raw[:20], "count": paginator.num_pages}
+    return paginator.page(1), message
+
+
+def _list(
+    request: HttpRequest, *, filterset_class: Any, queryset: Any, listing: Any, template: str
+) -> HttpResponse:
+    filterset = filterset_class(request.GET, queryset=queryset)
+    page, page_error = paginate(request, listing(filtered(filterset)))
+    return render(
+        request,
+        template,
+        {"filter": filterset, "page": page, "page_error": page_error},
+        status=_filter_status(filterset),
+    )
+
+
+@require_GET
+def statement_list(request: HttpRequest) -> HttpResponse:
+    return _list(
+        request,
+        filterset_class=StatementFilter,
+        queryset=selectors.published_statements(),
+        listing=selectors.statement_list,
+        template="policies/statement_list.html",
+    )
+
+
+@require_GET
+def plan_list(request: HttpRequest) -> HttpResponse:
+    return _list(
+        request,
+        filterset_class=PlanFilter,
+        queryset=selectors.published_plans(),
+        listing=selectors.plan_list,
+        template="policies/plan_list.html",
+    )
+
+
+@require_GET
+def target_list(request: HttpRequest) -> HttpResponse:
+    filterset = TargetFilter(request.GET, queryset=selectors.published_targets())
+    page, page_error = paginate(request, selectors.target_list(filtered(filterset)))
+    rows = selectors.target_rows(page.object_list)
+    return render(
+        request,
+        "policies/target_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "page_error": page_error,
+            "rows": rows,
+            "chart": charts.progress_chart(rows),
+        },
+        status=_filter_status(filterset),
+    )
+
+
+def _get_or_404(getter: Any, *args: Any) -> Any:
+    try:
+        return getter(*args)
+    except (
+        Statement.DoesNotExist,
+        Plan.DoesNotExist,
+        Target.DoesNotExist,
+        Source.DoesNotExist,
+    ):
+        raise Http404 from None
+
+
+@require_GET
+def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    statement = _get_or_404(selectors.statement_detail, pk)
+    return render(
+        request,
+        "policies/statement_detail.html",
+        {"statement": statement, "target_rows": selectors.target_rows(statement.targets.all())},
+    )
+
+
+@require_GET
+def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = _get_or_404(selectors.plan_detail, slug)
+    targets = selectors.target_list(plan.targets.all()).prefetch_related("observations")
+    rows = selectors.target_rows(targets)
+    return render(
+        request,
+        "policies/plan_detail.html",
+        {
+            "plan": plan,
+            "rows": rows,
+            "progress": charts.progress_chart(rows),
+            "target_charts": [
+                charts.target_chart(
+                    target=row.target,
+                    observations=list(row.target.observations.all()),
+                    progress=row.progress,
+                )
+                for row in rows
+            ],
+        },
+    )
+
+
+@require_GET
+def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    target = _get_or_404(selectors.target_detail, pk)
+    progress = selectors.progress_of(target)
+    observations = list(target.observations.all())
+    return render(
+        request,
+        "policies/target_detail.html",
+        {
+            "target": target,
+            "progress": progress,
+            "observations": observations,
+            "chart": charts.target_chart(
+                target=target, observations=observations, progress=progress
+            ),
+        },
+    )
+
+
+@require_GET
+def sector_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    sector = get_object_or_404(Sector.objects.select_related("parent"), slug=slug)
+    return _scoped_dashboard(
+        request,
+        param="sector",
+        value=slug,
+        template="policies/scope_detail.html",
+        extra={
+            "scope": sector,
+            "scope_kind": _("Sector"),
+            "children": list(sector.children.order_by("name")),
+        },
+    )
+
+
+@require_GET
+def theme_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    theme = get_object_or_404(Theme, slug=slug)
+    return _scoped_dashboard(
+        request,
+        param="theme",
+        value=slug,
+        template="policies/scope_detail.html",
+        extra={"scope": theme, "scope_kind": _("Theme")},
+    )
+
+
+@require_GET
+def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    actor = get_object_or_404(Actor, slug=slug)
+    return _scoped_dashboard(
+        request,
+        param="actor",
+        value=slug,
+        template="policies/scope_detail.html",
+        extra={"scope": actor, "scope_kind": _("Actor")},
+    )
+
+
+@require_GET
+def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    source = _get_or_404(selectors.source_detail, pk)
+    statements = list(source.statements.all())
+    return render(
+        request,
+        "policies/source_detail.html",
+        {
+            "source": source,
+            "paragraphs": mark_excerpts(source.paragraphs, statements),
+            "originated": list(
+                selectors.statement_list(selectors.published_statements().filter(origin=source))
+            ),
+        },
+    )

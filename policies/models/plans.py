@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -90,6 +91,9 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         return self.title_en
+
+    def get_absolute_url(self) -> str:
+        return reverse("policies:plan_detail", args=[self.slug])
 
 
 class Target(models.Model):
@@ -216,6 +220,9 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_en}: {self.target_value:g} {self.unit_en} by {self.target_year}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("policies:target_detail", args=[self.pk])
 
     def clean(self) -> None:
         super().clean()

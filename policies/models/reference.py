@@ -7,6 +7,7 @@ from functools import cached_property
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -60,6 +61,9 @@ class Source(models.Model):
     def __str__(self) -> str:
         return self.title_en or self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("policies:source_detail", args=[self.pk])
+
     @cached_property
     def paragraphs(self) -> list[str]:
         return paragraph_split(self.text)
@@ -99,6 +103,9 @@ class Actor(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("policies:actor_detail", args=[self.slug])
+
 
 class Theme(models.Model):
     """What a statement or plan is about; the colour keeps charts consistent across pages."""
@@ -127,6 +134,9 @@ class Theme(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("policies:theme_detail", args=[self.slug])
 
 
 class SectorQuerySet(models.QuerySet):
@@ -197,6 +207,9 @@ class Sector(models.Model):
             subtree = Sector.objects.filter(path__startswith=old_path).exclude(pk=self.pk)
             for pk, path in subtree.values_list("pk", "path"):
                 Sector.objects.filter(pk=pk).update(path=self.path + path.removeprefix(old_path))
+
+    def get_absolute_url(self) -> str:
+        return reverse("policies:sector_detail", args=[self.slug])
 
     def clean(self) -> None:
         super().clean()

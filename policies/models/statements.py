@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -103,6 +104,9 @@ class Statement(models.Model):
 
     def __str__(self) -> str:
         return self.headline
+
+    def get_absolute_url(self) -> str:
+        return reverse("policies:statement_detail", args=[self.pk])
 
     @property
     def language(self) -> str:
