@@ -107,9 +107,12 @@ def mark_excerpts(paragraphs: list[str], statements: list[Any]) -> list[MarkedPa
     for number, text in enumerate(paragraphs, start=1):
         cited = by_paragraph.get(number, [])
         spans = sorted(
-            (start, start + len(s.excerpt), s)
-            for s in cited
-            if s.excerpt and (start := text.find(s.excerpt)) >= 0
+            (
+                (start, start + len(s.excerpt), s)
+                for s in cited
+                if s.excerpt and (start := text.find(s.excerpt)) >= 0
+            ),
+            key=lambda span: (span[0], span[1]),
         )
         parts: list[Any] = []
         position = 0

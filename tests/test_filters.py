@@ -1,0 +1,143 @@
+"""The shared filters: contract names, several values, slug or code, subtree, clear errors."""
+
+import datetime
+
+import pytest
+from django.http import QueryDict
+
+from policies.filters import PlanFilter, StatementFilter, TargetFilter, filtered
+from policies.models import Sector, Statement
+from tests.factories import PlanFactory, SectorFactory, StatementFactory, ThemeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def statements(query: str, **kwargs):
+    filterset = StatementFilter(QueryDict(query), queryset=Statement.objects.published(), **kwargs)
+    return filterset, set(filtered(filterset).values_list("slug", flat=True))
+
+
+def test_filter_names_are_the_public_contract():
+    for filterset in (StatementFilter, PlanFilter, TargetFilter):
+        assert set(filterset.base_filters) == {
+            "sector",
+            "theme",
+            "actor",
+            "plan",
+            "kind",
+            "date_after",
+            "date_before",
+            "q",
+        }
+
+
+def test_parent_sector_includes_descendants(seeded):
+    _, parent = statements("sector=electronic-information-manufacturing")
+    assert parent == {"xi-focus-on-key-fields"}
+    _, root = statements("sector=digital-economy")
+    assert len(root) == 8
+
+
+def test_sector_by_code_and_several_values(seeded):
+    Sector.objects.filter(slug="6g").update(code="C6G")
+    _, by_code = statements("sector=C6G")
+    _, both = statements("sector=C6G&sector=displays")
+    assert by_code == {"state-council-raise-digital-share-of-gdp"}
+    assert both == by_code | {"xi-focus-on-key-fields"}
+
+
+def test_theme_matches_without_duplicating_rows(seeded):
+    filterset, result = statements("theme=security&theme=key-technologies")
+    assert len(result) == 4
+    assert filtered(filterset).count() == 4
+
+
+def test_actor_plan_kind_dates_and_words(seeded):
+    assert len(statements("actor=xi-jinping")[1]) == 6
+    assert len(statements("plan=14th-fyp-digital-economy")[1]) == 8
+    assert statements("kind=document")[1] == {
+        "state-council-raise-digital-share-of-gdp",
+        "state-council-plan-challenges",
+    }
+    assert len(statements("date_after=2022-01-13")[1]) == 6
+    assert len(statements("date_before=2022-01-12")[1]) == 2
+    assert statements("q=grande mais")[1] == {"xi-big-but-not-strong"}
+    assert statements("q=BIG strong")[1] == {"xi-big-but-not-strong"}  # words, any case
+
+
+def test_filters_combine(seeded):
+    _, result = statements("actor=xi-jinping&sector=finance-capital&theme=security")
+    assert result == {"xi-unhealthy-tendencies-threaten-security"}
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ("sector=nowhere", "sector", "Unknown sector: “nowhere”."),
+        ("theme=a&theme=b", "theme", "Unknown theme: “a”, “b”."),
+        ("date_after=2022-13-45", "date_after", "Enter a valid date."),
+        (
+            "kind=sonnet",
+            "kind",
+            "Select a valid choice. sonnet is not one of the available choices.",
+        ),
+        ("q=" + "x" * 10_000, "q", "Ensure this value has at most 200 characters (it has 10000)."),
+        ("&".join(f"sector=s{i}" for i in range(60)), "sector", "Choose at most 50 values."),
+    ],
+)
+def test_malformed_input_is_explained_and_matches_nothing(seeded, query, field, message):
+    filterset, result = statements(query)
+    assert not filterset.is_valid()
+    assert filterset.errors[field] == [message]
+    assert result == set()
+
+
+def test_dates_in_the_wrong_order(seeded):
+    filterset, result = statements("date_after=2023-01-01&date_before=2022-01-01")
+    assert filterset.errors["__all__"] == [
+        "The start date (2023-01-01) is after the end date (2022-01-01)."
+    ]
+    assert result == set()
+
+
+def test_dashboard_kind_covers_every_record_type(seeded):
+    # On the dashboard one `kind` list offers statement, plan and target kinds; each model
+    # keeps its own and shows nothing for a kind that is not its own.
+    _, result = statements("kind=five_year_plan", dashboard=True)
+    assert result == set()
+    plans = PlanFilter(QueryDict("kind=five_year_plan&kind=essay"), dashboard=True)
+    assert filtered(plans).count() == 1
+    assert not PlanFilter(QueryDict("kind=essay")).is_valid()
+
+
+def test_plan_and_target_fields(seeded):
+    assert filtered(PlanFilter(QueryDict("actor=state-council&q=29号"))).count() == 1
+    assert filtered(PlanFilter(QueryDict("sector=6g"))).count() == 1
+    targets = TargetFilter(QueryDict("sector=platform-economy&theme=digital-transformation"))
+    assert set(filtered(targets).values_list("slug", flat=True)) == {
+        "online-retail-sales",
+        "e-commerce-transactions",
+    }
+    assert filtered(TargetFilter(QueryDict("kind=unknown&actor=state-council"))).count() == 7
+    assert filtered(TargetFilter(QueryDict("date_after=2022-02-01"))).count() == 0
+
+
+def test_draft_plans_are_not_offered_as_a_filter(db):
+    draft = PlanFactory(status="draft", slug="secret-plan")
+    StatementFactory().plans.add(draft)
+    filterset, result = statements("plan=secret-plan")
+    assert filterset.errors["plan"] == ["Unknown plan: “secret-plan”."]
+    assert result == set()
+
+
+def test_sector_choices_read_as_a_tree(db):
+    root = SectorFactory(name="Digital economy")
+    SectorFactory(name="6G", parent=root)
+    ThemeFactory()
+    labels = [label for _value, label in StatementFilter().form.fields["sector"].choices]
+    assert labels == ["Digital economy", "— 6G"]
+
+
+def test_published_on_boundaries_are_inclusive(db):
+    StatementFactory(published_on=datetime.date(2022, 1, 15), slug="edge")
+    assert statements("date_after=2022-01-15&date_before=2022-01-15")[1] == {"edge"}

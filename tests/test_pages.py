@@ -1,0 +1,249 @@
+"""The public pages: what readers see, what they never see, and what each page costs."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from policies.models import Sector, Source, Statement, Target, Theme
+from tests.factories import (
+    ObservationFactory,
+    PlanFactory,
+    StatementFactory,
+    TargetFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+PLAN = "14th-fyp-digital-economy"
+
+
+def page_urls() -> dict[str, str]:
+    """One URL of every public page, on the seeded data."""
+    statement = Statement.objects.get(slug="xi-big-but-not-strong")
+    target = Target.objects.get(slug="core-industries-share-of-gdp")
+    report = Source.objects.get(slug="fr-report-xi-qiushi-digital-economy-2022-01")
+    return {
+        "dashboard": reverse("policies:dashboard"),
+        "dashboard filtered": reverse("policies:dashboard")
+        + "?sector=digital-economy&theme=security",
+        "statements": reverse("policies:statement_list"),
+        "statements filtered": reverse("policies:statement_list") + "?sector=6g",
+        "plans": reverse("policies:plan_list"),
+        "targets": reverse("policies:target_list"),
+        "statement": statement.get_absolute_url(),
+        "plan": reverse("policies:plan_detail", args=[PLAN]),
+        "target": target.get_absolute_url(),
+        "sector": reverse("policies:sector_detail", args=["digital-economy"]),
+        "theme": reverse("policies:theme_detail", args=["security"]),
+        "actor": reverse("policies:actor_detail", args=["xi-jinping"]),
+        "source": report.get_absolute_url(),
+    }
+
+
+# Exact queries per page, whatever the amount of data (asserted on the seeds and on more).
+BUDGETS = {
+    # form choices 4, date span 2, charts 9, counts 3, latest statements 2
+    "dashboard": 20,
+    # ... plus the sector and theme looked up by each of the three models' filters
+    "dashboard filtered": 29,
+    "statements": 7,
+    "statements filtered": 9,
+    "plans": 6,
+    "targets": 6,
+    "statement": 5,
+    "plan": 9,
+    "target": 4,
+    "sector": 27,
+    "theme": 23,
+    "actor": 23,
+    "source": 4,
+}
+
+
+def grow(times: int) -> None:
+    """Add published statements, plans, targets and observations tagged like the seeds."""
+    themes = list(Theme.objects.all())
+    sectors = list(Sector.objects.all())
+    report = Source.objects.get(slug="fr-report-xi-qiushi-digital-economy-2022-01")
+    actor = Statement.objects.first().actor
+    for i in range(times):
+        plan = PlanFactory(
+            issuer=actor, published_on=datetime.date(2015 + i % 10, 1 + i % 12, 1), signed_on=None
+        )
+        plan.sectors.set(sectors[i % 5 : i % 5 + 3])
+        plan.themes.set(themes[:2])
+        target = TargetFactory(plan=plan, sector=sectors[i % len(sectors)], theme=themes[0])
+        ObservationFactory(target=target, year=2022, value=Decimal("8.5"), source=report)
+        for j in range(4):
+            statement = StatementFactory(
+                actor=actor,
+                source=report,
+                paragraph=3,
+                excerpt="grande mais pas forte",
+                published_on=datetime.date(2012 + (i + j) % 14, 1 + j, 10),
+                themes=themes[j % 3 : j % 3 + 2],
+            )
+            statement.sectors.set(sectors[(i + j) % 10 : (i + j) % 10 + 2])
+            statement.plans.add(plan)
+            statement.targets.add(target)
+
+
+def query_count(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def test_every_page_keeps_its_query_budget_as_data_grows(seeded, client):
+    urls = page_urls()
+    small = {name: query_count(client, url) for name, url in urls.items()}
+    grow(30)
+    large = {name: query_count(client, url) for name, url in urls.items()}
+    assert small == large, "a page's query count grew with the data"
+    for name, count in large.items():
+        assert count == BUDGETS[name], f"{name}: {count} queries, budget {BUDGETS[name]}"
+
+
+def test_every_page_renders(seeded, client):
+    for name, url in page_urls().items():
+        response = client.get(url)
+        assert response.status_code == 200, name
+        assert b"<h1" in response.content
+
+
+def test_the_readers_question_answered_from_the_seeds(seeded, client):
+    """Which sectors did Xi's essay name, which plan goes with it, is the 10 % target on track?"""
+    statement = Statement.objects.get(slug="xi-focus-on-key-fields")
+    page = client.get(statement.get_absolute_url()).content.decode()
+    for sector in ["Integrated circuits", "Displays", "Communication equipment", "Smart hardware"]:
+        assert sector in page
+    assert "14th Five-Year Plan for Digital Economy Development" in page
+    assert '<time datetime="2021-10-18">' in page  # delivered
+    assert '<time datetime="2022-01-15">' in page  # published
+    assert f'href="/sources/{statement.source_id}/#p1"' in page
+
+    target = Target.objects.get(slug="core-industries-share-of-gdp")
+    page = client.get(target.get_absolute_url()).content.decode()
+    assert 'class="status status-on_track">on track</span>' in page
+    assert "as of 2023" in page
+    assert "unverified" in page  # the 2024 figure is shown, marked
+
+
+def test_dashboard_shows_every_chart_with_text_and_table(seeded, client):
+    response = client.get(reverse("policies:dashboard"))
+    page = response.content.decode()
+    for key in ["timeline", "progress", "heatmap", "coverage"]:
+        assert f'id="{key}-data" type="application/json"' in page
+        assert f'aria-describedby="{key}-summary"' in page
+    assert page.count('<details class="chart-data">') == 4
+    assert "<script>" not in page.replace("<script src=", "")  # no inline script
+    counts = response.context["counts"]
+    assert (counts.statements, counts.plans, counts.targets) == (8, 1, 7)
+
+
+def test_filters_narrow_every_chart_and_count(seeded, client):
+    response = client.get(reverse("policies:dashboard"), {"sector": "6g"})
+    counts = response.context["counts"]
+    assert (counts.statements, counts.plans, counts.targets) == (1, 1, 0)
+    progress = next(c for c in response.context["charts"] if c.key == "progress")
+    assert progress.summary == "No targets match these filters."
+    assert response.context["filter"].form["sector"].value() == ["6g"]
+
+
+def test_empty_result_says_so(seeded, client):
+    response = client.get(reverse("policies:statement_list"), {"q": "licorne"})
+    assert response.status_code == 200
+    assert "No statements match these filters." in response.content.decode()
+    response = client.get(reverse("policies:dashboard"), {"q": "licorne"})
+    assert "Nothing matches these filters." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("url", "params", "message"),
+    [
+        ("policies:dashboard", {"date_after": "2022-13-45"}, "Enter a valid date."),
+        ("policies:dashboard", {"sector": "atlantis"}, "Unknown sector: “atlantis”."),
+        ("policies:statement_list", {"q": "x" * 10_000}, "at most 200 characters"),
+        ("policies:plan_list", {"kind": "sonnet"}, "sonnet is not one of the available choices"),
+        ("policies:target_list", {"theme": "<script>"}, "Unknown theme: “&lt;script&gt;”."),
+        (
+            "policies:dashboard",
+            {"date_after": "2023-01-01", "date_before": "2022-01-01"},
+            "is after the end date",
+        ),
+    ],
+)
+def test_malformed_filters_get_a_page_that_says_what_was_wrong(
+    seeded, client, url, params, message
+):
+    response = client.get(reverse(url), params)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Some filters could not be applied" in page
+    assert message in page
+
+
+@pytest.mark.parametrize("page", ["99999999999999999999", "0", "-1", "abc", "2"])
+def test_pages_that_do_not_exist_are_explained(seeded, client, page):
+    response = client.get(reverse("policies:statement_list"), {"page": page})
+    assert response.status_code == 200
+    assert "There is no page" in response.content.decode()
+    assert response.context["page"].number == 1
+
+
+def test_pagination_keeps_the_filters(seeded, client):
+    grow(6)
+    response = client.get(
+        reverse("policies:statement_list"), {"sector": "digital-economy", "page": "2"}
+    )
+    page = response.content.decode()
+    assert response.context["page"].number == 2
+    assert 'href="?sector=digital-economy&amp;page=1"' in page
+
+
+def test_drafts_appear_nowhere(seeded, client):
+    draft = StatementFactory(
+        status="draft",
+        headline="Secret draft headline",
+        source=Source.objects.get(slug="fr-report-xi-qiushi-digital-economy-2022-01"),
+        paragraph=3,
+        excerpt="grande mais pas forte",
+    )
+    draft_plan = PlanFactory(status="draft", title_en="Secret draft plan")
+    TargetFactory(plan=draft_plan, indicator_en="Secret draft target")
+    for url in page_urls().values():
+        page = client.get(url).content.decode()
+        assert "Secret draft" not in page, url
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert client.get(reverse("policies:plan_detail", args=[draft_plan.slug])).status_code == 404
+    assert client.get(draft_plan.targets.get().get_absolute_url()).status_code == 404
+
+
+def test_source_page_marks_cited_passages(seeded, client):
+    report = Source.objects.get(slug="fr-report-xi-qiushi-digital-economy-2022-01")
+    page = client.get(report.get_absolute_url()).content.decode()
+    assert page.count('<li id="p') == 8
+    statement = Statement.objects.get(slug="xi-big-but-not-strong")
+    assert f'<mark><a href="{statement.get_absolute_url()}"' in page
+
+
+def test_unknown_records_are_404(seeded, client):
+    for url in [
+        "/statements/999999/",
+        "/plans/nope/",
+        "/targets/999999/",
+        "/sectors/nope/",
+        "/themes/nope/",
+        "/actors/nope/",
+        "/sources/999999/",
+    ]:
+        assert client.get(url).status_code == 404, url
+
+
+def test_pages_only_answer_get(seeded, client):
+    assert client.post(reverse("policies:dashboard")).status_code == 405
