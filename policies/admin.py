@@ -85,7 +85,9 @@ class TargetInline(admin.TabularInline):
     model = Target
     fields = [
         "slug",
+        "indicator",
         "indicator_en",
+        "unit",
         "unit_en",
         "baseline_value",
         "baseline_year",

@@ -97,7 +97,8 @@ SEED_KINDS = [
     SeedKind(
         "observations.yaml",
         Observation,
-        ("target", "year", "source"),
+        # One figure per target and year in the seeds, so a corrected source updates it.
+        ("target", "year"),
         refs={"target": _target_by_key, "source": _by_slug(Source)},
     ),
     SeedKind(
@@ -222,13 +223,16 @@ def _load_record(kind: SeedKind, record: Any, directory: Path) -> tuple[str, tup
         for name, related in many.items()
         if set(getattr(instance, name).values_list("pk", flat=True)) != {r.pk for r in related}
     ]
-    if not changed and not changed_many:
-        return "unchanged", key, label
-    if _edited_since_seeding(instance):
-        return "kept", key, label
+    edited = (changed or changed_many) and _edited_since_seeding(instance)
     for name in changed:
         setattr(instance, name, values[name])
+    # Validate every record, unchanged ones too: an excerpt must still occur in its source
+    # even when only the source's text file changed.
     instance.full_clean()
+    if not changed and not changed_many:
+        return "unchanged", key, label
+    if edited:
+        return "kept", key, label
     instance._change_reason = SEED_CHANGE_REASON
     instance.save()
     for name in changed_many:
@@ -289,6 +293,10 @@ def _to_python(model_field: models.Field, raw: Any) -> Any:
         return model_field.to_python(raw)
     except ValidationError as error:
         raise RecordError(f"{model_field.name}: {' '.join(error.messages)}") from None
+    except (TypeError, ValueError):
+        raise RecordError(
+            f"{model_field.name}: {raw!r} is not a valid {model_field.description.lower()}"
+        ) from None
 
 
 def _read_text_file(directory: Path, relative: Any) -> str:
@@ -301,6 +309,8 @@ def _read_text_file(directory: Path, relative: Any) -> str:
         raise RecordError(f"text_file: {path} does not exist") from None
     except UnicodeDecodeError:
         raise RecordError(f"text_file: {path} is not UTF-8 text") from None
+    except OSError as error:
+        raise RecordError(f"text_file: {path} cannot be read ({error.strerror})") from None
 
 
 def _edited_since_seeding(instance: models.Model) -> bool:

@@ -87,6 +87,13 @@ class TestDatabaseConstraints:
     def test_theme_colour_is_hex(self):
         with transaction.atomic(), pytest.raises(IntegrityError):
             ThemeFactory(colour="red")
+        with transaction.atomic(), pytest.raises(IntegrityError):
+            ThemeFactory(colour="#12345")
+
+    def test_one_sourceless_figure_per_target_and_year(self):
+        observation = ObservationFactory(source=None, verified=False)
+        with transaction.atomic(), pytest.raises(IntegrityError):
+            ObservationFactory(target=observation.target, source=None, verified=False)
 
     def test_slugs_are_unique(self):
         SourceFactory(slug="same")
@@ -169,6 +176,25 @@ class TestValidation:
         assert "BCP 47" in error.value.message_dict["language"][0]
 
 
+class TestSourceText:
+    def test_editing_a_text_cannot_orphan_a_cited_excerpt(self):
+        statement = StatementFactory()
+        source = statement.source
+        source.text = source.text.replace("We will build", "We shall build")
+        with pytest.raises(ValidationError) as error:
+            source.full_clean()
+        message = error.value.message_dict["text"][0]
+        assert "no longer holds excerpts that records cite" in message
+        assert str(statement) in message
+
+    def test_editing_elsewhere_in_the_text_is_fine(self):
+        statement = StatementFactory()
+        source = statement.source
+        source.text = source.text.replace("nothing else", "nothing more")
+        source.full_clean()
+        assert source.paragraphs[2] == "Third paragraph: nothing more."
+
+
 class TestSectorTree:
     def test_path_and_descendants(self):
         root = SectorFactory(slug="digital-economy")
@@ -222,5 +248,7 @@ class TestLineage:
         revision = TargetFactory(
             plan=original.plan, target_value=Decimal("12"), supersedes=original
         )
+        original.refresh_from_db()
         assert original.superseded_by == revision
-        assert Target.objects.count() == 2
+        assert revision.supersedes == original
+        assert original.target_value == Decimal("10")

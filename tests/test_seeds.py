@@ -155,11 +155,31 @@ class TestStatements:
             assert statement.text_en
 
     def test_every_excerpt_occurs_verbatim_in_its_cited_paragraph(self, seeded):
+        # Checked here by plain substring, independently of the loader's own verification.
         statements = Statement.objects.select_related("source")
-        assert statements.exists()
+        assert statements.count() == 8
         for statement in statements:
             paragraph = statement.source.paragraphs[statement.paragraph - 1]
             assert statement.excerpt in paragraph, statement.slug
+
+    def test_a_changed_source_text_is_checked_against_unchanged_statements(
+        self, seeded, seeds_copy
+    ):
+        before = database_snapshot()
+        rewrite(
+            seeds_copy / "sources" / "xi-qiushi-digital-economy-2022-01.fr.txt",
+            "grande mais pas forte",
+            "grande mais faible",
+        )
+        with pytest.raises(SeedError) as error:
+            seed_load(directory=seeds_copy)
+        message = str(error.value)
+        assert "sources.yaml, record 1 (fr-report-xi-qiushi-digital-economy-2022-01): text:" in (
+            message
+        )
+        assert "no longer holds excerpts that records cite" in message
+        assert "big but not strong" in message  # names the statement that would break
+        assert database_snapshot() == before
 
     def test_report_sectors_are_tagged(self, seeded):
         key_fields = Statement.objects.get(slug="xi-focus-on-key-fields")
@@ -212,6 +232,25 @@ class TestLoading:
         assert all(count == 0 for count in database_snapshot().values())
         assert "Seeds are valid; loading them would change the database." in out.getvalue()
 
+    def test_check_on_a_loaded_database_with_a_changed_seed(self, seeded, seeds_copy):
+        rewrite(seeds_copy / "records" / "actors.yaml", "name: Xi Jinping", "name: XI Jinping")
+        before = database_snapshot()
+        out = StringIO()
+        call_command("load_seeds", "--check", "--path", str(seeds_copy), stdout=out)
+        assert "would change the database" in out.getvalue()
+        assert database_snapshot() == before
+        assert Actor.objects.get(slug="xi-jinping").name == "Xi Jinping"
+
+    def test_a_corrected_observation_source_updates_the_same_figure(self, seeded, seeds_copy):
+        rewrite(
+            seeds_copy / "records" / "observations.yaml",
+            '  value: "10.4"\n  source: null',
+            '  value: "10.4"\n  source: nbs-economic-census-5-digital-core-industries-2023',
+        )
+        report = seed_load(directory=seeds_copy)
+        assert report.counts["observations"]["updated"] == 1
+        assert Observation.objects.filter(year=2024).count() == 1
+
     def test_history_records_the_seed_loader(self, seeded):
         record = Statement.objects.first().history.latest()
         assert record.history_change_reason == "load_seeds"
@@ -226,11 +265,27 @@ class TestLoading:
         actor = Actor.objects.get(slug="xi-jinping")
         actor.role = "Corrected by an editor"
         actor.save()
-        err = StringIO()
-        call_command("load_seeds", stdout=StringIO(), stderr=err)
+        out, err = StringIO(), StringIO()
+        call_command("load_seeds", stdout=out, stderr=err)
         actor.refresh_from_db()
         assert actor.role == "Corrected by an editor"
         assert "Kept actor xi-jinping as edited in the admin" in err.getvalue()
+        assert "already matches" not in out.getvalue()
+        assert "1 record(s) differ from their seeds because an editor changed them" in (
+            out.getvalue()
+        )
+
+    def test_a_broken_seed_for_an_edited_record_is_still_refused(self, seeded, seeds_copy):
+        actor = Actor.objects.get(slug="xi-jinping")
+        actor.role = "Corrected by an editor"
+        actor.save()
+        rewrite(
+            seeds_copy / "records" / "actors.yaml",
+            "jurisdiction: CN\n  role:",
+            "jurisdiction: China\n  role:",
+        )
+        with pytest.raises(SeedError, match="jurisdiction: Enter an ISO 3166 code"):
+            seed_load(directory=seeds_copy)
 
 
 class TestBrokenSeeds:

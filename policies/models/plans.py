@@ -275,6 +275,14 @@ class Observation(models.Model):
                     "This source already gives a value for this target and year."
                 ),
             ),
+            models.UniqueConstraint(
+                fields=["target", "year"],
+                condition=Q(source__isnull=True),
+                name="observation_unique_per_year_without_source",
+                violation_error_message=_(
+                    "This target already has a value without a source for this year."
+                ),
+            ),
             models.CheckConstraint(
                 condition=Q(verified=False) | Q(source__isnull=False),
                 name="observation_verified_needs_source",

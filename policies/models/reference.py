@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from functools import cached_property
-
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from policies.citations import paragraph_split
+from policies.citations import ExcerptError, paragraph_split, verify_excerpt
 from policies.models.common import bcp47_validator, colour_validator, jurisdiction_validator
 
 
@@ -64,9 +64,35 @@ class Source(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("policies:source_detail", args=[self.pk])
 
-    @cached_property
+    def clean(self) -> None:
+        super().clean()
+        if self.pk is None:
+            return
+        # Changing the text must not silently orphan an excerpt that cites it.
+        broken = []
+        for record in [*self.statements.all(), *self.targets.exclude(excerpt="")]:
+            try:
+                verify_excerpt(self, paragraph=record.paragraph, excerpt=record.excerpt)
+            except ExcerptError as error:
+                broken.append(f"“{record}”: {error}")
+        if broken:
+            raise ValidationError(
+                {
+                    "text": _(
+                        "This text no longer holds excerpts that records cite. Correct the "
+                        "text or those records first. %(problems)s"
+                    )
+                    % {"problems": " ".join(broken[:5])}
+                }
+            )
+
+    @property
     def paragraphs(self) -> list[str]:
-        return paragraph_split(self.text)
+        # Cached against the text it was split from, so an edited text is never stale.
+        cached = self.__dict__.get("_paragraphs")
+        if cached is None or cached[0] is not self.text:
+            cached = self.__dict__["_paragraphs"] = (self.text, paragraph_split(self.text))
+        return cached[1]
 
 
 class Actor(models.Model):
@@ -124,7 +150,10 @@ class Theme(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(colour__regex=r"^#[0-9a-f]{6}$"),
+                # Portable on purpose: a REGEXP check would need Django's own SQLite
+                # function, and break backups restored with other tools. The validator
+                # checks the hex digits.
+                condition=Q(colour__startswith="#") & Q(Exact(Length("colour"), 7)),
                 name="theme_colour_hex",
                 violation_error_message=_(
                     "Enter a colour as # and six lower-case hex digits, e.g. #1f77b4."
@@ -201,12 +230,15 @@ class Sector(models.Model):
     def save(self, *args, **kwargs) -> None:
         old_path = self.path
         self.path = self.computed_path()
-        super().save(*args, **kwargs)
-        if old_path and old_path != self.path:
-            # A moved or renamed sector carries its subtree along.
-            subtree = Sector.objects.filter(path__startswith=old_path).exclude(pk=self.pk)
-            for pk, path in subtree.values_list("pk", "path"):
-                Sector.objects.filter(pk=pk).update(path=self.path + path.removeprefix(old_path))
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if old_path and old_path != self.path:
+                # A moved or renamed sector carries its subtree along, all or nothing.
+                subtree = Sector.objects.filter(path__startswith=old_path).exclude(pk=self.pk)
+                for pk, path in subtree.values_list("pk", "path"):
+                    Sector.objects.filter(pk=pk).update(
+                        path=self.path + path.removeprefix(old_path)
+                    )
 
     def get_absolute_url(self) -> str:
         return reverse("policies:sector_detail", args=[self.slug])

@@ -41,17 +41,24 @@ class Command(BaseCommand):
                     "file in line with the edit, or revert the edit, to silence this."
                 )
             )
-        if check:
+        if report.changed:
             verdict = (
                 "Seeds are valid; loading them would change the database."
-                if report.changed
-                else "Seeds are valid and the database already matches them."
+                if check
+                else "Seeds loaded."
             )
+        elif report.kept:
+            verdict = "Seeds are valid." if check else "Nothing else to change."
         else:
             verdict = (
-                "Seeds loaded."
-                if report.changed
+                "Seeds are valid and the database already matches them."
+                if check
                 else "Nothing to change: the database already matches the seeds."
+            )
+        if report.kept:
+            verdict += (
+                f" {len(report.kept)} record(s) differ from their seeds because an editor "
+                "changed them; they were kept (see above)."
             )
         if verbosity >= 1:
             self.stdout.write(self.style.SUCCESS(verdict))
