@@ -16,8 +16,9 @@ from typing import Any
 import plotly.graph_objects as go
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from policies.progress import STATUS_COLOURS, Progress, Status
+from policies.progress import STATUS_COLOURS, Progress
 
 NO_THEME_COLOUR = "#bbbbbb"
 PLAN_COLOUR = "#222222"
@@ -57,6 +58,10 @@ def _layout(**overrides: Any) -> dict[str, Any]:
 
 def _figure(data: list[Any], layout: dict[str, Any]) -> dict[str, Any]:
     return go.Figure(data=data, layout=layout).to_plotly_json()
+
+
+def granularity_label(granularity: str) -> str:
+    return {"month": _("month"), "quarter": _("quarter"), "year": _("year")}[granularity]
 
 
 def period_label(period: datetime.date, granularity: str) -> str:
@@ -139,14 +144,16 @@ def timeline_chart(
     totals = {name: sum(counts[slug].values()) for slug, name, _c in series}
     if rows:
         top = max(totals, key=totals.get) if totals else None
+        plans = sum(plan_counts.values())
         summary = _(
             "Statements and plans by %(granularity)s from %(first)s to %(last)s, "
-            "stacked by theme; %(plans)d plans published."
+            "stacked by theme; %(plans)s."
         ) % {
-            "granularity": _(granularity),
+            "granularity": granularity_label(granularity),
             "first": labels[0],
             "last": labels[-1],
-            "plans": sum(plan_counts.values()),
+            "plans": ngettext("%(count)d plan published", "%(count)d plans published", plans)
+            % {"count": plans},
         }
         if top:
             summary += " " + _("The most frequent theme is %(theme)s (%(count)d).") % {
@@ -262,8 +269,9 @@ def progress_chart(rows: list[Any]) -> Chart:
                 y=labels,
                 orientation="h",
                 marker_color=colours,
-                text=[Status(s).label for s in (r.progress.status for r in rows)],
-                textposition="auto",
+                text=[r.progress.status.label for r in rows],
+                # Short or empty bars (no data yet) keep their label beside them, readable.
+                textposition=["inside" if share >= 30 else "outside" for share in shares],
                 hovertext=hovers,
                 hoverinfo="text",
                 name=_("progress"),

@@ -55,6 +55,11 @@ class Progress:
     # Where the straight path says the indicator should be in ``as_of_year``.
     expected_value: Decimal | None
 
+    @property
+    def percent(self) -> int | None:
+        """The share as a whole percentage, for display."""
+        return None if self.share is None else round(self.share * 100)
+
 
 def path_value(
     *,

@@ -1,5 +1,6 @@
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from policies.services import seed_load
 from tests.factories import make_editor
@@ -14,6 +15,14 @@ def pytest_configure(config):
     }
     # A deliberately slow password hash buys nothing in tests and costs seconds per login.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A French request leaves French active in the thread; every test starts in English."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

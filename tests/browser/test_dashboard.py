@@ -1,0 +1,93 @@
+"""What a reader sees, in a real browser: charts drawn, filters applied, French, phone width."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+CHARTS = ["timeline", "progress", "heatmap", "coverage"]
+
+
+def wait_for_charts(page, count: int) -> None:
+    expect(page.locator("[data-drawn=true]")).to_have_count(count, timeout=15_000)
+
+
+def test_dashboard_draws_every_chart(site, page, watch):
+    page.goto(site + "/")
+    wait_for_charts(page, len(CHARTS))
+    for key in CHARTS:
+        plot = page.locator(f"#{key}-plot")
+        expect(plot.locator(".main-svg").first).to_be_visible()
+    # The headline target's bar carries its status.
+    expect(page.locator("#progress-plot")).to_contain_text("on track")
+    watch.assert_clean()
+
+
+def test_sector_filter_changes_the_url_and_the_charts(site, page, watch):
+    page.goto(site + "/")
+    wait_for_charts(page, len(CHARTS))
+    before = page.locator("#coverage-summary").inner_text()
+    page.select_option("#id_sector", ["6g"])
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page).to_have_url(re.compile(r"[?&]sector=6g(&|$)"))
+    wait_for_charts(page, len(CHARTS))
+    expect(page.locator(".counts")).to_contain_text("1\nstatements")
+    expect(page.locator("#progress-summary")).to_have_text("No targets match these filters.")
+    assert page.locator("#coverage-summary").inner_text() != before
+    # The state is in the URL: opening it again shows the same filtered page.
+    page.goto(page.url)
+    expect(page.locator("#id_sector option[value='6g']")).to_have_js_property("selected", True)
+    watch.assert_clean()
+
+
+def test_filters_work_from_the_keyboard(site, page, watch):
+    page.goto(site + "/")
+    page.locator("#id_theme").focus()
+    page.keyboard.press("ArrowDown")  # selects the first theme in the list
+    page.keyboard.press("Tab")
+    while page.evaluate("document.activeElement.type") != "submit":
+        page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"[?&]theme=digital-infrastructure"))
+    wait_for_charts(page, len(CHARTS))
+    watch.assert_clean()
+
+
+def test_switch_to_french(site, page, watch):
+    page.goto(site + "/")
+    page.select_option("#language-select", "fr")
+    page.get_by_role("button", name="Change language").click()
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.get_by_role("heading", name="Avancement des objectifs")).to_be_visible()
+    wait_for_charts(page, len(CHARTS))
+    expect(page.locator("#progress-plot")).to_contain_text("en bonne voie")
+    watch.assert_clean()
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_layout_fits_from_phone_to_desktop(site, page, watch, width):
+    page.set_viewport_size({"width": width, "height": 800})
+    for path in ["/", "/plans/14th-fyp-digital-economy/", "/statements/", "/targets/"]:
+        page.goto(site + path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path} is {overflow}px wider than a {width}px screen"
+    watch.assert_clean()
+
+
+def test_reader_follows_statement_to_source_and_target(site, page, watch):
+    page.goto(site + "/statements/")
+    page.get_by_role("link", name=re.compile("chips, displays")).click()
+    expect(page.locator("h1")).to_contain_text("chips, displays")
+    expect(page.locator(".facts")).to_contain_text("Smart hardware")
+    page.get_by_role("link", name=re.compile("French news report")).first.click()
+    expect(page).to_have_url(re.compile(r"/sources/\d+/#p1$"))
+    expect(page.locator("#p1 mark")).to_be_visible()
+    page.goto(site + "/plans/14th-fyp-digital-economy/")
+    page.get_by_role(
+        "link", name="Value added of core digital-economy industries, share of GDP"
+    ).first.click()
+    expect(page.locator(".status-line")).to_contain_text("on track")
+    wait_for_charts(page, 1)
+    watch.assert_clean()
