@@ -15,6 +15,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from policies.models import Actor, Plan, Sector, Statement, Target, Theme
 
@@ -69,7 +71,10 @@ class SlugOrCodeMultipleChoiceField(forms.ModelMultipleChoiceField):
         return self.queryset.filter(pk__in=[obj.pk for obj in found])
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class SlugFilter(django_filters.ModelMultipleChoiceFilter):
+    """Repeatable (``?sector=a&sector=b``); each value a slug, or a code where there is one."""
+
     field_class = SlugOrCodeMultipleChoiceField
 
 

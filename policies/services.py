@@ -1,141 +1,69 @@
-"""Writes: loading the reviewed seed records into the database.
+"""Writes: loading the reviewed seeds, and importing records from CSV, XLSX or JSON files.
 
-Seeds are YAML files in ``seeds/records/``, one per model, each record naming its relations
-by natural key (slugs; a target as ``plan-slug/target-slug``). Loading is one transaction:
-a broken record stops everything with the file, the record and the reason, and nothing is
-written. A record that an editor has changed in the admin since it was seeded is kept as the
+Both read rows as ``policies.records`` defines them and load them in one transaction: a
+broken record stops everything with the file, the record, the column and the reason, and
+nothing is written. A record that an editor has changed since it was seeded is kept as the
 editor left it, so reloading the seeds never undoes someone's work.
 """
 
 from __future__ import annotations
 
+import csv
+import datetime
+import io
+import json
+import zipfile
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db import models, transaction
+from django.core.exceptions import ValidationError
+from django.db import transaction
 
-from policies.models import Actor, Observation, Plan, Sector, Source, Statement, Target, Theme
+from policies.records import (
+    OUTCOMES,
+    RECORD_KINDS,
+    RecordError,
+    RecordKind,
+    describe_validation,
+    key_label,
+    load_record,
+    resolve_record,
+)
 
 SEED_CHANGE_REASON = "load_seeds"
+IMPORT_CHANGE_REASON = "import_records"
+# Larger files are refused before they are read: split them, or import from the shell in
+# parts. 100,000 statements fit well within it.
+IMPORT_MAX_BYTES = 40 * 1024 * 1024
+MAX_REPORTED_ERRORS = 20
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 class SeedError(Exception):
     """A seed file or record that cannot be loaded; the message says where and why."""
 
 
-class RecordError(Exception):
-    """A problem with one record, before the file and position are known."""
+class ImportFileError(Exception):
+    """A file that cannot be imported; ``errors`` lists where and why, one line each."""
 
-
-def _by_slug(model: type[models.Model]) -> Callable[[str], models.Model]:
-    def resolve(value: str) -> models.Model:
-        try:
-            return model.objects.get(slug=value)
-        except model.DoesNotExist:
-            raise RecordError(
-                f"unknown {model._meta.verbose_name} {value!r} (no record with that slug)"
-            ) from None
-
-    return resolve
-
-
-def _target_by_key(value: str) -> Target:
-    plan_slug, _, target_slug = str(value).partition("/")
-    if not target_slug:
-        raise RecordError(f"a target is named 'plan-slug/target-slug', not {value!r}")
-    try:
-        return Target.objects.get(plan__slug=plan_slug, slug=target_slug)
-    except Target.DoesNotExist:
-        raise RecordError(f"unknown target {value!r}") from None
-
-
-@dataclass(frozen=True)
-class SeedKind:
-    """How one model is read from its seed file."""
-
-    file: str
-    model: type[models.Model]
-    key: tuple[str, ...]
-    refs: dict[str, Callable[[str], models.Model]] = field(default_factory=dict)
-    many: dict[str, Callable[[str], models.Model]] = field(default_factory=dict)
-
-    @property
-    def label(self) -> str:
-        return str(self.model._meta.verbose_name_plural)
-
-
-# In dependency order: a record only refers to records loaded before it.
-SEED_KINDS = [
-    SeedKind("sources.yaml", Source, ("slug",)),
-    SeedKind("actors.yaml", Actor, ("slug",)),
-    SeedKind("themes.yaml", Theme, ("slug",)),
-    SeedKind("sectors.yaml", Sector, ("slug",), refs={"parent": _by_slug(Sector)}),
-    SeedKind(
-        "plans.yaml",
-        Plan,
-        ("slug",),
-        refs={"issuer": _by_slug(Actor), "source": _by_slug(Source)},
-        many={"themes": _by_slug(Theme), "sectors": _by_slug(Sector)},
-    ),
-    SeedKind(
-        "targets.yaml",
-        Target,
-        ("plan", "slug"),
-        refs={
-            "plan": _by_slug(Plan),
-            "sector": _by_slug(Sector),
-            "theme": _by_slug(Theme),
-            "source": _by_slug(Source),
-            "supersedes": _target_by_key,
-        },
-    ),
-    SeedKind(
-        "observations.yaml",
-        Observation,
-        # One figure per target and year in the seeds, so a corrected source updates it.
-        ("target", "year"),
-        refs={"target": _target_by_key, "source": _by_slug(Source)},
-    ),
-    SeedKind(
-        "statements.yaml",
-        Statement,
-        ("slug",),
-        refs={"actor": _by_slug(Actor), "source": _by_slug(Source), "origin": _by_slug(Source)},
-        many={
-            "themes": _by_slug(Theme),
-            "sectors": _by_slug(Sector),
-            "plans": _by_slug(Plan),
-            "targets": _target_by_key,
-        },
-    ),
-]
-
-OUTCOMES = ("created", "updated", "unchanged", "kept")
-
-
-class SeedYamlLoader(yaml.SafeLoader):
-    """Safe YAML that leaves dates as text, so Django parses them and reports bad ones well."""
-
-
-SeedYamlLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("\n".join(errors))
+        self.errors = errors
 
 
 @dataclass
-class SeedReport:
-    """What a load did (or, in a check, would do), counted per model and outcome."""
+class LoadReport:
+    """What a load did (or, in a dry run, would do), counted per kind and outcome."""
 
     counts: dict[str, Counter] = field(default_factory=dict)
     kept: list[str] = field(default_factory=list)
+    # (position, key, outcome, changed fields) of each row, for an import preview.
+    rows: list[tuple[str, str, str, list[str]]] = field(default_factory=list)
 
-    def add(self, kind: SeedKind, outcome: str) -> None:
+    def add(self, kind: RecordKind, outcome: str) -> None:
         self.counts.setdefault(kind.label, Counter())[outcome] += 1
 
     @property
@@ -149,39 +77,77 @@ class SeedReport:
         ]
 
 
-def seed_load(*, directory: Path, dry_run: bool = False) -> SeedReport:
+# Kept for callers that speak of seeds.
+SeedReport = LoadReport
+
+
+# ---------------------------------------------------------------------------------------
+# Seeds
+
+
+class SeedYamlLoader(yaml.SafeLoader):
+    """Safe YAML that leaves dates as text, so Django parses them and reports bad ones well."""
+
+
+SeedYamlLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def seed_load(*, directory: Path, dry_run: bool = False) -> LoadReport:
     """Load every seed file in ``directory`` in one transaction; with ``dry_run``, roll back.
 
     Raises SeedError naming the file, record and reason at the first record that does not
     load; nothing is written then.
     """
-    report = SeedReport()
+    report = LoadReport()
     with transaction.atomic():
-        for kind in SEED_KINDS:
-            path = directory / "records" / kind.file
+        for kind in RECORD_KINDS.values():
+            path = directory / "records" / f"{kind.name}.yaml"
             seen: dict[tuple, int] = {}
-            for position, record in enumerate(_read_records(path), start=1):
+            for position, record in enumerate(_read_yaml(path), start=1):
                 where = f"{path}, record {position}"
                 if isinstance(record, dict) and record.get("slug"):
                     where += f" ({record['slug']})"
                 try:
-                    outcome, key, label = _load_record(kind, record, directory)
+                    if not isinstance(record, dict):
+                        raise RecordError(
+                            f"expected a mapping of field names to values, found {record!r}"
+                        )
+                    values, many = resolve_record(
+                        kind,
+                        record,
+                        from_text=False,
+                        extra=_text_file_reader(directory) if "text" in kind.columns else None,
+                    )
+                    outcome, key, _changed = load_record(
+                        kind,
+                        values,
+                        many,
+                        change_reason=SEED_CHANGE_REASON,
+                        keep_edits_by_others=True,
+                    )
                 except RecordError as error:
                     raise SeedError(f"{where}: {error}") from None
                 except ValidationError as error:
-                    raise SeedError(f"{where}: {_describe(error)}") from None
+                    raise SeedError(f"{where}: {_join(describe_validation(error))}") from None
                 if key in seen:
                     raise SeedError(f"{where}: the same record as record {seen[key]} again")
                 seen[key] = position
                 report.add(kind, outcome)
                 if outcome == "kept":
-                    report.kept.append(f"{kind.model._meta.verbose_name} {label}")
+                    report.kept.append(f"{kind.model._meta.verbose_name} {key_label(key)}")
         if dry_run:
             transaction.set_rollback(True)
     return report
 
 
-def _read_records(path: Path) -> list[Any]:
+def _join(problems: list[tuple[str | None, str]]) -> str:
+    return "; ".join(f"{column}: {message}" if column else message for column, message in problems)
+
+
+def _read_yaml(path: Path) -> list[Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -199,133 +165,243 @@ def _read_records(path: Path) -> list[Any]:
     return records
 
 
-def _load_record(kind: SeedKind, record: Any, directory: Path) -> tuple[str, tuple, str]:
-    if not isinstance(record, dict):
-        raise RecordError(f"expected a mapping of field names to values, found {record!r}")
-    values, many = _resolve(kind, record, directory)
-    key = tuple(values.get(name) for name in kind.key)
-    lookup = {name: values.get(name) for name in kind.key}
-    label = "/".join(str(getattr(v, "slug", v)) for v in key)
-    instance = kind.model.objects.filter(**lookup).first()
+def _text_file_reader(directory: Path):
+    """Seeds may hold a source's text in a file beside them: ``text_file: sources/x.txt``."""
 
-    if instance is None:
-        instance = kind.model(**values)
-        instance.full_clean()
-        instance._change_reason = SEED_CHANGE_REASON
-        instance.save()
-        for name, related in many.items():
-            getattr(instance, name).set(related)
-        return "created", key, label
+    def read(relative: Any) -> tuple[str, str]:
+        path = (directory / str(relative)).resolve()
+        if directory.resolve() not in path.parents:
+            raise RecordError(f"{relative!r} is outside the seeds directory", column="text_file")
+        try:
+            return "text", path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise RecordError(f"{path} does not exist", column="text_file") from None
+        except UnicodeDecodeError:
+            raise RecordError(f"{path} is not UTF-8 text", column="text_file") from None
+        except OSError as error:
+            raise RecordError(
+                f"{path} cannot be read ({error.strerror})", column="text_file"
+            ) from None
 
-    changed = [name for name, value in values.items() if getattr(instance, name) != value]
-    changed_many = [
-        name
-        for name, related in many.items()
-        if set(getattr(instance, name).values_list("pk", flat=True)) != {r.pk for r in related}
-    ]
-    edited = (changed or changed_many) and _edited_since_seeding(instance)
-    for name in changed:
-        setattr(instance, name, values[name])
-    # Validate every record, unchanged ones too: an excerpt must still occur in its source
-    # even when only the source's text file changed.
-    instance.full_clean()
-    if not changed and not changed_many:
-        return "unchanged", key, label
-    if edited:
-        return "kept", key, label
-    instance._change_reason = SEED_CHANGE_REASON
-    instance.save()
-    for name in changed_many:
-        getattr(instance, name).set(many[name])
-    return "updated", key, label
+    return {"text_file": read}
 
 
-def _resolve(
-    kind: SeedKind, record: dict, directory: Path
-) -> tuple[dict[str, Any], dict[str, list]]:
-    """Turn a YAML record into field values: relations looked up, text files read.
+# ---------------------------------------------------------------------------------------
+# Imports
 
-    Every editable field the record leaves out takes its default, so that the seed file alone
-    says what a seeded record holds.
+
+def import_kind_for(name: str, kind: str | None) -> RecordKind:
+    """The kind named, or the one the file's name says (``statements.csv``)."""
+    wanted = kind or Path(name).name.split(".")[0]
+    if wanted not in RECORD_KINDS:
+        raise ImportFileError(
+            [
+                f"{name}: cannot tell what the file holds"
+                + (f" ({wanted!r} is not a kind)" if kind else "")
+                + f"; name it after its kind or give one of: {', '.join(RECORD_KINDS)}"
+            ]
+        )
+    return RECORD_KINDS[wanted]
+
+
+def records_import(
+    *,
+    name: str,
+    data: bytes,
+    kind: str | None = None,
+    dry_run: bool = False,
+) -> LoadReport:
+    """Import one file of records, all or nothing; with ``dry_run``, report and roll back.
+
+    ``name`` is the file's name, which gives its format (.csv, .xlsx, .json) and, without
+    ``kind``, what it holds. Raises ImportFileError listing every row that does not load
+    (up to MAX_REPORTED_ERRORS), each with its row, column and reason; nothing is written.
     """
-    model_fields = {
-        f.name: f
-        for f in kind.model._meta.get_fields()
-        if f.concrete and not f.auto_created and f.editable and not f.many_to_many
-    }
-    allowed = set(model_fields) | set(kind.many)
-    if "text" in model_fields:
-        allowed.add("text_file")
-    unknown = sorted(set(record) - allowed)
-    if unknown:
-        raise RecordError(
-            f"unknown field(s) {', '.join(unknown)}; a {kind.model._meta.verbose_name} has "
-            f"{', '.join(sorted(allowed))}"
+    record_kind = import_kind_for(name, kind)
+    if len(data) > IMPORT_MAX_BYTES:
+        raise ImportFileError(
+            [
+                f"{name}: the file is {len(data) / 1_048_576:.1f} MB; the limit is "
+                f"{IMPORT_MAX_BYTES // 1_048_576} MB. Split it into smaller files."
+            ]
         )
-    values: dict[str, Any] = {name: f.get_default() for name, f in model_fields.items()}
-    for name, raw in record.items():
-        if name == "text_file":
-            values["text"] = _read_text_file(directory, raw)
-        elif name in kind.many:
-            if not isinstance(raw, list):
-                raise RecordError(f"{name}: expected a list, found {raw!r}")
-            continue
-        elif name in kind.refs:
-            values[name] = None if raw is None else kind.refs[name](raw)
-        else:
-            values[name] = _to_python(model_fields[name], raw)
-    many: dict[str, list] = {}
-    for name, resolver in kind.many.items():
-        raw = record.get(name) or []
-        many[name] = [resolver(item) for item in raw]
-        if not many[name] and not kind.model._meta.get_field(name).blank:
-            raise RecordError(f"{name}: at least one is required")
-    return values, many
+    rows, from_text = read_rows(name, data)
+    report = LoadReport()
+    errors: list[str] = []
+    seen: dict[tuple, str] = {}
+    with transaction.atomic():
+        for position, record in rows:
+            where = f"{name}, {position}"
+            try:
+                values, many = resolve_record(record_kind, record, from_text=from_text)
+                outcome, key, changed = load_record(
+                    record_kind,
+                    values,
+                    many,
+                    change_reason=IMPORT_CHANGE_REASON,
+                    keep_edits_by_others=False,
+                )
+            except RecordError as error:
+                errors.append(_located(where, error.column, error.message))
+            except ValidationError as error:
+                errors.extend(_located(where, c, m) for c, m in describe_validation(error))
+            else:
+                if key in seen:
+                    errors.append(f"{where}: the same record as {seen[key]} again")
+                seen[key] = position
+                report.add(record_kind, outcome)
+                report.rows.append((position, key_label(key), outcome, changed))
+            if len(errors) >= MAX_REPORTED_ERRORS:
+                errors.append(f"{name}: stopped after {MAX_REPORTED_ERRORS} errors.")
+                break
+        if errors or dry_run:
+            transaction.set_rollback(True)
+    if not rows:
+        errors.append(f"{name}: the file holds no records.")
+    if errors:
+        raise ImportFileError(errors)
+    return report
 
 
-def _to_python(model_field: models.Field, raw: Any) -> Any:
-    if isinstance(raw, float):
-        # YAML floats are binary; go through their shortest repr so 7.8 stays 7.8.
-        raw = repr(raw)
-    if raw is None and isinstance(model_field, (models.CharField, models.TextField)):
-        raw = ""
+def _located(where: str, column: str | None, message: str) -> str:
+    return f"{where}, column {column}: {message}" if column else f"{where}: {message}"
+
+
+def read_rows(name: str, data: bytes) -> tuple[list[tuple[str, dict]], bool]:
+    """(position, record) pairs from a CSV, XLSX or JSON file, and whether cells are text."""
+    suffix = Path(name).suffix.lower()
+    if suffix == ".csv":
+        return _csv_rows(name, data), True
+    if suffix == ".xlsx":
+        return _xlsx_rows(name, data), True
+    if suffix == ".json":
+        return _json_rows(name, data), False
+    raise ImportFileError(
+        [f"{name}: unknown format {suffix or '(none)'}; use .csv, .xlsx or .json"]
+    )
+
+
+def restore_formula(value: Any) -> Any:
+    """Undo the exports' guard against spreadsheet formulas: a leading ' before = + - @."""
+    if isinstance(value, str) and value[:1] == "'" and value[1:2] in FORMULA_PREFIXES:
+        return value[1:]
+    return value
+
+
+def _csv_rows(name: str, data: bytes) -> list[tuple[str, dict]]:
     try:
-        return model_field.to_python(raw)
-    except ValidationError as error:
-        raise RecordError(f"{model_field.name}: {' '.join(error.messages)}") from None
-    except (TypeError, ValueError):
-        raise RecordError(
-            f"{model_field.name}: {raw!r} is not a valid {model_field.description.lower()}"
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportFileError(
+            [
+                f"{name}: not UTF-8 text (byte {error.start} cannot be read); save the file "
+                "as UTF-8 CSV and try again"
+            ]
         ) from None
-
-
-def _read_text_file(directory: Path, relative: Any) -> str:
-    path = (directory / str(relative)).resolve()
-    if directory.resolve() not in path.parents:
-        raise RecordError(f"text_file: {relative!r} is outside the seeds directory")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise RecordError(f"text_file: {path} does not exist") from None
-    except UnicodeDecodeError:
-        raise RecordError(f"text_file: {path} is not UTF-8 text") from None
-    except OSError as error:
-        raise RecordError(f"text_file: {path} cannot be read ({error.strerror})") from None
+        header = next(reader, None)
+        if not header:
+            raise ImportFileError(
+                [f"{name}: the file is empty; the first row must name the columns"]
+            )
+        header = [column.strip() for column in header]
+        rows = []
+        for values in reader:
+            line = reader.line_num
+            if not any(value.strip() for value in values):
+                continue
+            if len(values) != len(header):
+                raise ImportFileError(
+                    [
+                        f"{name}, row {line}: {len(values)} cells where the header has "
+                        f"{len(header)}; the file may be truncated or a cell unquoted"
+                    ]
+                )
+            rows.append(
+                (
+                    f"row {line}",
+                    {c: restore_formula(v) for c, v in zip(header, values, strict=True)},
+                )
+            )
+    except csv.Error as error:
+        raise ImportFileError(
+            [f"{name}, row {reader.line_num}: not valid CSV ({error}); the file may be truncated"]
+        ) from None
+    return rows
 
 
-def _edited_since_seeding(instance: models.Model) -> bool:
-    """True when the record's latest change came from someone other than the seed loader."""
+def _xlsx_rows(name: str, data: bytes) -> list[tuple[str, dict]]:
+    from openpyxl import load_workbook
+
     try:
-        latest = instance.history.latest()
-    except ObjectDoesNotExist:
-        return False
-    return latest.history_change_reason != SEED_CHANGE_REASON
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise ImportFileError(
+            [f"{name}: not an XLSX workbook ({type(error).__name__}); save it as .xlsx"]
+        ) from None
+    try:
+        sheet = workbook.worksheets[0]
+        cells = sheet.iter_rows(values_only=True)
+        header = next(cells, None)
+        if not header or not any(header):
+            raise ImportFileError(
+                [f"{name}: the first sheet is empty; its first row must name the columns"]
+            )
+        columns = [str(c).strip() if c is not None else "" for c in header]
+        rows = []
+        for number, values in enumerate(cells, start=2):
+            if values is None or all(v is None or v == "" for v in values):
+                continue
+            record = {}
+            for column, value in zip(columns, values, strict=False):
+                if not column:
+                    continue
+                record[column] = _cell_text(value)
+            rows.append((f"row {number}", record))
+    finally:
+        workbook.close()
+    return rows
 
 
-def _describe(error: ValidationError) -> str:
-    if hasattr(error, "error_dict"):
-        return "; ".join(
-            f"{name}: {' '.join(messages)}" if name != "__all__" else " ".join(messages)
-            for name, messages in error.message_dict.items()
+def _cell_text(value: Any) -> Any:
+    """A spreadsheet cell as the text a CSV cell would hold."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return repr(int(value)) if value.is_integer() else repr(value)
+    return restore_formula(str(value))
+
+
+def _json_rows(name: str, data: bytes) -> list[tuple[str, dict]]:
+    try:
+        records = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as error:
+        raise ImportFileError(
+            [f"{name}: not UTF-8 text (byte {error.start} cannot be read)"]
+        ) from None
+    except json.JSONDecodeError as error:
+        raise ImportFileError(
+            [
+                f"{name}: not valid JSON at line {error.lineno}, column {error.colno} "
+                f"({error.msg}); the file may be truncated"
+            ]
+        ) from None
+    if not isinstance(records, list):
+        raise ImportFileError(
+            [f"{name}: expected a list of records, found {type(records).__name__}"]
         )
-    return " ".join(error.messages)
+    rows = []
+    for position, record in enumerate(records, start=1):
+        if not isinstance(record, dict):
+            raise ImportFileError(
+                [f"{name}, record {position}: expected an object, found {record!r:.60}"]
+            )
+        rows.append((f"record {position}", record))
+    return rows

@@ -16,4 +16,5 @@ urlpatterns = [
     path("themes/<slug:slug>/", views.theme_detail, name="theme_detail"),
     path("actors/<slug:slug>/", views.actor_detail, name="actor_detail"),
     path("sources/<int:pk>/", views.source_detail, name="source_detail"),
+    path("export/<slug:kind>.<slug:file_format>", views.export, name="export"),
 ]

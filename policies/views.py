@@ -6,7 +6,14 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db import DatabaseError, connection
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    QueryDict,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -14,8 +21,10 @@ from django.views.decorators.http import require_GET
 
 from policies import charts, selectors
 from policies.citations import mark_excerpts
+from policies.exports import FORMATS, export_queryset, export_stream
 from policies.filters import PlanFilter, StatementFilter, TargetFilter, filtered
 from policies.models import Actor, Plan, Sector, Source, Statement, Target, Theme
+from policies.records import RECORD_KINDS
 
 PER_PAGE = 20
 
@@ -289,3 +298,37 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         },
     )
+
+
+CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
+
+
+def filter_errors(filterset: Any) -> dict[str, list[str]]:
+    """A filterset's errors keyed by GET name ('__all__' for those spanning fields)."""
+    return {name: [str(m) for m in messages] for name, messages in filterset.errors.items()}
+
+
+@require_GET
+def export(request: HttpRequest, kind: str, file_format: str) -> HttpResponse:
+    """The filtered records of one kind, streamed; editors' exports include drafts."""
+    record_kind = RECORD_KINDS.get(kind)
+    if record_kind is None or file_format not in FORMATS:
+        raise Http404
+    model_name = record_kind.model._meta.model_name
+    include_drafts = request.user.is_staff and request.user.has_perm(f"policies.view_{model_name}")
+    queryset, filterset = export_queryset(record_kind, request.GET, include_drafts=include_drafts)
+    if filterset is not None and not filterset.is_valid():
+        return JsonResponse(
+            {
+                "detail": _("Some filters could not be applied."),
+                "errors": filter_errors(filterset),
+            },
+            status=400,
+        )
+    response = StreamingHttpResponse(
+        export_stream(record_kind, queryset, file_format),
+        content_type=CONTENT_TYPES[file_format],
+    )
+    response["Content-Disposition"] = f'attachment; filename="{kind}.{file_format}"'
+    response["Cache-Control"] = "private, no-store" if include_drafts else "public, max-age=300"
+    return response

@@ -148,3 +148,33 @@ def make_editor(**kwargs):
     user = UserFactory(**kwargs)
     user.groups.add(Group.objects.get(name="editors"))
     return user
+
+
+def grow_dataset(times: int) -> None:
+    """Add published statements, plans, targets and observations tagged like the seeds.
+
+    Needs the seeds loaded: it reuses their themes, sectors, actor and French report."""
+    themes = list(Theme.objects.all())
+    sectors = list(Sector.objects.all())
+    report = Source.objects.get(slug="fr-report-xi-qiushi-digital-economy-2022-01")
+    actor = Statement.objects.first().actor
+    for i in range(times):
+        plan = PlanFactory(
+            issuer=actor, published_on=datetime.date(2015 + i % 10, 1 + i % 12, 1), signed_on=None
+        )
+        plan.sectors.set(sectors[i % 5 : i % 5 + 3])
+        plan.themes.set(themes[:2])
+        target = TargetFactory(plan=plan, sector=sectors[i % len(sectors)], theme=themes[0])
+        ObservationFactory(target=target, year=2022, value=Decimal("8.5"), source=report)
+        for j in range(4):
+            statement = StatementFactory(
+                actor=actor,
+                source=report,
+                paragraph=3,
+                excerpt="grande mais pas forte",
+                published_on=datetime.date(2012 + (i + j) % 14, 1 + j, 10),
+                themes=themes[j % 3 : j % 3 + 2],
+            )
+            statement.sectors.set(sectors[(i + j) % 10 : (i + j) % 10 + 2])
+            statement.plans.add(plan)
+            statement.targets.add(target)

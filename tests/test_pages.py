@@ -1,20 +1,12 @@
 """The public pages: what readers see, what they never see, and what each page costs."""
 
-import datetime
-from decimal import Decimal
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from policies.models import Sector, Source, Statement, Target, Theme
-from tests.factories import (
-    ObservationFactory,
-    PlanFactory,
-    StatementFactory,
-    TargetFactory,
-)
+from policies.models import Source, Statement, Target
+from tests.factories import PlanFactory, StatementFactory, TargetFactory, grow_dataset
 
 pytestmark = pytest.mark.django_db
 
@@ -64,34 +56,6 @@ BUDGETS = {
 }
 
 
-def grow(times: int) -> None:
-    """Add published statements, plans, targets and observations tagged like the seeds."""
-    themes = list(Theme.objects.all())
-    sectors = list(Sector.objects.all())
-    report = Source.objects.get(slug="fr-report-xi-qiushi-digital-economy-2022-01")
-    actor = Statement.objects.first().actor
-    for i in range(times):
-        plan = PlanFactory(
-            issuer=actor, published_on=datetime.date(2015 + i % 10, 1 + i % 12, 1), signed_on=None
-        )
-        plan.sectors.set(sectors[i % 5 : i % 5 + 3])
-        plan.themes.set(themes[:2])
-        target = TargetFactory(plan=plan, sector=sectors[i % len(sectors)], theme=themes[0])
-        ObservationFactory(target=target, year=2022, value=Decimal("8.5"), source=report)
-        for j in range(4):
-            statement = StatementFactory(
-                actor=actor,
-                source=report,
-                paragraph=3,
-                excerpt="grande mais pas forte",
-                published_on=datetime.date(2012 + (i + j) % 14, 1 + j, 10),
-                themes=themes[j % 3 : j % 3 + 2],
-            )
-            statement.sectors.set(sectors[(i + j) % 10 : (i + j) % 10 + 2])
-            statement.plans.add(plan)
-            statement.targets.add(target)
-
-
 def query_count(client, url: str) -> int:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
@@ -102,7 +66,7 @@ def query_count(client, url: str) -> int:
 def test_every_page_keeps_its_query_budget_as_data_grows(seeded, client):
     urls = page_urls()
     small = {name: query_count(client, url) for name, url in urls.items()}
-    grow(30)
+    grow_dataset(30)
     large = {name: query_count(client, url) for name, url in urls.items()}
     assert small == large, "a page's query count grew with the data"
     for name, count in large.items():
@@ -197,7 +161,7 @@ def test_pages_that_do_not_exist_are_explained(seeded, client, page):
 
 
 def test_pagination_keeps_the_filters(seeded, client):
-    grow(6)
+    grow_dataset(6)
     response = client.get(
         reverse("policies:statement_list"), {"sector": "digital-economy", "page": "2"}
     )

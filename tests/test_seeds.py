@@ -311,7 +311,7 @@ class TestBrokenSeeds:
                 "statements.yaml",
                 "sectors: [integrated-circuits,",
                 "sectors: [quantum-chips,",
-                "record 1 (xi-focus-on-key-fields): unknown sector 'quantum-chips'",
+                "record 1 (xi-focus-on-key-fields): sectors: unknown sector 'quantum-chips'",
             ),
             (
                 "plans.yaml",
@@ -336,7 +336,7 @@ class TestBrokenSeeds:
                 "actors.yaml",
                 "  jurisdiction: CN\n  role:",
                 "  jurisdiction: CN\n  rank: 1\n  role:",
-                "record 1 (xi-jinping): unknown field(s) rank",
+                "record 1 (xi-jinping): unknown column(s) rank",
             ),
             (
                 "themes.yaml",

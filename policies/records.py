@@ -1,0 +1,466 @@
+"""The tracker's records as rows: one definition per kind, shared by the seeds, the importer
+and the exports, so what is exported is exactly what imports.
+
+Relations are written as natural keys (slugs; a target as ``plan-slug/target-slug``; several
+values as a list, or ``a|b`` in a spreadsheet cell), never as database ids, so a file written
+by hand or by another tracker loads cleanly.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import models
+
+from policies.models import Actor, Observation, Plan, Sector, Source, Statement, Target, Theme
+
+MANY_SEPARATOR = "|"
+OUTCOMES = ("created", "updated", "unchanged", "kept")
+
+
+class RecordError(Exception):
+    """A problem with one record; ``column`` names the field to blame, when there is one."""
+
+    def __init__(self, message: str, *, column: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.column = column
+
+    def __str__(self) -> str:
+        return f"{self.column}: {self.message}" if self.column else self.message
+
+
+def _by_slug(model: type[models.Model]) -> Callable[[str], models.Model]:
+    def resolve(value: str) -> models.Model:
+        try:
+            return model.objects.get(slug=value)
+        except model.DoesNotExist:
+            raise RecordError(
+                f"unknown {model._meta.verbose_name} {value!r} (no record with that slug)"
+            ) from None
+
+    return resolve
+
+
+def _target_by_key(value: str) -> Target:
+    plan_slug, _, target_slug = str(value).partition("/")
+    if not target_slug:
+        raise RecordError(f"a target is named 'plan-slug/target-slug', not {value!r}")
+    try:
+        return Target.objects.get(plan__slug=plan_slug, slug=target_slug)
+    except Target.DoesNotExist:
+        raise RecordError(f"unknown target {value!r}") from None
+
+
+def natural_key(obj: models.Model | None) -> str | None:
+    """How a record is named in files: its slug, or plan/slug for a target."""
+    if obj is None:
+        return None
+    if isinstance(obj, Target):
+        return f"{obj.plan.slug}/{obj.slug}"
+    return obj.slug
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    """How one model is written as a row and read back."""
+
+    name: str
+    model: type[models.Model]
+    key: tuple[str, ...]
+    columns: tuple[str, ...]
+    refs: dict[str, Callable[[str], models.Model]] = field(default_factory=dict)
+    many: dict[str, Callable[[str], models.Model]] = field(default_factory=dict)
+    # Relations to load along with each row when exporting.
+    select_related: tuple[str, ...] = ()
+    # Export order: stable across databases, and parents before children.
+    order: tuple[str, ...] = ("slug",)
+
+    @property
+    def label(self) -> str:
+        return str(self.model._meta.verbose_name_plural)
+
+    @property
+    def fields(self) -> dict[str, models.Field]:
+        return {
+            name: self.model._meta.get_field(name)
+            for name in self.columns
+            if name not in self.many
+        }
+
+
+# In dependency order: a record only refers to kinds listed before it.
+RECORD_KINDS: dict[str, RecordKind] = {
+    kind.name: kind
+    for kind in [
+        RecordKind(
+            "sources",
+            Source,
+            ("slug",),
+            (
+                "slug",
+                "title",
+                "title_en",
+                "publisher",
+                "kind",
+                "tier",
+                "language",
+                "url",
+                "published_on",
+                "text",
+                "notes",
+            ),
+        ),
+        RecordKind(
+            "actors",
+            Actor,
+            ("slug",),
+            ("slug", "name", "name_original", "kind", "jurisdiction", "role", "description"),
+        ),
+        RecordKind("themes", Theme, ("slug",), ("slug", "name", "description", "colour")),
+        RecordKind(
+            "sectors",
+            Sector,
+            ("slug",),
+            ("slug", "name", "code", "parent", "description"),
+            refs={"parent": _by_slug(Sector)},
+            select_related=("parent",),
+            order=("path",),
+        ),
+        RecordKind(
+            "plans",
+            Plan,
+            ("slug",),
+            (
+                "slug",
+                "title",
+                "title_en",
+                "language",
+                "kind",
+                "issuer",
+                "document_number",
+                "signed_on",
+                "published_on",
+                "start_year",
+                "end_year",
+                "summary",
+                "source",
+                "themes",
+                "sectors",
+                "status",
+                "notes",
+            ),
+            refs={"issuer": _by_slug(Actor), "source": _by_slug(Source)},
+            many={"themes": _by_slug(Theme), "sectors": _by_slug(Sector)},
+            select_related=("issuer", "source"),
+        ),
+        RecordKind(
+            "targets",
+            Target,
+            ("plan", "slug"),
+            (
+                "plan",
+                "slug",
+                "indicator",
+                "indicator_en",
+                "unit",
+                "unit_en",
+                "baseline_value",
+                "baseline_year",
+                "target_value",
+                "target_year",
+                "direction",
+                "kind",
+                "sector",
+                "theme",
+                "source",
+                "locator",
+                "paragraph",
+                "excerpt",
+                "supersedes",
+                "notes",
+            ),
+            refs={
+                "plan": _by_slug(Plan),
+                "sector": _by_slug(Sector),
+                "theme": _by_slug(Theme),
+                "source": _by_slug(Source),
+                "supersedes": _target_by_key,
+            },
+            select_related=("plan", "sector", "theme", "source", "supersedes__plan"),
+            order=("plan__slug", "slug"),
+        ),
+        RecordKind(
+            "observations",
+            Observation,
+            # One figure per target and year in a file, so a corrected source updates it.
+            ("target", "year"),
+            ("target", "year", "value", "released_on", "source", "locator", "verified", "note"),
+            refs={"target": _target_by_key, "source": _by_slug(Source)},
+            select_related=("target__plan", "source"),
+            order=("target__plan__slug", "target__slug", "year"),
+        ),
+        RecordKind(
+            "statements",
+            Statement,
+            ("slug",),
+            (
+                "slug",
+                "actor",
+                "kind",
+                "headline",
+                "excerpt",
+                "text_en",
+                "source",
+                "paragraph",
+                "origin",
+                "venue",
+                "delivered_on",
+                "published_on",
+                "themes",
+                "sectors",
+                "plans",
+                "targets",
+                "status",
+                "notes",
+            ),
+            refs={
+                "actor": _by_slug(Actor),
+                "source": _by_slug(Source),
+                "origin": _by_slug(Source),
+            },
+            many={
+                "themes": _by_slug(Theme),
+                "sectors": _by_slug(Sector),
+                "plans": _by_slug(Plan),
+                "targets": _target_by_key,
+            },
+            select_related=("actor", "source", "origin"),
+        ),
+    ]
+}
+
+
+# ---------------------------------------------------------------------------------------
+# Reading a row
+
+
+TRUE_WORDS = {"true", "1", "yes", "t", "y"}
+FALSE_WORDS = {"false", "0", "no", "f", "n"}
+
+
+def parse_value(model_field: models.Field, raw: Any, *, from_text: bool) -> Any:
+    """One cell or YAML/JSON value as the field's Python value, or RecordError saying why.
+
+    ``from_text``: the value comes from a spreadsheet cell, where an empty cell means "none".
+    """
+    name = model_field.name
+    if isinstance(raw, float):
+        # Binary floats go through their shortest repr, so 7.8 stays 7.8.
+        raw = repr(raw)
+    if from_text and raw == "":
+        raw = None
+    if raw is None:
+        if isinstance(model_field, (models.CharField, models.TextField)):
+            return ""
+        if isinstance(model_field, models.BooleanField):
+            return model_field.get_default()
+        return None
+    if isinstance(model_field, models.BooleanField) and not isinstance(raw, bool):
+        word = str(raw).strip().lower()
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+        raise RecordError(f"{raw!r} is not true or false", column=name)
+    if isinstance(raw, datetime.datetime):
+        raw = raw.date() if isinstance(model_field, models.DateField) else raw
+    try:
+        return model_field.to_python(raw)
+    except ValidationError as error:
+        raise RecordError(" ".join(error.messages), column=name) from None
+    except (TypeError, ValueError):
+        raise RecordError(
+            f"{raw!r} is not a valid {model_field.description.lower()}", column=name
+        ) from None
+
+
+def split_many(raw: Any, column: str) -> list[str]:
+    if raw is None or raw == "":
+        return []
+    if isinstance(raw, str):
+        return [part.strip() for part in raw.split(MANY_SEPARATOR) if part.strip()]
+    if isinstance(raw, list) and all(isinstance(item, str) for item in raw):
+        return raw
+    raise RecordError(f"expected a list of keys, found {raw!r}", column=column)
+
+
+def resolve_record(
+    kind: RecordKind,
+    record: dict[str, Any],
+    *,
+    from_text: bool,
+    extra: dict[str, Callable[[Any], Any]] | None = None,
+) -> tuple[dict[str, Any], dict[str, list]]:
+    """Field values and related records for one row; relations are looked up by key.
+
+    Every column the row leaves out takes the field's default, so a row alone says what
+    its record holds. ``extra`` maps additional accepted keys to a (field, value) reader.
+    """
+    extra = extra or {}
+    allowed = set(kind.columns) | set(extra)
+    unknown = sorted(set(record) - allowed)
+    if unknown:
+        raise RecordError(
+            f"unknown column(s) {', '.join(unknown)}; a {kind.model._meta.verbose_name} has "
+            f"{', '.join(kind.columns)}"
+        )
+    values: dict[str, Any] = {name: f.get_default() for name, f in kind.fields.items()}
+    for name, raw in record.items():
+        if name in extra:
+            target_field, value = extra[name](raw)
+            values[target_field] = value
+        elif name in kind.many:
+            continue
+        elif name in kind.refs:
+            key = None if raw is None or (from_text and raw == "") else raw
+            try:
+                values[name] = None if key is None else kind.refs[name](str(key))
+            except RecordError as error:
+                raise RecordError(error.message, column=name) from None
+        else:
+            values[name] = parse_value(kind.fields[name], raw, from_text=from_text)
+    many: dict[str, list] = {}
+    for name, resolver in kind.many.items():
+        keys = split_many(record.get(name), name)
+        try:
+            many[name] = [resolver(key) for key in keys]
+        except RecordError as error:
+            raise RecordError(error.message, column=name) from None
+        if not many[name] and not kind.model._meta.get_field(name).blank:
+            raise RecordError("at least one is required", column=name)
+    return values, many
+
+
+def load_record(
+    kind: RecordKind,
+    values: dict[str, Any],
+    many: dict[str, list],
+    *,
+    change_reason: str,
+    keep_edits_by_others: bool,
+) -> tuple[str, tuple, list[str]]:
+    """Create or update one record by its natural key; returns (outcome, key, changed).
+
+    Every record is validated, unchanged ones too. With ``keep_edits_by_others``, a record
+    whose latest change was not made with ``change_reason`` is left as it is ("kept").
+    """
+    key = tuple(values.get(name) for name in kind.key)
+    lookup = {name: values.get(name) for name in kind.key}
+    instance = kind.model.objects.filter(**lookup).first()
+
+    if instance is None:
+        instance = kind.model(**values)
+        instance.full_clean()
+        instance._change_reason = change_reason
+        instance.save()
+        for name, related in many.items():
+            getattr(instance, name).set(related)
+        return "created", key, list(values)
+
+    changed = [name for name, value in values.items() if getattr(instance, name) != value]
+    changed += [
+        name
+        for name, related in many.items()
+        if set(getattr(instance, name).values_list("pk", flat=True)) != {r.pk for r in related}
+    ]
+    edited = bool(changed) and keep_edits_by_others and _edited_by_others(instance, change_reason)
+    for name in changed:
+        if name not in many:
+            setattr(instance, name, values[name])
+    instance.full_clean()
+    if not changed:
+        return "unchanged", key, []
+    if edited:
+        return "kept", key, changed
+    instance._change_reason = change_reason
+    instance.save()
+    for name in changed:
+        if name in many:
+            getattr(instance, name).set(many[name])
+    return "updated", key, changed
+
+
+def _edited_by_others(instance: models.Model, change_reason: str) -> bool:
+    try:
+        latest = instance.history.latest()
+    except ObjectDoesNotExist:
+        return False
+    return latest.history_change_reason != change_reason
+
+
+def key_label(key: tuple) -> str:
+    return "/".join(str(natural_key(v) if isinstance(v, models.Model) else v) for v in key)
+
+
+def describe_validation(error: ValidationError) -> list[tuple[str | None, str]]:
+    """(column, message) pairs; constraint errors that span fields have no column."""
+    if hasattr(error, "error_dict"):
+        return [
+            (None if name == "__all__" else name, " ".join(messages))
+            for name, messages in error.message_dict.items()
+        ]
+    return [(None, " ".join(error.messages))]
+
+
+# ---------------------------------------------------------------------------------------
+# Writing a row
+
+
+def export_value(value: Any) -> Any:
+    """A field value as plain data: keys for relations, fixed-point text for decimals."""
+    if isinstance(value, models.Model):
+        return natural_key(value)
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def record_row(kind: RecordKind, instance: models.Model) -> dict[str, Any]:
+    """One record as an ordered mapping of its columns (relations need to be prefetched)."""
+    row: dict[str, Any] = {}
+    for name in kind.columns:
+        if name in kind.many:
+            row[name] = sorted(natural_key(obj) for obj in getattr(instance, name).all())
+        else:
+            row[name] = export_value(getattr(instance, name))
+    return row
+
+
+def rows_queryset(kind: RecordKind, queryset: models.QuerySet) -> models.QuerySet:
+    """The queryset with what ``record_row`` reads, in ``kind.order`` (stable files)."""
+    prefetch: list[str] = []
+    for name in kind.many:
+        prefetch.append(name)
+        if name == "targets":
+            prefetch.append("targets__plan")
+    return (
+        queryset.select_related(*kind.select_related)
+        .prefetch_related(*prefetch)
+        .order_by(*kind.order)
+    )
+
+
+def iter_rows(
+    kind: RecordKind, queryset: models.QuerySet, chunk_size: int = 2000
+) -> Iterable[dict]:
+    """Rows of a queryset, fetched in chunks so a million records never sit in memory."""
+    for instance in rows_queryset(kind, queryset).iterator(chunk_size=chunk_size):
+        yield record_row(kind, instance)

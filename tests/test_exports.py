@@ -1,0 +1,124 @@
+"""Exports: filtered, streamed, published-only for readers, safe to open in a spreadsheet."""
+
+import csv
+import io
+import json
+
+import pytest
+from django.http import StreamingHttpResponse
+from django.urls import reverse
+
+from policies.exports import csv_cell, neutralise
+from policies.models import Source
+from policies.records import RECORD_KINDS
+from tests.factories import PlanFactory, StatementFactory, make_editor
+
+pytestmark = pytest.mark.django_db
+
+
+def download(client, kind: str, file_format: str, **params) -> tuple[int, bytes]:
+    response = client.get(reverse("policies:export", args=[kind, file_format]), params)
+    if isinstance(response, StreamingHttpResponse):
+        return response.status_code, b"".join(response.streaming_content)
+    return response.status_code, response.content
+
+
+@pytest.mark.parametrize("kind", list(RECORD_KINDS))
+@pytest.mark.parametrize("file_format", ["csv", "json"])
+def test_every_kind_exports_streamed_with_the_import_columns(seeded, client, kind, file_format):
+    response = client.get(reverse("policies:export", args=[kind, file_format]))
+    assert response.status_code == 200
+    assert response.streaming
+    assert response["Content-Disposition"] == f'attachment; filename="{kind}.{file_format}"'
+    body = b"".join(response.streaming_content).decode()
+    columns = list(RECORD_KINDS[kind].columns)
+    if file_format == "csv":
+        rows = list(csv.reader(io.StringIO(body)))
+        assert rows[0] == columns
+        assert len(rows) > 1
+    else:
+        records = json.loads(body)
+        assert records
+        assert list(records[0]) == columns
+
+
+def test_exports_honour_the_filters(seeded, client):
+    _, body = download(client, "statements", "csv", sector="electronic-information-manufacturing")
+    rows = list(csv.DictReader(io.StringIO(body.decode())))
+    assert [row["slug"] for row in rows] == ["xi-focus-on-key-fields"]
+    _, body = download(client, "targets", "json", sector="e-commerce")
+    assert {t["slug"] for t in json.loads(body)} == {
+        "online-retail-sales",
+        "e-commerce-transactions",
+    }
+    _, body = download(client, "observations", "json", sector="ipv6")
+    assert json.loads(body) == []
+    _, body = download(client, "plans", "json", q="29号")
+    assert [p["document_number"] for p in json.loads(body)] == ["国发〔2021〕29号"]
+
+
+def test_bad_filters_get_a_400_with_reasons(seeded, client):
+    status, body = download(client, "statements", "csv", date_after="2022-13-45", sector="zz")
+    assert status == 400
+    assert json.loads(body)["errors"] == {
+        "sector": ["Unknown sector: “zz”."],
+        "date_after": ["Enter a valid date."],
+    }
+
+
+def test_unknown_kind_or_format_is_404(seeded, client):
+    assert client.get("/export/users.csv").status_code == 404
+    assert client.get("/export/statements.xml").status_code == 404
+
+
+def test_drafts_are_exported_to_editors_only(seeded, client):
+    report = Source.objects.get(slug="fr-report-xi-qiushi-digital-economy-2022-01")
+    StatementFactory(
+        slug="secret-draft",
+        status="draft",
+        source=report,
+        paragraph=3,
+        excerpt="grande mais pas forte",
+    )
+    PlanFactory(slug="secret-plan", status="draft")
+    for kind in ["statements", "plans"]:
+        _, body = download(client, kind, "csv")
+        assert b"secret-" not in body
+    client.force_login(make_editor(username="ed"))
+    _, body = download(client, "statements", "csv")
+    assert b"secret-draft" in body
+    response = client.get("/export/statements.csv")
+    assert response["Cache-Control"] == "private, no-store"
+
+
+@pytest.mark.parametrize("value", ["=SUM(A1)", "+1", "-1", "@cmd", "\tx", "\rx"])
+def test_cells_that_would_run_as_formulas_are_neutralised(value):
+    assert neutralise(value) == "'" + value
+    assert csv_cell(value) == "'" + value
+    assert csv_cell("plain") == "plain"
+    assert csv_cell(["a", "b"]) == "a|b"
+    assert csv_cell(True) == "true"
+    assert csv_cell(None) == ""
+
+
+def test_formula_in_a_headline_is_neutralised_in_the_file(seeded, client):
+    report = Source.objects.get(slug="fr-report-xi-qiushi-digital-economy-2022-01")
+    StatementFactory(
+        headline='=HYPERLINK("http://evil.example")',
+        source=report,
+        paragraph=3,
+        excerpt="grande mais pas forte",
+    )
+    _, body = download(client, "statements", "csv")
+    assert b"'=HYPERLINK(" in body
+    assert b',"=HYPERLINK' not in body
+    assert b",=HYPERLINK" not in body
+
+
+def test_export_query_count_does_not_grow_with_rows(seeded, client, django_assert_num_queries):
+    from tests.factories import grow_dataset
+
+    grow_dataset(5)
+    # statements, then one prefetch per relation (themes, sectors, plans, targets + plans)
+    with django_assert_num_queries(6):
+        download(client, "statements", "csv")

@@ -1,0 +1,290 @@
+"""Import and export round trips, and every kind of bad file refused whole."""
+
+import io
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from openpyxl import Workbook
+
+from policies.models import Actor, Observation, Plan, Sector, Source, Statement, Target, Theme
+from policies.records import RECORD_KINDS
+from policies.services import IMPORT_MAX_BYTES, ImportFileError, records_import
+from tests.factories import StatementFactory, grow_dataset, make_editor
+
+pytestmark = pytest.mark.django_db
+
+MODELS = [Source, Actor, Theme, Sector, Plan, Target, Observation, Statement]
+
+
+def snapshot() -> dict[str, int]:
+    return {m.__name__: m.objects.count() for m in MODELS} | {
+        f"{m.__name__} history": m.history.count() for m in MODELS
+    }
+
+
+def export_all(client, file_format: str) -> dict[str, bytes]:
+    return {
+        kind: b"".join(
+            client.get(reverse("policies:export", args=[kind, file_format])).streaming_content
+        )
+        for kind in RECORD_KINDS
+    }
+
+
+def empty_database() -> None:
+    Statement.objects.all().delete()
+    Observation.objects.all().delete()
+    Target.objects.update(supersedes=None)
+    Target.objects.all().delete()
+    Plan.objects.all().delete()
+    for sector in sorted(Sector.objects.all(), key=lambda s: -s.depth):
+        sector.delete()
+    Theme.objects.all().delete()
+    Actor.objects.all().delete()
+    Source.objects.all().delete()
+    assert sum(m.objects.count() for m in MODELS) == 0
+
+
+@pytest.fixture
+def editor_client(client):
+    client.force_login(make_editor(username="exporter"))
+    return client
+
+
+@pytest.mark.parametrize("file_format", ["csv", "json"])
+@pytest.mark.parametrize("generated", [False, True], ids=["seeds", "generated"])
+def test_round_trip_is_identical(seeded, editor_client, file_format, generated):
+    if generated:
+        grow_dataset(12)
+        # Drafts and cells a spreadsheet would run as formulas travel too.
+        StatementFactory(
+            source=Source.objects.get(slug="fr-report-xi-qiushi-digital-economy-2022-01"),
+            paragraph=3,
+            excerpt="grande mais pas forte",
+            headline='=HYPERLINK("http://evil.example")',
+            status="draft",
+        )
+    first = export_all(editor_client, file_format)
+    empty_database()
+    for kind, data in first.items():
+        records_import(name=f"{kind}.{file_format}", data=data)
+    second = export_all(editor_client, file_format)
+    assert second == first
+    assert Statement.objects.filter(headline__startswith="=HYPERLINK").exists() == generated
+
+
+def test_xlsx_import_reads_what_the_csv_export_writes(seeded, editor_client):
+    data = b"".join(editor_client.get("/export/targets.csv").streaming_content)
+    import csv
+
+    rows = list(csv.reader(io.StringIO(data.decode())))
+    rows[1][rows[0].index("target_value")] = 11  # a number cell, as a spreadsheet keeps it
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    report = records_import(name="targets.xlsx", data=buffer.getvalue())
+    assert report.counts["targets"]["updated"] == 1
+    changed = Target.objects.get(slug=rows[1][rows[0].index("slug")])
+    assert changed.target_value == 11
+
+
+def test_dry_run_writes_nothing(seeded, editor_client):
+    data = b"".join(editor_client.get("/export/actors.json").streaming_content)
+    data = data.replace(b'"Xi Jinping"', b'"Xi Jinping (corrected)"')
+    before = snapshot()
+    report = records_import(name="actors.json", data=data, dry_run=True)
+    assert report.counts["actors"]["updated"] == 1
+    assert snapshot() == before
+
+
+STATEMENT_HEADER = (
+    "slug,actor,kind,headline,excerpt,text_en,source,paragraph,origin,venue,delivered_on,"
+    "published_on,themes,sectors,plans,targets,status,notes\n"
+)
+GOOD_ROW = (
+    "new-one,xi-jinping,essay,A headline,grande mais pas forte,big but not strong,"
+    "fr-report-xi-qiushi-digital-economy-2022-01,3,,,,2022-01-15,security|governance,6g,,,"
+    "published,\n"
+)
+
+
+def statements_csv(row: str = GOOD_ROW) -> bytes:
+    return (STATEMENT_HEADER + GOOD_ROW.replace("new-one", "first-good") + row).encode()
+
+
+TARGET_HEADER = (
+    "plan,slug,indicator,indicator_en,unit,unit_en,baseline_value,baseline_year,target_value,"
+    "target_year,direction,kind,sector,theme,source,locator,paragraph,excerpt,supersedes,notes\n"
+)
+
+
+def target_csv(**cells: str) -> bytes:
+    values = {
+        "plan": "14th-fyp-digital-economy",
+        "slug": "new-target",
+        "indicator": "指标",
+        "indicator_en": "Indicator",
+        "unit": "%",
+        "unit_en": "%",
+        "baseline_value": "1",
+        "baseline_year": "2020",
+        "target_value": "2",
+        "target_year": "2025",
+        "direction": "increase",
+        "kind": "unknown",
+        "sector": "",
+        "theme": "",
+        "source": "",
+        "locator": "",
+        "paragraph": "",
+        "excerpt": "",
+        "supersedes": "",
+        "notes": "",
+    } | cells
+    return (TARGET_HEADER + ",".join(values.values()) + "\n").encode()
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        (
+            "statements.csv",
+            statements_csv(GOOD_ROW.replace(",6g,", ",atlantis,")),
+            "statements.csv, row 3, column sectors: unknown sector 'atlantis'",
+        ),
+        (
+            "statements.csv",
+            statements_csv(GOOD_ROW.replace("2022-01-15", "15/01/2022")),
+            "statements.csv, row 3, column published_on: “15/01/2022” value has an invalid "
+            "date format.",
+        ),
+        (
+            "targets.csv",
+            target_csv(target_value="ten"),
+            "targets.csv, row 2, column target_value: “ten” value must be a decimal number.",
+        ),
+        (
+            "targets.csv",
+            target_csv(baseline_year="2026"),
+            "targets.csv, row 2: The target year must come after the baseline year.",
+        ),
+        (
+            "statements.csv",
+            statements_csv(GOOD_ROW.replace("new-one", "first-good")),
+            "statements.csv, row 3: the same record as row 2 again",
+        ),
+        (
+            "statements.csv",
+            statements_csv(GOOD_ROW.replace("grande mais pas forte", "grande mais faible")),
+            "statements.csv, row 3, column excerpt: The excerpt does not occur verbatim in "
+            "paragraph 3",
+        ),
+        (
+            "statements.csv",
+            (STATEMENT_HEADER + GOOD_ROW.replace("big but", "gro\u00df but")).encode("latin-1"),
+            "statements.csv: not UTF-8 text",
+        ),
+        (
+            "statements.csv",
+            statements_csv(GOOD_ROW[:40]),
+            "statements.csv, row 3: 5 cells where the header has 18; the file may be truncated",
+        ),
+        (
+            "statements.csv",
+            statements_csv('x,"never closed\n'),
+            "statements.csv, row 3: not valid CSV (unexpected end of data)",
+        ),
+        ("statements.json", b'[{"slug": "a", "actor": "xi-ji', "statements.json: not valid JSON"),
+        (
+            "statements.xlsx",
+            b"PK\x03\x04 but not a workbook",
+            "statements.xlsx: not an XLSX workbook",
+        ),
+        ("statements.xlsx", b"slug,actor\n", "statements.xlsx: not an XLSX workbook"),
+        ("statements.txt", b"slug\n", "statements.txt: unknown format .txt"),
+        ("records.csv", b"slug\n", "records.csv: cannot tell what the file holds"),
+        (
+            "statements.csv",
+            STATEMENT_HEADER.replace("notes", "colour").encode() + GOOD_ROW.encode(),
+            "statements.csv, row 2: unknown column(s) colour",
+        ),
+        ("statements.csv", b"", "statements.csv: the file is empty"),
+        ("statements.csv", b" " * (IMPORT_MAX_BYTES + 1), "the limit is 40 MB"),
+    ],
+)
+def test_bad_files_are_refused_whole(seeded, name, data, message):
+    before = snapshot()
+    with pytest.raises(ImportFileError) as error:
+        records_import(name=name, data=data)
+    assert any(message in line for line in error.value.errors), error.value.errors
+    assert snapshot() == before
+    assert not Statement.objects.filter(slug="first-good").exists()
+
+
+def test_every_bad_row_is_reported(seeded):
+    rows = GOOD_ROW.replace("new-one", "two").replace(
+        "2022-01-15", "2022-02-30"
+    ) + GOOD_ROW.replace(",6g,", ",nowhere,")
+    with pytest.raises(ImportFileError) as error:
+        records_import(name="statements.csv", data=statements_csv(rows))
+    assert [line.split(":")[0] for line in error.value.errors] == [
+        "statements.csv, row 3, column published_on",
+        "statements.csv, row 4, column sectors",
+    ]
+
+
+def test_command_imports_and_exits_non_zero_on_bad_input(seeded, tmp_path):
+    good = tmp_path / "statements.csv"
+    good.write_bytes(statements_csv())
+    out = StringIO()
+    call_command("import_records", str(good), "--dry-run", stdout=out)
+    assert "statements: 2 created" in out.getvalue()
+    assert "Dry run: nothing was written." in out.getvalue()
+    assert not Statement.objects.filter(slug="new-one").exists()
+
+    call_command("import_records", str(good), stdout=StringIO())
+    assert Statement.objects.get(slug="new-one").themes.count() == 2
+
+    bad = tmp_path / "mine.csv"
+    bad.write_bytes(target_csv(target_value="ten"))
+    with pytest.raises(CommandError) as error:
+        call_command("import_records", str(bad), "--model", "targets", stdout=StringIO())
+    assert "Nothing was imported." in str(error.value)
+    assert "mine.csv, row 2, column target_value" in str(error.value)
+
+    with pytest.raises(CommandError, match="cannot be read"):
+        call_command("import_records", str(tmp_path / "missing.csv"), stdout=StringIO())
+
+
+def test_command_refuses_a_huge_file_before_reading_it(seeded, tmp_path):
+    huge = tmp_path / "statements.csv"
+    with huge.open("wb") as handle:
+        handle.truncate(50 * 1024 * 1024)  # 50 MB, sparse: nothing is really written
+    with pytest.raises(CommandError, match=r"the file is 50\.0 MB; the limit is 40 MB"):
+        call_command("import_records", str(huge), stdout=StringIO())
+
+
+def test_json_import_takes_lists_and_typed_values(seeded):
+    records = [
+        {
+            "slug": "json-one",
+            "actor": "xi-jinping",
+            "kind": "essay",
+            "headline": "From JSON",
+            "excerpt": "grande mais pas forte",
+            "text_en": "big but not strong",
+            "source": "fr-report-xi-qiushi-digital-economy-2022-01",
+            "paragraph": 3,
+            "published_on": "2022-01-15",
+            "themes": ["security"],
+            "status": "published",
+        }
+    ]
+    report = records_import(name="statements.json", data=json.dumps(records).encode())
+    assert report.counts["statements"]["created"] == 1
+    assert Statement.objects.get(slug="json-one").status == "published"
