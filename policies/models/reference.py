@@ -51,6 +51,12 @@ class Source(models.Model):
         ),
     )
     notes = models.TextField(_("notes"), blank=True)
+    synthetic = models.BooleanField(
+        _("synthetic"),
+        default=False,
+        editable=False,
+        help_text=_("Made by generate_demo_data for benchmarks; never real data."),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -119,6 +125,12 @@ class Actor(models.Model):
         _("role"), max_length=300, blank=True, help_text=_("Office held, for a person.")
     )
     description = models.TextField(_("description"), blank=True)
+    synthetic = models.BooleanField(
+        _("synthetic"),
+        default=False,
+        editable=False,
+        help_text=_("Made by generate_demo_data for benchmarks; never real data."),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -139,6 +151,12 @@ class Theme(models.Model):
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    synthetic = models.BooleanField(
+        _("synthetic"),
+        default=False,
+        editable=False,
+        help_text=_("Made by generate_demo_data for benchmarks; never real data."),
+    )
     colour = models.CharField(
         _("chart colour"), max_length=7, validators=[colour_validator], default="#1f77b4"
     )
@@ -202,6 +220,12 @@ class Sector(models.Model):
     # that "this sector and everything below it" is one indexed prefix match, not a recursion.
     path = models.CharField(_("path"), max_length=1000, editable=False, db_index=True)
     description = models.TextField(_("description"), blank=True)
+    synthetic = models.BooleanField(
+        _("synthetic"),
+        default=False,
+        editable=False,
+        help_text=_("Made by generate_demo_data for benchmarks; never real data."),
+    )
     history = HistoricalRecords(excluded_fields=["path"])
 
     objects = SectorQuerySet.as_manager()

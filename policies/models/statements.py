@@ -78,6 +78,12 @@ class Statement(models.Model):
         _("status"), max_length=10, choices=PublicationStatus, default=PublicationStatus.DRAFT
     )
     notes = models.TextField(_("notes"), blank=True)
+    synthetic = models.BooleanField(
+        _("synthetic"),
+        default=False,
+        editable=False,
+        help_text=_("Made by generate_demo_data for benchmarks; never real data."),
+    )
     history = HistoricalRecords(m2m_fields=[themes, sectors, plans, targets])
 
     objects = PublishableQuerySet.as_manager()
