@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from policies import charts, selectors
+from policies.caching import cache_key, cached
 from policies.citations import mark_excerpts
 from policies.exports import FORMATS, export_queryset, export_stream
 from policies.filters import PlanFilter, StatementFilter, TargetFilter, filtered
@@ -57,35 +58,46 @@ def _dashboard_context(data: QueryDict) -> dict[str, Any]:
     plans = filtered(plan_filter)
     targets = filtered(target_filter)
 
-    valid = statement_filter.is_valid()
+    valid = all(f.is_valid() for f in (statement_filter, plan_filter, target_filter))
     cleaned = statement_filter.form.cleaned_data if valid else {}
-    first, last = selectors.date_span(statements, plans)
-    granularity = selectors.granularity_for(
-        cleaned.get("date_after") or first, cleaned.get("date_before") or last
-    )
-    themes = selectors.themes()
-    sectors = selectors.sectors()
-    target_rows = selectors.target_rows(selectors.target_list(targets))
+
+    def aggregates() -> dict[str, Any]:
+        first, last = selectors.date_span(statements, plans)
+        granularity = selectors.granularity_for(
+            cleaned.get("date_after") or first, cleaned.get("date_before") or last
+        )
+        return {
+            "granularity": granularity,
+            "counts": selectors.headline_counts(statements, plans, targets),
+            "timeline": selectors.statements_by_period_and_theme(statements, granularity),
+            "plan_timeline": selectors.plans_by_period(plans, granularity),
+            "heatmap": selectors.theme_sector_counts(statements),
+            "coverage": selectors.sector_counts(statements, plans, targets),
+            "target_rows": selectors.target_rows(selectors.target_list(targets)),
+            "themes": selectors.themes(),
+            "sectors": selectors.sectors(),
+        }
+
+    params = [(key, value) for key, values in data.lists() for value in values]
+    agg = cached(cache_key("dashboard", params), aggregates) if valid else aggregates()
     return {
         "filter": statement_filter,
         "filtersets": (statement_filter, plan_filter, target_filter),
-        "counts": selectors.headline_counts(statements, plans, targets),
+        "counts": agg["counts"],
         "latest": selectors.latest_statements(statements),
-        "target_rows": target_rows,
+        "target_rows": agg["target_rows"],
         "charts": [
             charts.timeline_chart(
-                statement_rows=selectors.statements_by_period_and_theme(statements, granularity),
-                plan_rows=selectors.plans_by_period(plans, granularity),
-                themes=themes,
-                granularity=granularity,
+                statement_rows=agg["timeline"],
+                plan_rows=agg["plan_timeline"],
+                themes=agg["themes"],
+                granularity=agg["granularity"],
             ),
-            charts.progress_chart(target_rows),
+            charts.progress_chart(agg["target_rows"]),
             charts.heatmap_chart(
-                rows=selectors.theme_sector_counts(statements), themes=themes, sectors=sectors
+                rows=agg["heatmap"], themes=agg["themes"], sectors=agg["sectors"]
             ),
-            charts.coverage_chart(
-                counts=selectors.sector_counts(statements, plans, targets), sectors=sectors
-            ),
+            charts.coverage_chart(counts=agg["coverage"], sectors=agg["sectors"]),
         ],
     }
 

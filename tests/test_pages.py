@@ -63,7 +63,8 @@ def query_count(client, url: str) -> int:
     return len(queries)
 
 
-def test_every_page_keeps_its_query_budget_as_data_grows(seeded, client):
+def test_every_page_keeps_its_query_budget_as_data_grows(transactional_db, seeded, client):
+    # Transactional, so writes really commit and empty the dashboard cache as in production.
     urls = page_urls()
     small = {name: query_count(client, url) for name, url in urls.items()}
     grow_dataset(30)
@@ -211,3 +212,15 @@ def test_unknown_records_are_404(seeded, client):
 
 def test_pages_only_answer_get(seeded, client):
     assert client.post(reverse("policies:dashboard")).status_code == 405
+
+
+def test_dashboard_aggregates_are_cached_until_data_changes(transactional_db, seeded, client):
+    url = reverse("policies:dashboard") + "?sector=digital-economy"
+    first = query_count(client, url)
+    cached = query_count(client, url)
+    assert cached < first - 8  # the charts and counts come from the cache
+    statement = Statement.objects.get(slug="xi-big-but-not-strong")
+    statement.status = "draft"
+    statement.save()  # commits, and the commit empties the cache
+    assert query_count(client, url) == first
+    assert client.get(url).context["counts"].statements == 7

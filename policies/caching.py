@@ -1,0 +1,58 @@
+"""A cache for the dashboard's aggregates, keyed by the filters and emptied by any write.
+
+Every cached value's key carries a data version. Any save, delete or change of tags to a
+tracker record schedules one bump of that version for when its transaction commits, so a
+reader never caches figures computed from data that is about to change (or roll back).
+Bulk writes that send no signals (``bulk_create``, ``update``) call ``data_changed()``.
+
+With local-memory caching each process has its own cache and version: run one process, or
+set REDIS_URL so every process shares both (see README).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.utils.translation import get_language
+
+VERSION_KEY = "policies:data-version"
+TIMEOUT = 600
+T = TypeVar("T")
+
+
+def data_version() -> int:
+    return cache.get_or_set(VERSION_KEY, 1, timeout=None)
+
+
+def _bump() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # the key was evicted: any new value invalidates what was cached
+        cache.set(VERSION_KEY, data_version() + 1, timeout=None)
+
+
+def data_changed(**_signal_kwargs: Any) -> None:
+    """Invalidate cached aggregates once the current transaction commits (once per commit)."""
+    if connection.in_atomic_block and any(
+        func is _bump for _sids, func, _robust in connection.run_on_commit
+    ):
+        return
+    transaction.on_commit(_bump)
+
+
+def cache_key(name: str, params: list[tuple[str, str]]) -> str:
+    """A key for ``name`` under these GET parameters, the language and the data version."""
+    digest = hashlib.sha256(repr(sorted(params)).encode()).hexdigest()[:32]
+    return f"policies:{name}:v{data_version()}:{get_language()}:{digest}"
+
+
+def cached(key: str, compute: Callable[[], T]) -> T:
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, TIMEOUT)
+    return value
