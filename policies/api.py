@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Prefetch
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
@@ -18,7 +19,17 @@ from rest_framework.pagination import PageNumberPagination
 
 from policies import selectors
 from policies.filters import PlanFilter, StatementFilter, TargetFilter
-from policies.models import Actor, Observation, Plan, Sector, Source, Statement, Target, Theme
+from policies.models import (
+    Actor,
+    Observation,
+    Plan,
+    PublicationStatus,
+    Sector,
+    Source,
+    Statement,
+    Target,
+    Theme,
+)
 from policies.records import natural_key
 
 
@@ -29,7 +40,9 @@ class Pagination(PageNumberPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         size = request.query_params.get(self.page_size_query_param)
-        if size is not None and not (size.isdigit() and 1 <= int(size) <= self.max_page_size):
+        if size is not None and not (
+            size.isascii() and size.isdigit() and 1 <= int(size) <= self.max_page_size
+        ):
             raise ValidationError(
                 {"page_size": [f"Give a whole number from 1 to {self.max_page_size}."]}
             )
@@ -187,7 +200,7 @@ class TargetSerializer(serializers.ModelSerializer):
     sector = KeyField(read_only=True)
     theme = KeyField(read_only=True)
     source = KeyField(read_only=True)
-    supersedes = KeyField(read_only=True)
+    supersedes = serializers.SerializerMethodField()
     status = serializers.SerializerMethodField()
     latest_verified_value = serializers.DecimalField(
         source="latest_value", max_digits=20, decimal_places=4, read_only=True, allow_null=True
@@ -229,6 +242,13 @@ class TargetSerializer(serializers.ModelSerializer):
 
     def get_key(self, target: Target) -> str:
         return natural_key(target)
+
+    def get_supersedes(self, target: Target) -> str | None:
+        """The target this one revises, unless that one belongs to a draft plan."""
+        earlier = target.supersedes
+        if earlier is None or earlier.plan.status != PublicationStatus.PUBLISHED:
+            return None
+        return natural_key(earlier)
 
     def get_status(self, target: Target) -> str:
         """achieved, on_track, behind, overdue or no_data (computed, verified figures only)."""
@@ -316,7 +336,13 @@ class StatementViewSet(ReadOnly):
     queryset = (
         selectors.published_statements()
         .select_related("actor", "source", "origin")
-        .prefetch_related("themes", "sectors", "plans", "targets__plan")
+        .prefetch_related(
+            "themes",
+            "sectors",
+            # Links to draft plans (and their targets) stay hidden from readers.
+            Prefetch("plans", queryset=selectors.published_plans()),
+            Prefetch("targets", queryset=selectors.published_targets().select_related("plan")),
+        )
         .order_by("-published_on", "-pk")
     )
 
@@ -327,6 +353,7 @@ class PlanViewSet(ReadOnly):
     serializer_class = PlanSerializer
     filterset_class = PlanFilter
     lookup_field = "slug"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
     queryset = (
         selectors.published_plans()
         .select_related("issuer", "source")
@@ -362,16 +389,19 @@ class SourceViewSet(ReadOnly):
 class ActorViewSet(ReadOnly):
     serializer_class = ActorSerializer
     lookup_field = "slug"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
     queryset = Actor.objects.order_by("slug")
 
 
 class ThemeViewSet(ReadOnly):
     serializer_class = ThemeSerializer
     lookup_field = "slug"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
     queryset = Theme.objects.order_by("slug")
 
 
 class SectorViewSet(ReadOnly):
     serializer_class = SectorSerializer
     lookup_field = "slug"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
     queryset = Sector.objects.select_related("parent").order_by("path")

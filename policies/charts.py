@@ -72,9 +72,17 @@ def period_label(period: datetime.date, granularity: str) -> str:
     return period.strftime("%Y-%m")
 
 
+def plotly_escape(text: str) -> str:
+    """Text for plotly, which renders a subset of HTML (links, bold...) in labels and hovers:
+    editor-written names must show as written, never as markup."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def wrap_label(text: str, width: int = 28) -> str:
     """Break a long axis label into lines, so narrow screens keep room for the plot."""
-    return "<br>".join(textwrap.wrap(text.replace("<", "&lt;"), width)) or text
+    return "<br>".join(plotly_escape(line) for line in textwrap.wrap(text, width)) or (
+        plotly_escape(text)
+    )
 
 
 def period_sequence(
@@ -117,11 +125,11 @@ def timeline_chart(
     x = labels
     data: list[Any] = [
         go.Bar(
-            name=name,
+            name=plotly_escape(name),
             x=x,
             y=[counts[slug].get(p, 0) for p in periods],
             marker_color=colour,
-            hovertemplate="%{x}: %{y}<extra>" + name.replace("<", "&lt;") + "</extra>",
+            hovertemplate="%{x}: %{y}<extra>" + plotly_escape(name) + "</extra>",
         )
         for slug, name, colour in series
     ]
@@ -189,8 +197,8 @@ def heatmap_chart(*, rows: list[dict], themes: list[Any], sectors: list[Any]) ->
     used_themes = [t for t in themes if any(k[0] == t.slug for k in counts)]
     used_sectors = [s for s in sectors if any(k[1] == s.slug for k in counts)]
     z = [[counts.get((t.slug, s.slug), 0) for t in used_themes] for s in used_sectors]
-    sector_labels = ["\u2002" * s.depth + s.name for s in used_sectors]
-    theme_labels = [t.name for t in used_themes]
+    sector_labels = ["\u2002" * s.depth + plotly_escape(s.name) for s in used_sectors]
+    theme_labels = [plotly_escape(t.name) for t in used_themes]
     figure = _figure(
         [
             go.Heatmap(
@@ -244,13 +252,19 @@ def _number(value: Decimal | None) -> str:
 def progress_chart(rows: list[Any]) -> Chart:
     """Each target on one scale: 0 % at its baseline, 100 % at its target, coloured by status."""
     labels, shares, colours, hovers, table = [], [], [], [], []
+    names = [row.target.indicator_en for row in rows]
     for row in rows:
         target, progress = row.target, row.progress
-        labels.append(wrap_label(target.indicator_en))
+        # Plotly merges bars with the same label: tell repeated indicators (a revision and
+        # the target it supersedes) apart by their year, then their plan.
+        label = target.indicator_en
+        if names.count(label) > 1:
+            label = f"{label} ({target.target_year}, {target.plan.title_en})"
+        labels.append(wrap_label(label))
         share = progress.share if progress.share is not None else 0.0
         shares.append(round(share * 100, 1))
         colours.append(STATUS_COLOURS[progress.status])
-        hovers.append(_progress_sentence(target, progress))
+        hovers.append("<br>".join(plotly_escape(p) for p in _progress_parts(target, progress)))
         table.append(
             [
                 target.indicator_en,
@@ -331,7 +345,8 @@ def progress_chart(rows: list[Any]) -> Chart:
     )
 
 
-def _progress_sentence(target: Any, progress: Progress) -> str:
+def _progress_parts(target: Any, progress: Progress) -> list[str]:
+    """The facts of one target's progress, as plain text (escape them for plotly)."""
     parts = [target.indicator_en]
     if target.baseline_value is not None:
         parts.append(
@@ -352,7 +367,7 @@ def _progress_sentence(target: Any, progress: Progress) -> str:
         }
     )
     parts.append(progress.status.label)
-    return "<br>".join(p.replace("<", "&lt;") for p in parts)
+    return parts
 
 
 def coverage_chart(*, counts: dict[str, dict[str, int]], sectors: list[Any]) -> Chart:
@@ -363,7 +378,7 @@ def coverage_chart(*, counts: dict[str, dict[str, int]], sectors: list[Any]) -> 
         ("plans", _("Plans"), "#e69f00"),
         ("targets", _("Targets"), "#009e73"),
     ]
-    labels = ["\u2002" * s.depth + s.name for s in used]
+    labels = ["\u2002" * s.depth + plotly_escape(s.name) for s in used]
     data = [
         go.Bar(
             name=name,
@@ -453,7 +468,7 @@ def target_chart(*, target: Any, observations: list[Any], progress: Progress) ->
     years = [target.target_year] + [o.year for o in observations]
     if target.baseline_year:
         years.append(target.baseline_year)
-    summary = _progress_sentence(target, progress).replace("<br>", "; ") + "."
+    summary = "; ".join(_progress_parts(target, progress)) + "."
     if unverified:
         summary += " " + _("%(count)d unverified figure(s) shown apart, not counted.") % {
             "count": len(unverified)
@@ -473,7 +488,7 @@ def target_chart(*, target: Any, observations: list[Any], progress: Progress) ->
                     "gridcolor": "#eeeeee",
                 },
                 yaxis={
-                    "title": {"text": target.unit_en},
+                    "title": {"text": plotly_escape(target.unit_en)},
                     "automargin": True,
                     "gridcolor": "#eeeeee",
                     "rangemode": "tozero",

@@ -60,8 +60,9 @@ class _Echo:
 
 
 def neutralise(value: str) -> str:
-    """Keep a spreadsheet from running a cell as a formula (CSV injection)."""
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+    """Keep a spreadsheet from running a cell as a formula (CSV injection). A cell that
+    already starts with ' is prefixed too, so the importer can always take one off."""
+    return "'" + value if value.startswith((*FORMULA_PREFIXES, "'")) else value
 
 
 def csv_cell(value: Any) -> str:
@@ -94,6 +95,8 @@ def json_chunks(rows: Iterable[dict]) -> Iterator[str]:
     yield "\n]\n"
 
 
-def export_stream(kind: RecordKind, queryset: QuerySet, file_format: str) -> Iterator[str]:
-    rows = iter_rows(kind, queryset)
+def export_stream(
+    kind: RecordKind, queryset: QuerySet, file_format: str, *, include_drafts: bool
+) -> Iterator[str]:
+    rows = iter_rows(kind, queryset, published_only=not include_drafts)
     return csv_lines(kind, rows) if file_format == "csv" else json_chunks(rows)

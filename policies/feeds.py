@@ -7,6 +7,7 @@ target's computed status changes as verified figures arrive.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,17 @@ from policies.models import Observation, Statement, Target
 from policies.progress import Status, target_progress
 
 FEED_SIZE = 50
+XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+class SafeAtom1Feed(Atom1Feed):
+    """Atom that drops the control characters XML cannot carry, so one stray character in a
+    record never breaks the feed for every subscriber."""
+
+    def add_item(self, **kwargs: Any) -> None:
+        super().add_item(
+            **{k: XML_ILLEGAL.sub("", v) if isinstance(v, str) else v for k, v in kwargs.items()}
+        )
 
 
 def _midnight(day: datetime.date) -> datetime.datetime:
@@ -41,7 +53,7 @@ def _bad_filters(filterset: Any) -> JsonResponse:
 
 
 class StatementFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = SafeAtom1Feed
     description_template = "policies/feed_statement.html"
 
     def __init__(self, statements: QuerySet[Statement], query: str) -> None:
@@ -137,7 +149,7 @@ def status_changes(targets: QuerySet[Target]) -> list[StatusChange]:
 
 
 class TargetStatusFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = SafeAtom1Feed
 
     def __init__(self, changes: list[StatusChange], query: str) -> None:
         super().__init__()

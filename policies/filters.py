@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -39,9 +40,13 @@ class SlugOrCodeMultipleChoiceField(forms.ModelMultipleChoiceField):
         super().__init__(*args, **kwargs)
 
     def clean(self, value: Any) -> QuerySet | list:
-        # An empty selection is "no filter": an empty list lets django-filter skip the method.
-        result = super().clean(value)
-        return result if value else []
+        # Empty values (``?sector=``) mean no filter, never "sectors with a blank code"; an
+        # empty list lets django-filter skip the method.
+        if isinstance(value, (list, tuple)):
+            value = [v for v in value if v not in ("", None)]
+        if not value:
+            return []
+        return super().clean(value)
 
     def label_from_instance(self, obj: Any) -> str:
         # Sectors are a tree: indent each by its depth so the list reads as one.
@@ -49,6 +54,9 @@ class SlugOrCodeMultipleChoiceField(forms.ModelMultipleChoiceField):
 
     def _check_values(self, value: list[str]) -> QuerySet:
         values = [str(v) for v in value]
+        for v in values:
+            # PostgreSQL refuses NUL in text; say so instead of failing the query.
+            ProhibitNullCharactersValidator()(v)
         if len(values) > MAX_VALUES:
             raise ValidationError(
                 self.error_messages["too_many"], code="too_many", params={"max": MAX_VALUES}

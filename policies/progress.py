@@ -103,7 +103,7 @@ def target_progress(
 
     if latest_year <= baseline_year:
         # Only the baseline itself is known: nothing measured since the plan began.
-        return Progress(Status.NO_DATA, latest_year, latest_value, 0.0, None)
+        return Progress(Status.NO_DATA, latest_year, latest_value, None, None)
 
     share = float((latest_value - baseline_value) / (target_value - baseline_value))
     expected = path_value(

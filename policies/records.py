@@ -9,6 +9,7 @@ by hand or by another tracker loads cleanly.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -198,8 +199,9 @@ RECORD_KINDS: dict[str, RecordKind] = {
         RecordKind(
             "observations",
             Observation,
-            # One figure per target and year in a file, so a corrected source updates it.
-            ("target", "year"),
+            # The model allows one figure per source for a target and year (sources may
+            # disagree), so a file names an observation by all three.
+            ("target", "year", "source"),
             ("target", "year", "value", "released_on", "source", "locator", "verified", "note"),
             refs={"target": _target_by_key, "source": _by_slug(Source)},
             select_related=("target__plan", "source"),
@@ -250,6 +252,8 @@ RECORD_KINDS: dict[str, RecordKind] = {
 # Reading a row
 
 
+# Characters no XML document (our Atom feeds) may carry, and NUL, which PostgreSQL refuses.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 TRUE_WORDS = {"true", "1", "yes", "t", "y"}
 FALSE_WORDS = {"false", "0", "no", "f", "n"}
 
@@ -271,6 +275,14 @@ def parse_value(model_field: models.Field, raw: Any, *, from_text: bool) -> Any:
         if isinstance(model_field, models.BooleanField):
             return model_field.get_default()
         return None
+    if isinstance(raw, (dict, list)) or (
+        isinstance(raw, bool) and not isinstance(model_field, models.BooleanField)
+    ):
+        raise RecordError(f"expected a single value, found {raw!r:.60}", column=name)
+    if isinstance(raw, str) and CONTROL_CHARACTERS.search(raw):
+        raise RecordError(
+            "contains a control character (such as NUL); remove it and try again", column=name
+        )
     if isinstance(model_field, models.BooleanField) and not isinstance(raw, bool):
         word = str(raw).strip().lower()
         if word in TRUE_WORDS:
@@ -433,14 +445,30 @@ def export_value(value: Any) -> Any:
     return value
 
 
-def record_row(kind: RecordKind, instance: models.Model) -> dict[str, Any]:
+def _visible(obj: models.Model | None, published_only: bool) -> models.Model | None:
+    """A related plan or target, or None when readers may not see it (a draft plan's)."""
+    if obj is None or not published_only:
+        return obj
+    plan = obj if isinstance(obj, Plan) else getattr(obj, "plan", None)
+    if plan is not None and plan.status != "published":
+        return None
+    return obj
+
+
+def record_row(
+    kind: RecordKind, instance: models.Model, *, published_only: bool = False
+) -> dict[str, Any]:
     """One record as an ordered mapping of its columns (relations need to be prefetched)."""
     row: dict[str, Any] = {}
     for name in kind.columns:
         if name in kind.many:
-            row[name] = sorted(natural_key(obj) for obj in getattr(instance, name).all())
+            related = (_visible(obj, published_only) for obj in getattr(instance, name).all())
+            row[name] = sorted(natural_key(obj) for obj in related if obj is not None)
         else:
-            row[name] = export_value(getattr(instance, name))
+            value = getattr(instance, name)
+            if isinstance(value, (Plan, Target)):
+                value = _visible(value, published_only)
+            row[name] = export_value(value)
     return row
 
 
@@ -459,8 +487,15 @@ def rows_queryset(kind: RecordKind, queryset: models.QuerySet) -> models.QuerySe
 
 
 def iter_rows(
-    kind: RecordKind, queryset: models.QuerySet, chunk_size: int = 2000
+    kind: RecordKind,
+    queryset: models.QuerySet,
+    *,
+    published_only: bool = False,
+    chunk_size: int = 2000,
 ) -> Iterable[dict]:
-    """Rows of a queryset, fetched in chunks so a million records never sit in memory."""
+    """Rows of a queryset, fetched in chunks so a million records never sit in memory.
+
+    ``published_only`` leaves out links to draft plans and their targets, for readers.
+    """
     for instance in rows_queryset(kind, queryset).iterator(chunk_size=chunk_size):
-        yield record_row(kind, instance)
+        yield record_row(kind, instance, published_only=published_only)

@@ -282,8 +282,9 @@ def read_rows(name: str, data: bytes) -> tuple[list[tuple[str, dict]], bool]:
 
 
 def restore_formula(value: Any) -> Any:
-    """Undo the exports' guard against spreadsheet formulas: a leading ' before = + - @."""
-    if isinstance(value, str) and value[:1] == "'" and value[1:2] in FORMULA_PREFIXES:
+    """Undo the exports' guard against spreadsheet formulas: the ' they put before a cell
+    starting with = + - @ tab, carriage return, or ' itself."""
+    if isinstance(value, str) and value[:1] == "'" and value[1:2] in (*FORMULA_PREFIXES, "'"):
         return value[1:]
     return value
 
@@ -332,35 +333,59 @@ def _csv_rows(name: str, data: bytes) -> list[tuple[str, dict]]:
 
 
 def _xlsx_rows(name: str, data: bytes) -> list[tuple[str, dict]]:
+    from xml.etree.ElementTree import ParseError
+
     from openpyxl import load_workbook
 
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        workbook = load_workbook(io.BytesIO(data), read_only=True)
+        try:
+            return _sheet_rows(name, workbook.worksheets[0])
+        finally:
+            workbook.close()
+    except ImportFileError:
+        raise
+    except (
+        zipfile.BadZipFile,
+        KeyError,
+        OSError,
+        ValueError,
+        ParseError,
+        SyntaxError,
+        IndexError,
+    ) as error:
         raise ImportFileError(
             [f"{name}: not an XLSX workbook ({type(error).__name__}); save it as .xlsx"]
         ) from None
-    try:
-        sheet = workbook.worksheets[0]
-        cells = sheet.iter_rows(values_only=True)
-        header = next(cells, None)
-        if not header or not any(header):
-            raise ImportFileError(
-                [f"{name}: the first sheet is empty; its first row must name the columns"]
-            )
-        columns = [str(c).strip() if c is not None else "" for c in header]
-        rows = []
-        for number, values in enumerate(cells, start=2):
-            if values is None or all(v is None or v == "" for v in values):
+
+
+def _sheet_rows(name: str, sheet: Any) -> list[tuple[str, dict]]:
+    rows_of_cells = sheet.iter_rows()
+    header = next(rows_of_cells, None)
+    if not header or not any(cell.value for cell in header):
+        raise ImportFileError(
+            [f"{name}: the first sheet is empty; its first row must name the columns"]
+        )
+    columns = [str(cell.value).strip() if cell.value is not None else "" for cell in header]
+    rows = []
+    for number, cells in enumerate(rows_of_cells, start=2):
+        if all(cell.value in (None, "") for cell in cells):
+            continue
+        record = {}
+        for column, cell in zip(columns, cells, strict=False):
+            if not column:
                 continue
-            record = {}
-            for column, value in zip(columns, values, strict=False):
-                if not column:
-                    continue
-                record[column] = _cell_text(value)
-            rows.append((f"row {number}", record))
-    finally:
-        workbook.close()
+            if cell.data_type == "f":
+                # A formula's result is not stored in files most tools write: refuse it
+                # rather than import a blank.
+                raise ImportFileError(
+                    [
+                        f"{name}, row {number}, column {column}: holds a formula "
+                        f"({str(cell.value)[:40]}); paste its value instead"
+                    ]
+                )
+            record[column] = _cell_text(cell.value)
+        rows.append((f"row {number}", record))
     return rows
 
 
@@ -386,6 +411,8 @@ def _json_rows(name: str, data: bytes) -> list[tuple[str, dict]]:
         raise ImportFileError(
             [f"{name}: not UTF-8 text (byte {error.start} cannot be read)"]
         ) from None
+    except RecursionError:
+        raise ImportFileError([f"{name}: nested too deeply to be a list of records"]) from None
     except json.JSONDecodeError as error:
         raise ImportFileError(
             [

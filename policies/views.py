@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db import DatabaseError, connection
+from django.db.models import Prefetch
 from django.http import (
     Http404,
     HttpRequest,
@@ -24,7 +25,7 @@ from policies.caching import cache_key, cached
 from policies.citations import mark_excerpts
 from policies.exports import FORMATS, export_queryset, export_stream
 from policies.filters import PlanFilter, StatementFilter, TargetFilter, filtered
-from policies.models import Actor, Plan, Sector, Source, Statement, Target, Theme
+from policies.models import Actor, Observation, Plan, Sector, Source, Statement, Target, Theme
 from policies.records import RECORD_KINDS
 
 PER_PAGE = 20
@@ -128,7 +129,7 @@ def paginate(request: HttpRequest, queryset: Any) -> tuple[Page, str | None]:
     """The requested page, or the first one with a message when the number is not a page."""
     paginator = Paginator(queryset, PER_PAGE)
     raw = request.GET.get("page", "1")
-    if raw.isdigit() and len(raw) <= 9 and 1 <= int(raw) <= paginator.num_pages:
+    if raw.isascii() and raw.isdigit() and len(raw) <= 9 and 1 <= int(raw) <= paginator.num_pages:
         return paginator.page(int(raw)), None
     message = _(
         "There is no page “%(page)s”: the results have %(count)d page(s). Showing the first."
@@ -215,7 +216,9 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     plan = _get_or_404(selectors.plan_detail, slug)
-    targets = selectors.target_list(plan.targets.all()).prefetch_related("observations")
+    targets = selectors.target_list(plan.targets.all()).prefetch_related(
+        Prefetch("observations", queryset=Observation.objects.select_related("source"))
+    )
     rows = selectors.target_rows(targets)
     return render(
         request,
@@ -338,7 +341,7 @@ def export(request: HttpRequest, kind: str, file_format: str) -> HttpResponse:
             status=400,
         )
     response = StreamingHttpResponse(
-        export_stream(record_kind, queryset, file_format),
+        export_stream(record_kind, queryset, file_format, include_drafts=include_drafts),
         content_type=CONTENT_TYPES[file_format],
     )
     response["Content-Disposition"] = f'attachment; filename="{kind}.{file_format}"'

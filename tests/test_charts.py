@@ -204,7 +204,29 @@ def test_labels_cannot_inject_markup():
         themes=[theme],
         granularity="month",
     )
-    assert "<img" not in chart.figure["data"][0]["hovertemplate"]
+    trace = chart.figure["data"][0]
+    assert "<img" not in trace["hovertemplate"]
+    assert trace["name"] == "&lt;img src=x onerror=alert(1)&gt;"
     assert charts.wrap_label("<b>bold</b> and a rather long label to wrap", 12).startswith(
-        "&lt;b>bold"
+        "&lt;b&gt;bold&lt;/b&gt;<br>"
     )
+    # Every label built from records is escaped for plotly; summaries stay plain text,
+    # since the page escapes them itself.
+    sector = FakeSector("x", '<a href="https://evil.example/">click</a>')
+    heatmap = charts.heatmap_chart(
+        rows=[{"themes__slug": "x", "sectors__slug": "x", "count": 1}],
+        themes=[theme],
+        sectors=[sector],
+    )
+    assert "<a " not in json.dumps(heatmap.figure["data"])
+    assert '<a href="https://evil.example/">click</a>' in heatmap.summary
+    coverage = charts.coverage_chart(
+        counts={"statements": {"x": 1}, "plans": {}, "targets": {}}, sectors=[sector]
+    )
+    assert "<a " not in json.dumps(coverage.figure["data"])
+    target = FakeTarget(1, "<i>x</i>", unit_en="<a href='https://e.example'>u</a>")
+    target_chart = charts.target_chart(
+        target=target, observations=[], progress=Progress(Status.NO_DATA, None, None, None, None)
+    )
+    assert "<a " not in json.dumps(target_chart.figure["layout"])
+    assert target_chart.summary.startswith("<i>x</i>;")

@@ -241,15 +241,17 @@ class TestLoading:
         assert database_snapshot() == before
         assert Actor.objects.get(slug="xi-jinping").name == "Xi Jinping"
 
-    def test_a_corrected_observation_source_updates_the_same_figure(self, seeded, seeds_copy):
+    def test_an_observation_is_a_figure_from_one_source(self, seeded, seeds_copy):
+        # Sources may disagree about a year, so the same year from another source is another
+        # observation; the loader never rewrites one source's figure as another's.
         rewrite(
             seeds_copy / "records" / "observations.yaml",
             '  value: "10.4"\n  source: null',
             '  value: "10.4"\n  source: nbs-economic-census-5-digital-core-industries-2023',
         )
         report = seed_load(directory=seeds_copy)
-        assert report.counts["observations"]["updated"] == 1
-        assert Observation.objects.filter(year=2024).count() == 1
+        assert report.counts["observations"]["created"] == 1
+        assert Observation.objects.filter(year=2024).count() == 2
 
     def test_history_records_the_seed_loader(self, seeded):
         record = Statement.objects.first().history.latest()
