@@ -47,7 +47,7 @@ BUDGETS = {
     "plans": 6,
     "targets": 6,
     "statement": 5,
-    "plan": 9,
+    "plan": 7,
     "target": 4,
     "sector": 27,
     "theme": 23,
