@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEV := DJANGO_DEBUG=1
 
-.PHONY: run test install lint format migrations-check seeds-check clean
+.PHONY: run test install lint format migrations-check bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=/path/to/python3.11")'
@@ -36,6 +36,12 @@ migrations-check: install
 
 test: lint migrations-check
 	$(BIN)/pytest
+
+# Not part of `make test`: builds synthetic data sets (kept in bench/data/) and measures them.
+# PostgreSQL is the server at DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres).
+bench: install
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check datasette
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

@@ -29,6 +29,7 @@ from policies.models import Actor, Observation, Plan, Sector, Source, Statement,
 from policies.records import RECORD_KINDS
 
 PER_PAGE = 20
+DASHBOARD_TARGETS = 12
 
 
 @require_GET
@@ -74,7 +75,13 @@ def _dashboard_context(data: QueryDict) -> dict[str, Any]:
             "plan_timeline": selectors.plans_by_period(plans, granularity),
             "heatmap": selectors.theme_sector_counts(statements),
             "coverage": selectors.sector_counts(statements, plans, targets),
-            "target_rows": selectors.target_rows(selectors.target_list(targets)),
+            # A bounded selection keeps the dashboard's cost flat however many targets
+            # match; the targets page lists them all.
+            "target_rows": selectors.target_rows(
+                selectors.target_list(targets).order_by("-plan__published_on", "plan", "pk")[
+                    :DASHBOARD_TARGETS
+                ]
+            ),
             "themes": selectors.themes(),
             "sectors": selectors.sectors(),
         }

@@ -1,0 +1,142 @@
+"""One benchmark run inside Django, against the database DATABASE_URL names.
+
+Prints one JSON object: for each measure, the median server time of repeated requests (made
+in-process through Django's handler, so it is the app's own time, without a network) and the
+number of queries. Run by bench/run.py; see BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.staticfiles import finders  # noqa: E402
+from django.core.cache import cache  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from policies.models import Sector, Statement  # noqa: E402
+
+
+def timed(client: Client, url: str, repeat: int, *, clear_cache: bool) -> dict:
+    """Median and spread of the server time for ``url``, and its query count."""
+    times, queries, status = [], 0, 0
+    client.get(url)  # warm up: imports, template loading, connection
+    for _ in range(repeat):
+        if clear_cache:
+            cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(url)
+            if response.streaming:
+                for _chunk in response.streaming_content:
+                    pass
+            times.append(time.perf_counter() - started)
+        queries, status = len(captured), response.status_code
+    return {
+        "url": url,
+        "status": status,
+        "median_ms": round(statistics.median(times) * 1000, 1),
+        "min_ms": round(min(times) * 1000, 1),
+        "max_ms": round(max(times) * 1000, 1),
+        "queries": queries,
+        "runs": repeat,
+    }
+
+
+def dashboard_sql_alone(client: Client, url: str, repeat: int) -> dict:
+    """The dashboard's own SQL, run directly on the database, without Django around it."""
+    cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    sqls = [q["sql"] for q in captured.captured_queries]
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            for sql in sqls:
+                # The captured SQL has its parameters inlined, as Django logs them.
+                cursor.execute(sql)
+                cursor.fetchall()
+        times.append(time.perf_counter() - started)
+    return {"median_ms": round(statistics.median(times) * 1000, 1), "queries": len(sqls)}
+
+
+def first_visit_bytes(client: Client) -> dict:
+    """Bytes a first visit to the dashboard downloads, each file gzip-compressed as served."""
+    html = b"".join([client.get("/").content])
+    files = ["css/tracker.css", "js/charts.js", "vendor/plotly/plotly-cartesian-4.1.1.min.js"]
+    sizes = {"html": len(gzip.compress(html, 9))}
+    for name in files:
+        sizes[name] = len(gzip.compress(Path(finders.find(name)).read_bytes(), 9))
+    return {"total_kb": round(sum(sizes.values()) / 1024, 1), "files": sizes}
+
+
+def export_run() -> dict:
+    """A full CSV export of statements: rows per second and this process's peak memory."""
+    client = Client()
+    started = time.perf_counter()
+    response = client.get("/export/statements.csv")
+    rows, size = -1, 0
+    for chunk in response.streaming_content:
+        rows += chunk.count(b"\n")
+        size += len(chunk)
+    elapsed = time.perf_counter() - started
+    return {
+        "rows": rows,
+        "seconds": round(elapsed, 1),
+        "rows_per_second": round(rows / elapsed),
+        "megabytes": round(size / 1_048_576, 1),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--export", action="store_true", help="Only the CSV export run.")
+    args = parser.parse_args()
+    if args.export:
+        print(json.dumps(export_run()))
+        return
+
+    client = Client()
+    statement = Statement.objects.filter(status="published").order_by("pk").first()
+    sector = Sector.objects.filter(parent=None, synthetic=True).order_by("slug").first()
+    sector_url = f"/?sector={sector.slug}" if sector else "/"
+    results = {
+        "database": connection.vendor,
+        "statements": Statement.objects.count(),
+        "cache": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1],
+        "dashboard": timed(client, "/", args.repeat, clear_cache=True),
+        "dashboard_cached": timed(client, "/", args.repeat, clear_cache=False),
+        "dashboard_sector": timed(client, sector_url, args.repeat, clear_cache=True),
+        "dashboard_sql_alone": dashboard_sql_alone(client, "/", args.repeat),
+        "list_page_1": timed(client, "/statements/", args.repeat, clear_cache=False),
+        "list_page_1000": timed(client, "/statements/?page=1000", args.repeat, clear_cache=False),
+        "detail": timed(client, f"/statements/{statement.pk}/", args.repeat, clear_cache=False),
+        "search": timed(client, "/statements/?q=semiconductor", args.repeat, clear_cache=False),
+        "first_visit": first_visit_bytes(client),
+    }
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,190 @@
+"""Turns a benchmark run (bench/results/latest.json) into BENCHMARKS.md."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+GOALS_NOTE = """\
+Figures are medians of repeated in-process requests (the app's own server time, no
+network); Datasette is timed over HTTP on loopback in the same run, on the same SQLite file.
+"Uncached" clears the cache before every request. Synthetic data from
+`generate_demo_data --seed 1`.
+"""
+
+
+def _find(results: list[dict], database: str, size: int) -> dict | None:
+    return next((r for r in results if r["database"] == database and r["size"] == size), None)
+
+
+def _verdict(ok: bool | None, detail: str) -> str:
+    if ok is None:
+        return f"not measured in this run ({detail})"
+    return ("met: " if ok else "**not met**: ") + detail
+
+
+def goals(results: list[dict]) -> list[tuple[str, str]]:
+    rows = []
+    r = _find(results, "sqlite", 100_000)
+    if r:
+        ds, own, sql = (
+            r["datasette"]["median_ms"],
+            r["dashboard"]["median_ms"],
+            r["dashboard_sql_alone"]["median_ms"],
+        )
+        rows.append(
+            (
+                "Dashboard, uncached, 100k, SQLite ≤ ½ Datasette's faceted page",
+                _verdict(own <= ds / 2, f"{own} ms vs Datasette {ds} ms ({own / ds:.2f}×)"),
+            )
+        )
+        rows.append(
+            (
+                "… and ≤ 1.5 × its own SQL run directly",
+                _verdict(own <= 1.5 * sql, f"{own} ms vs SQL alone {sql} ms ({own / sql:.2f}×)"),
+            )
+        )
+    else:
+        rows.append(
+            (
+                "Dashboard, uncached, 100k, SQLite vs Datasette",
+                _verdict(None, "no 100k SQLite run"),
+            )
+        )
+    r = _find(results, "postgresql", 1_000_000)
+    rows.append(
+        (
+            "Dashboard, uncached, 1M, PostgreSQL < 1 s",
+            _verdict(r["dashboard"]["median_ms"] < 1000, f"{r['dashboard']['median_ms']} ms")
+            if r
+            else _verdict(None, "no 1M PostgreSQL run"),
+        )
+    )
+    for result in results:
+        cached, uncached = (
+            result["dashboard_cached"]["median_ms"],
+            result["dashboard"]["median_ms"],
+        )
+        rows.append(
+            (
+                f"Dashboard cached < 5 % of uncached ({result['database']}, {result['size']:,})",
+                _verdict(
+                    cached < 0.05 * uncached,
+                    f"{cached} ms vs {uncached} ms ({100 * cached / uncached:.1f} %)",
+                ),
+            )
+        )
+    by_database: dict[str, set[int]] = {}
+    for result in results:
+        by_database.setdefault(result["database"], set()).add(result["dashboard"]["queries"])
+    for database, counts in by_database.items():
+        sizes = sorted(r["size"] for r in results if r["database"] == database)
+        rows.append(
+            (
+                f"Dashboard query count constant across sizes ({database})",
+                _verdict(
+                    len(counts) == 1,
+                    f"{sorted(counts)} queries at {', '.join(f'{s:,}' for s in sizes)}",
+                ),
+            )
+        )
+    for result in results:
+        first, deep = result["list_page_1"]["median_ms"], result["list_page_1000"]["median_ms"]
+        rows.append(
+            (
+                f"List page 1,000 ≤ 1.5 × page 1 ({result['database']}, {result['size']:,})",
+                _verdict(deep <= 1.5 * first, f"{deep} ms vs {first} ms ({deep / first:.2f}×)"),
+            )
+        )
+    for database in ("sqlite", "postgresql"):
+        r = _find(results, database, 1_000_000)
+        if r:
+            e = r["export_csv"]
+            rows.append(
+                (
+                    f"CSV export of 1M: peak memory < 200 MB, ≥ 50k rows/s ({database})",
+                    _verdict(
+                        e["peak_rss_mb"] < 200 and e["rows_per_second"] >= 50_000,
+                        f"{e['peak_rss_mb']} MB peak, {e['rows_per_second']:,} rows/s",
+                    ),
+                )
+            )
+        else:
+            rows.append((f"CSV export of 1M ({database})", _verdict(None, "no 1M run")))
+    rows.append(
+        ("Import of 100k rows < 60 s", _verdict(None, "the harness does not time imports yet"))
+    )
+    r = _find(results, "postgresql", 1_000_000)
+    rows.append(
+        (
+            "Full-text search, 1M, PostgreSQL < 100 ms",
+            _verdict(r["search"]["median_ms"] < 100, f"{r['search']['median_ms']} ms")
+            if r
+            else _verdict(None, "no 1M PostgreSQL run"),
+        )
+    )
+    any_result = results[0] if results else None
+    if any_result:
+        kb = any_result["first_visit"]["total_kb"]
+        rows.append(
+            (
+                "First visit to the dashboard < 700 kB compressed",
+                _verdict(kb < 700, f"{kb} kB gzip"),
+            )
+        )
+    return rows
+
+
+def write_benchmarks(report: dict, path: Path) -> None:
+    results = report["results"]
+    lines = [
+        "# Benchmarks",
+        "",
+        "Written by `make bench` (bench/run.py); do not edit the tables by hand.",
+        "",
+        f"- **Run:** {report['date']}",
+        f"- **Machine:** {report['machine']}",
+        "- **Command:** `make bench` (sizes and databases: `BENCH_SIZES`, `BENCH_DATABASES`; "
+        "PostgreSQL server from `DATABASE_URL`)",
+        "",
+        GOALS_NOTE,
+        "## Goals",
+        "",
+        "| goal | result |",
+        "|---|---|",
+        *[f"| {goal} | {verdict} |" for goal, verdict in goals(results)],
+        "",
+        "## Figures",
+        "",
+        "Median server time in ms, with the number of queries in brackets.",
+        "",
+        "| database | statements | dashboard | cached | by sector | its SQL alone | list p.1 | list p.1000 | detail | search | Datasette | CSV export |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+
+    def cell(r: dict, key: str) -> str:
+        return f"{r[key]['median_ms']} ({r[key]['queries']})"
+
+    for r in results:
+        datasette = f"{r['datasette']['median_ms']}" if "datasette" in r else "—"
+        e = r["export_csv"]
+        lines.append(
+            f"| {r['database']} | {r['statements']:,} | {cell(r, 'dashboard')} | {cell(r, 'dashboard_cached')} "
+            f"| {cell(r, 'dashboard_sector')} | {r['dashboard_sql_alone']['median_ms']} "
+            f"| {cell(r, 'list_page_1')} | {cell(r, 'list_page_1000')} | {cell(r, 'detail')} | {cell(r, 'search')} "
+            f"| {datasette} | {e['seconds']} s, {e['rows_per_second']:,} rows/s, {e['peak_rss_mb']} MB peak |"
+        )
+    first = results[0]["first_visit"] if results else None
+    if first:
+        lines += [
+            "",
+            f"First visit to the dashboard: {first['total_kb']} kB gzip-compressed "
+            f"({', '.join(f'{k} {v / 1024:.1f} kB' for k, v in first['files'].items())}).",
+        ]
+    if any("datasette" in r for r in results):
+        lines += [
+            "",
+            "Datasette's page: `"
+            + next(r["datasette"]["url"] for r in results if "datasette" in r)
+            + "`",
+        ]
+    path.write_text("\n".join(lines) + "\n")

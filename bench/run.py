@@ -1,0 +1,220 @@
+"""`make bench`: build synthetic data sets, measure the app and Datasette, write BENCHMARKS.md.
+
+For each database (SQLite, and PostgreSQL at DATABASE_URL's server) and each size, it builds a
+database with `generate_demo_data` once (reused on later runs), then runs bench/measure.py
+against it in a fresh process, and for SQLite serves the same file with Datasette and times
+its faceted table page in the same run. Results go to bench/results/latest.json and the
+tables in BENCHMARKS.md.
+
+    .venv/bin/python bench/run.py --sizes 10000,100000 --databases sqlite,postgres
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.report import write_benchmarks
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "bench" / "data"
+RESULTS = ROOT / "bench" / "results"
+PYTHON = sys.executable
+DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/postgres"
+
+
+def env_for(database_url: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
+        "DJANGO_HTTPS": "0",
+        "DJANGO_LOG_LEVEL": "WARNING",
+    }
+
+
+def manage(database_url: str, *args: str) -> None:
+    subprocess.run([PYTHON, str(ROOT / "manage.py"), *args], env=env_for(database_url), check=True)
+
+
+def sqlite_url(size: int) -> tuple[str, Path]:
+    path = DATA / f"statements-{size}.sqlite3"
+    return f"sqlite:///{path}", path
+
+
+def postgres_url(size: int, server: str) -> str:
+    base, _, _name = server.rpartition("/")
+    return f"{base}/bench_{size}"
+
+
+def prepare(database: str, size: int, server: str) -> str:
+    """A database holding `size` synthetic statements, built once and kept."""
+    if database == "sqlite":
+        url, path = sqlite_url(size)
+        if path.exists() and path.with_suffix(".ready").exists():
+            return url
+        DATA.mkdir(parents=True, exist_ok=True)
+        path.unlink(missing_ok=True)
+    else:
+        import psycopg
+
+        url = postgres_url(size, server)
+        name = url.rsplit("/", 1)[1]
+        ready = DATA / f"{name}.ready"
+        with psycopg.connect(server.replace("postgres://", "postgresql://"), autocommit=True) as c:
+            exists = c.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+            if exists and ready.exists():
+                return url
+            if exists:
+                c.execute(f'DROP DATABASE "{name}"')
+            c.execute(f'CREATE DATABASE "{name}"')
+        DATA.mkdir(parents=True, exist_ok=True)
+        path = DATA / name
+    print(f"building {database} with {size:,} statements", flush=True)
+    manage(url, "migrate", "--noinput", "-v", "0")
+    manage(url, "generate_demo_data", "--statements", str(size), "--seed", "1")
+    if database == "postgres":
+        manage(
+            url,
+            "shell",
+            "-c",
+            "from django.db import connection; connection.cursor().execute('ANALYZE')",
+        )
+    path.with_suffix(".ready").touch()
+    return url
+
+
+def measure(url: str, repeat: int) -> dict:
+    out = subprocess.run(
+        [PYTHON, str(ROOT / "bench" / "measure.py"), "--repeat", str(repeat)],
+        env=env_for(url),
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    export = subprocess.run(
+        [PYTHON, str(ROOT / "bench" / "measure.py"), "--export"],
+        env=env_for(url),
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    result["export_csv"] = json.loads(export.stdout.strip().splitlines()[-1])
+    return result
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def datasette(path: Path, repeat: int) -> dict:
+    """Datasette's table page for statements with facets like the dashboard's, over HTTP."""
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            str(Path(PYTHON).parent / "datasette"),
+            "serve",
+            str(path),
+            "--port",
+            str(port),
+            "--setting",
+            "sql_time_limit_ms",
+            "120000",
+            "--setting",
+            "facet_time_limit_ms",
+            "120000",
+            "--setting",
+            "default_page_size",
+            "5",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = (
+        f"http://127.0.0.1:{port}/{path.stem}/policies_statement"
+        "?_facet=kind&_facet=actor_id&_facet=status&_facet_date=published_on&_size=5"
+    )
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/-/versions.json", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.2)
+        urllib.request.urlopen(url, timeout=300).read()  # warm up
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            urllib.request.urlopen(url, timeout=300).read()
+            times.append(time.perf_counter() - started)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    return {"url": url.split("?", 1)[1], "median_ms": round(statistics.median(times) * 1000, 1)}
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default=os.environ.get("BENCH_SIZES", "10000,100000,1000000"))
+    parser.add_argument(
+        "--databases", default=os.environ.get("BENCH_DATABASES", "sqlite,postgres")
+    )
+    parser.add_argument("--repeat", type=int, default=int(os.environ.get("BENCH_REPEAT", "5")))
+    args = parser.parse_args()
+    server = os.environ.get("DATABASE_URL") or DEFAULT_PG
+    # Production mode serves hashed, compressed static files from collectstatic's output.
+    manage("sqlite:///:memory:", "collectstatic", "--noinput", "-v", "0")
+    results = []
+    for database in args.databases.split(","):
+        for size in [int(s) for s in args.sizes.split(",")]:
+            url = prepare(database, size, server)
+            print(f"measuring {database} at {size:,}", flush=True)
+            result = measure(url, args.repeat)
+            result["size"] = size
+            if database == "sqlite":
+                result["datasette"] = datasette(sqlite_url(size)[1], args.repeat)
+            results.append(result)
+            print(json.dumps(result), flush=True)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    report = {
+        "machine": machine(),
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "results": results,
+    }
+    (RESULTS / "latest.json").write_text(json.dumps(report, indent=2))
+    write_benchmarks(report, ROOT / "BENCHMARKS.md")
+    print("wrote BENCHMARKS.md")
+
+
+if __name__ == "__main__":
+    main()
