@@ -66,7 +66,11 @@ def dashboard_sql_alone(client: Client, url: str, repeat: int) -> dict:
     cache.clear()
     with CaptureQueriesContext(connection) as captured:
         client.get(url)
-    sqls = [q["sql"] for q in captured.captured_queries]
+    # A server-side cursor (PostgreSQL) is logged as DECLARE ... FOR <the query>.
+    sqls = [
+        q["sql"].split(" FOR ", 1)[1] if q["sql"].startswith("DECLARE") else q["sql"]
+        for q in captured.captured_queries
+    ]
     times = []
     for _ in range(repeat):
         started = time.perf_counter()
@@ -74,7 +78,8 @@ def dashboard_sql_alone(client: Client, url: str, repeat: int) -> dict:
             for sql in sqls:
                 # The captured SQL has its parameters inlined, as Django logs them.
                 cursor.execute(sql)
-                cursor.fetchall()
+                if cursor.description:
+                    cursor.fetchall()
         times.append(time.perf_counter() - started)
     return {"median_ms": round(statistics.median(times) * 1000, 1), "queries": len(sqls)}
 

@@ -205,6 +205,9 @@ def main() -> None:
                 result["datasette"] = datasette(sqlite_url(size)[1], args.repeat)
             results.append(result)
             print(json.dumps(result), flush=True)
+            # Saved as it goes, so a failure later keeps what was measured.
+            RESULTS.mkdir(parents=True, exist_ok=True)
+            (RESULTS / "partial.json").write_text(json.dumps(results, indent=2))
     RESULTS.mkdir(parents=True, exist_ok=True)
     report = {
         "machine": machine(),
