@@ -10,6 +10,7 @@ class PoliciesConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
+        import tracker.startup  # noqa: F401 (registers the deploy check)
         from policies.caching import data_changed
 
         # Any write to a tracker record empties the cached dashboard aggregates.

@@ -11,8 +11,7 @@ STRONG_KEY = "k" * 10 + "9f8e7d6c5b4a3928171605f4e3d2c1b0a9f8e7d6c5b4a39281716"
 
 
 PROBE = """
-import django
-django.setup()
+import tracker.wsgi
 from django.conf import settings
 print(settings.DEBUG, getattr(settings, "SECURE_SSL_REDIRECT", False))
 """
@@ -54,7 +53,7 @@ def start(env: dict[str, str]) -> subprocess.CompletedProcess:
         ({"DJANGO_DEBUG": "yes"}, "DJANGO_DEBUG must be 0 or 1"),
     ],
 )
-def test_production_refuses_to_start_half_configured(env, message):
+def test_production_refuses_to_serve_half_configured(env, message):
     result = start(env)
     assert result.returncode != 0
     assert message in result.stderr
@@ -70,3 +69,27 @@ def test_debug_mode_needs_nothing():
     result = start({"DJANGO_DEBUG": "1"})
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[0] == "True"
+
+
+def test_commands_that_serve_nothing_run_without_production_settings():
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        env=clean,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    deploy = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        env=clean,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert deploy.returncode != 0
+    assert "tracker.E001" in deploy.stderr
+    assert "DJANGO_SECRET_KEY is not set" in deploy.stderr

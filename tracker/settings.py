@@ -32,29 +32,35 @@ def env_list(name: str) -> list[str]:
 
 DEBUG = env_flag("DJANGO_DEBUG", default=False)
 
+# What production mode lacks. Serving (tracker/wsgi.py, tracker/asgi.py) refuses to start
+# while this is not empty, and `check --deploy` reports it; commands that serve nothing
+# (migrate, makemigrations, load_seeds) still run.
+PRODUCTION_PROBLEMS: list[str] = []
+
 # A key this short or this obviously made-up would let anyone forge sessions.
 _WEAK_KEY_MARKERS = ("insecure", "changeme", "secret-key", "django-insecure")
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if DEBUG:
     SECRET_KEY = SECRET_KEY or "django-insecure-local-development-only"
 elif not SECRET_KEY:
-    raise ImproperlyConfigured(
+    PRODUCTION_PROBLEMS.append(
         "DJANGO_SECRET_KEY is not set. Production mode (DJANGO_DEBUG unset or 0) needs a random "
         "key of at least 50 characters, e.g. from "
         "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`; "
         "for local development set DJANGO_DEBUG=1 instead."
     )
 elif len(SECRET_KEY) < 50 or any(m in SECRET_KEY.lower() for m in _WEAK_KEY_MARKERS):
-    raise ImproperlyConfigured(
+    PRODUCTION_PROBLEMS.append(
         "DJANGO_SECRET_KEY is too weak for production: use a random key of at least 50 "
         "characters that does not contain a placeholder word such as 'insecure' or 'changeme'."
     )
+    SECRET_KEY = ""  # never sign anything with it
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
 if DEBUG:
     ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "[::1]"]
 elif not ALLOWED_HOSTS:
-    raise ImproperlyConfigured(
+    PRODUCTION_PROBLEMS.append(
         "DJANGO_ALLOWED_HOSTS is not set. In production list the host names this app answers "
         "to, comma-separated (e.g. 'tracker.example.org')."
     )
