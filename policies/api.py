@@ -250,13 +250,20 @@ class TargetSerializer(serializers.ModelSerializer):
             return None
         return natural_key(earlier)
 
+    @staticmethod
+    def _progress(target: Target):
+        # Status and share come from one computation per target, not one each.
+        if not hasattr(target, "_progress"):
+            target._progress = selectors.progress_of(target)
+        return target._progress
+
     def get_status(self, target: Target) -> str:
         """achieved, on_track, behind, overdue or no_data (computed, verified figures only)."""
-        return str(selectors.progress_of(target).status)
+        return str(self._progress(target).status)
 
     def get_progress(self, target: Target) -> float | None:
         """Share of the way from baseline to target, 0 at the baseline and 1 at the target."""
-        share = selectors.progress_of(target).share
+        share = self._progress(target).share
         return None if share is None else round(share, 4)
 
 

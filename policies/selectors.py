@@ -102,9 +102,6 @@ def target_rows(targets: QuerySet[Target]) -> list[TargetRow]:
     return [TargetRow(target, progress_of(target)) for target in targets]
 
 
-GRANULARITIES = ("month", "quarter", "year")
-
-
 def granularity_for(start: datetime.date | None, end: datetime.date | None) -> str:
     """Month for spans up to two years, quarter up to eight, year beyond."""
     if start is None or end is None:

@@ -77,10 +77,6 @@ class LoadReport:
         ]
 
 
-# Kept for callers that speak of seeds.
-SeedReport = LoadReport
-
-
 # ---------------------------------------------------------------------------------------
 # Seeds
 

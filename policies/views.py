@@ -281,28 +281,28 @@ def sector_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
-def theme_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    theme = get_object_or_404(Theme, slug=slug)
+def _tag_detail(
+    request: HttpRequest, *, model: Any, param: str, slug: str, label: str
+) -> HttpResponse:
+    """The dashboard narrowed to one theme or actor."""
+    scope = get_object_or_404(model, slug=slug)
     return _scoped_dashboard(
         request,
-        param="theme",
+        param=param,
         value=slug,
         template="policies/scope_detail.html",
-        extra={"scope": theme, "scope_kind": _("Theme")},
+        extra={"scope": scope, "scope_kind": label},
     )
+
+
+@require_GET
+def theme_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    return _tag_detail(request, model=Theme, param="theme", slug=slug, label=_("Theme"))
 
 
 @require_GET
 def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    actor = get_object_or_404(Actor, slug=slug)
-    return _scoped_dashboard(
-        request,
-        param="actor",
-        value=slug,
-        template="policies/scope_detail.html",
-        extra={"scope": actor, "scope_kind": _("Actor")},
-    )
+    return _tag_detail(request, model=Actor, param="actor", slug=slug, label=_("Actor"))
 
 
 @require_GET
