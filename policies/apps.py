@@ -11,6 +11,7 @@ class PoliciesConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         import tracker.startup  # noqa: F401 (registers the deploy check)
+        from policies import rollups
         from policies.caching import data_changed
 
         # Any write to a tracker record empties the cached dashboard aggregates.
@@ -25,3 +26,5 @@ class PoliciesConfig(AppConfig):
                     sender=field.remote_field.through,
                     dispatch_uid=f"cache-m2m-{model.__name__}-{field.name}",
                 )
+        # The dashboard's counts are kept current by the same writes (policies/rollups.py).
+        rollups.connect()

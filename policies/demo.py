@@ -18,6 +18,8 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from policies import rollups
+from policies.caching import data_changed
 from policies.models import (
     Actor,
     Observation,
@@ -245,6 +247,10 @@ def demo_data_generate(
                 report.links += len(rows)
             report.statements += len(created)
             say(f"{report.statements} statements")
+        # bulk_create sends no signals: count the new statements and empty the caches here.
+        rollups.rebuild()
+        say("rollups rebuilt")
+        data_changed()
     return report
 
 

@@ -8,17 +8,19 @@ importer takes the prefix off again.
 from __future__ import annotations
 
 import csv
+import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from django.db import models
 from django.db.models import QuerySet
 from django.http import QueryDict
 
 from policies import selectors
 from policies.filters import PlanFilter, StatementFilter, TargetFilter, TrackerFilterSet, filtered
 from policies.models import Actor, Observation, Sector, Source, Target, Theme
-from policies.records import MANY_SEPARATOR, RecordKind, iter_rows
+from policies.records import MANY_SEPARATOR, RecordKind, iter_rows, iter_values
 from policies.services import FORMULA_PREFIXES
 
 FORMATS = ("csv", "json")
@@ -52,37 +54,53 @@ def export_queryset(
     return reference[kind.name].objects.all(), None
 
 
-class _Echo:
-    """A file-like object that hands each written line straight back."""
-
-    def write(self, value: str) -> str:
-        return value
+NEUTRALISED_PREFIXES = (*FORMULA_PREFIXES, "'")
 
 
 def neutralise(value: str) -> str:
     """Keep a spreadsheet from running a cell as a formula (CSV injection). A cell that
     already starts with ' is prefixed too, so the importer can always take one off."""
-    return "'" + value if value.startswith((*FORMULA_PREFIXES, "'")) else value
+    return "'" + value if value.startswith(NEUTRALISED_PREFIXES) else value
 
 
-def csv_cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return neutralise(MANY_SEPARATOR.join(value))
-    if isinstance(value, str):
-        return neutralise(value)
-    return str(value)
+CSV_BATCH = 500
 
 
-def csv_lines(kind: RecordKind, rows: Iterable[dict]) -> Iterator[str]:
-    """The header, then one CSV line per row, as they are produced."""
-    writer = csv.writer(_Echo(), lineterminator="\n")
-    yield writer.writerow(kind.columns)
-    for row in rows:
-        yield writer.writerow([csv_cell(row[column]) for column in kind.columns])
+def _cell_writer(kind: RecordKind, column: str) -> Callable[[Any], Any] | None:
+    """What a column's values need before the CSV writer (which writes None as empty)."""
+    if column in kind.many:
+        return lambda keys: neutralise(MANY_SEPARATOR.join(keys))
+    field = kind.fields[column]
+    if isinstance(field, models.BooleanField):
+        return lambda value: "true" if value else ("" if value is None else "false")
+    if column in kind.refs or isinstance(field, (models.CharField, models.TextField)):
+        return lambda text: neutralise(text) if text else text
+    return None  # numbers and dates are already written as they should be
+
+
+def csv_lines(kind: RecordKind, rows: Iterable[list]) -> Iterator[str]:
+    """The header, then the rows (lists in column order) as CSV, a few hundred lines per
+    piece as they are produced (one piece per line made the response's own overhead the
+    largest cost)."""
+    buffer = io.StringIO()
+    # RFC 4180 line ends: with "\r\n" as the terminator, a field holding a bare "\r" is
+    # quoted too, so it cannot split a row in two.
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(kind.columns)
+    cells = [
+        (index, cell)
+        for index, column in enumerate(kind.columns)
+        if (cell := _cell_writer(kind, column)) is not None
+    ]
+    for count, row in enumerate(rows, start=1):
+        for index, cell in cells:
+            row[index] = cell(row[index])
+        writer.writerow(row)
+        if count % CSV_BATCH == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
 
 
 def json_chunks(rows: Iterable[dict]) -> Iterator[str]:
@@ -98,5 +116,6 @@ def json_chunks(rows: Iterable[dict]) -> Iterator[str]:
 def export_stream(
     kind: RecordKind, queryset: QuerySet, file_format: str, *, include_drafts: bool
 ) -> Iterator[str]:
-    rows = iter_rows(kind, queryset, published_only=not include_drafts)
-    return csv_lines(kind, rows) if file_format == "csv" else json_chunks(rows)
+    if file_format == "csv":
+        return csv_lines(kind, iter_values(kind, queryset, published_only=not include_drafts))
+    return json_chunks(iter_rows(kind, queryset, published_only=not include_drafts))

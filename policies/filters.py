@@ -15,14 +15,48 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.forms.utils import flatatt
+from django.utils.choices import BaseChoiceIterator
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from policies.models import Actor, Plan, Sector, Statement, Target, Theme
+from policies.search import matching_statements
 
 MAX_VALUES = 50
 MAX_QUERY_LENGTH = 200
+PLAN_CHOICES = 100
+
+
+class QuickSelectMultiple(forms.SelectMultiple):
+    """A ``<select multiple>`` drawn in Python, the same markup as Django's.
+
+    Django draws each option through a template: at a few hundred options (sectors,
+    actors, recent plans) that was most of the dashboard's render time.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None) -> str:
+        chosen = {str(v) for v in (value or [])}
+        final = self.build_attrs(self.attrs, attrs)
+        parts = [format_html("<select{} multiple>", flatatt({"name": name, **final}))]
+        for option_value, label in self.choices:
+            if isinstance(label, (list, tuple)):
+                parts.append(format_html('<optgroup label="{}">', option_value))
+                parts.extend(self._option(v, text, chosen) for v, text in label)
+                parts.append("</optgroup>")
+            else:
+                parts.append(self._option(option_value, label, chosen))
+        parts.append("</select>")
+        return mark_safe("\n".join(parts))  # noqa: S308 (every part is escaped above)
+
+    @staticmethod
+    def _option(value: Any, label: Any, chosen: set[str]) -> str:
+        value = str(value)
+        selected = mark_safe(" selected") if value in chosen else ""
+        return format_html('<option value="{}"{}>{}</option>', value, selected, label)
 
 
 class SlugOrCodeMultipleChoiceField(forms.ModelMultipleChoiceField):
@@ -33,6 +67,8 @@ class SlugOrCodeMultipleChoiceField(forms.ModelMultipleChoiceField):
         "unknown": _("Unknown %(what)s: %(values)s."),
         "too_many": _("Choose at most %(max)d values."),
     }
+
+    widget = QuickSelectMultiple
 
     def __init__(self, *args: Any, lookups: tuple[str, ...] = ("slug",), **kwargs: Any) -> None:
         self.lookups = lookups
@@ -86,7 +122,35 @@ class SlugFilter(django_filters.ModelMultipleChoiceFilter):
     field_class = SlugOrCodeMultipleChoiceField
 
 
+class RecentPlanChoices(BaseChoiceIterator):
+    """The plan list's options: the most recent plans and those already chosen.
+
+    A tracker holds thousands of plans; listing them all made the dashboard's HTML grow
+    with the data (2,000 options at 100k statements, most of its render time). Any plan
+    can still be chosen by its slug in the URL, which every plan page links to. Evaluated
+    only when the form is drawn, so the API and exports never pay for it.
+    """
+
+    def __init__(self, queryset: QuerySet, chosen: list[str]) -> None:
+        self.queryset, self.chosen = queryset, chosen
+
+    def __iter__(self):
+        recent = list(self.queryset.order_by("-published_on", "-pk")[:PLAN_CHOICES])
+        shown = {plan.slug for plan in recent}
+        missing = [slug for slug in self.chosen if slug not in shown]
+        chosen = list(self.queryset.filter(slug__in=missing[:MAX_VALUES])) if missing else []
+        for plan in chosen + recent:
+            yield plan.slug, str(plan)
+
+
 class TrackerFilterForm(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("plan")
+        if field is not None:
+            chosen = self.data.getlist("plan") if hasattr(self.data, "getlist") else []
+            field.widget.choices = RecentPlanChoices(field.queryset, [str(v) for v in chosen])
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         after, before = cleaned.get("date_after"), cleaned.get("date_before")
@@ -125,8 +189,15 @@ class TrackerFilterSet(django_filters.FilterSet):
     )
     theme = SlugFilter(queryset=Theme.objects.all(), method="filter_theme", label=_("Theme"))
     actor = SlugFilter(queryset=Actor.objects.all(), method="filter_actor", label=_("Actor"))
-    plan = SlugFilter(queryset=Plan.objects.published(), method="filter_plan", label=_("Plan"))
-    kind = django_filters.MultipleChoiceFilter(method="filter_kind", label=_("Kind"))
+    plan = SlugFilter(
+        queryset=Plan.objects.published(),
+        method="filter_plan",
+        label=_("Plan"),
+        help_text=_("The most recent plans; a plan's own page links to its records."),
+    )
+    kind = django_filters.MultipleChoiceFilter(
+        method="filter_kind", label=_("Kind"), widget=QuickSelectMultiple
+    )
     date_after = django_filters.DateFilter(
         method="filter_date_after",
         label=_("From"),
@@ -196,6 +267,10 @@ class StatementFilter(TrackerFilterSet):
     class Meta(TrackerFilterSet.Meta):
         model = Statement
 
+    def filter_q(self, queryset, name, value):
+        # Statements are the many: a word index, not a scan (policies/search.py).
+        return matching_statements(queryset, value)
+
     def by_sectors(self, queryset, sectors):
         return queryset.filter(_exists_through(Statement, "sectors", "sector", sectors))
 
@@ -258,3 +333,17 @@ def filtered(filterset: TrackerFilterSet) -> QuerySet:
     if filterset.is_valid():
         return filterset.qs
     return filterset.queryset.none()
+
+
+def filtered_by(filterset: TrackerFilterSet, cleaned: dict[str, Any], valid: bool) -> QuerySet:
+    """``filterset``'s records under values another FilterSet with the same fields cleaned.
+
+    The dashboard validates its filters once, for statements, and applies the result to
+    plans and targets too, instead of looking every slug up three times.
+    """
+    if not valid:
+        return filterset.queryset.none()
+    queryset = filterset.queryset
+    for name, value in cleaned.items():
+        queryset = filterset.filters[name].filter(queryset, value)
+    return queryset

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db import models
+from django.db import connections, models
 
 from policies.models import Actor, Observation, Plan, Sector, Source, Statement, Target, Theme
 
@@ -474,10 +474,29 @@ def iter_rows(
     published_only: bool = False,
     chunk_size: int = 2000,
 ) -> Iterable[dict]:
-    """Rows of a queryset, read as plain values in chunks: a million records never sit in
-    memory, and no model instance is built (which would cost more than the query).
+    """Rows of a queryset as dicts of the kind's columns (see ``iter_values``)."""
+    columns = kind.columns
+    for values in iter_values(
+        kind, queryset, published_only=published_only, chunk_size=chunk_size
+    ):
+        yield dict(zip(columns, values, strict=True))
 
-    ``published_only`` leaves out links to draft plans and their targets, for readers.
+
+def iter_values(
+    kind: RecordKind,
+    queryset: models.QuerySet,
+    *,
+    published_only: bool = False,
+    chunk_size: int = 2000,
+) -> Iterable[list]:
+    """Rows of a queryset, each a list in the kind's column order, read as plain values in
+    chunks: a million records never sit in memory, and no model instance is built (which
+    would cost more than the query).
+
+    Many-to-many columns are read per chunk as id pairs and named from one map per related
+    model (themes, sectors, plans, targets are few beside statements), so the export does
+    no join and no per-row query for them. ``published_only`` leaves out links to draft
+    plans and their targets, for readers.
     """
     model = kind.model
     scalar, refs = [], {}
@@ -490,38 +509,81 @@ def iter_rows(
         else:
             scalar.append(name)
     lookups = ["pk", *scalar, *(lookup for group in refs.values() for lookup in group)]
-    rows = queryset.order_by(*kind.order).values(*lookups).iterator(chunk_size=chunk_size)
+    position = {name: index for index, name in enumerate(lookups)}
+    many = {name: _ManyColumn(kind, name, published_only) for name in kind.many}
+    # How to fill each column, worked out once rather than per row.
+    steps: list[tuple[str, str, Any]] = []
+    for name in kind.columns:
+        if name in many:
+            steps.append((name, "many", None))
+        elif name in refs:
+            steps.append((name, "ref", [position[lookup] for lookup in refs[name]]))
+        else:
+            converter = _export_converter(model._meta.get_field(name))
+            steps.append((name, "value", (position[name], converter)))
+    rows = queryset.order_by(*kind.order).values_list(*lookups).iterator(chunk_size=chunk_size)
     while chunk := list(itertools.islice(rows, chunk_size)):
-        many = _many_keys(kind, [row["pk"] for row in chunk], published_only)
+        pks = [row[0] for row in chunk]
+        links = {name: column.keys_for(queryset.db, pks) for name, column in many.items()}
         for row in chunk:
-            record: dict[str, Any] = {}
-            for name in kind.columns:
-                if name in kind.many:
-                    record[name] = sorted(many[name].get(row["pk"], []))
-                elif name in refs:
-                    record[name] = _key_from(row, refs[name], published_only)
+            record = []
+            for name, step, how in steps:
+                if step == "value":
+                    index, converter = how
+                    value = row[index]
+                    record.append(converter(value) if converter and value is not None else value)
+                elif step == "ref":
+                    record.append(_key_from([row[i] for i in how], refs[name], published_only))
                 else:
-                    record[name] = export_value(row[name])
+                    record.append(links[name].get(row[0], []))
             yield record
 
 
-def _many_keys(
-    kind: RecordKind, pks: list[int], published_only: bool
-) -> dict[str, dict[int, list[str]]]:
-    """For each many-to-many column, the keys of every record in ``pks`` (a query each)."""
-    result: dict[str, dict[int, list[str]]] = {}
-    owner = kind.model._meta.model_name
-    for name in kind.many:
+def _export_converter(field: models.Field) -> Callable[[Any], Any] | None:
+    """How a column's database value is written (``export_value``, chosen once per column)."""
+    if isinstance(field, models.DecimalField):
+        return lambda value: format(value.normalize(), "f")
+    if isinstance(field, models.DateField):
+        return lambda value: value.isoformat()
+    return None
+
+
+class _ManyColumn:
+    """One many-to-many column of an export: its link table and its related records' keys."""
+
+    def __init__(self, kind: RecordKind, name: str, published_only: bool) -> None:
         field = kind.model._meta.get_field(name)
         through = field.remote_field.through
-        target = field.related_model._meta.model_name
-        key_lookups = _key_lookups(field.related_model, target)
-        keys: dict[int, list[str]] = {}
-        for values in through.objects.filter(**{f"{owner}_id__in": pks}).values_list(
-            f"{owner}_id", *key_lookups
-        ):
-            key = _key_from(values[1:], key_lookups, published_only)
-            if key is not None:
-                keys.setdefault(values[0], []).append(key)
-        result[name] = keys
-    return result
+        self.table = through._meta.db_table
+        self.owner = through._meta.get_field(kind.model._meta.model_name).column
+        self.other = through._meta.get_field(field.related_model._meta.model_name).column
+        related = field.related_model
+        key_lookups = _key_lookups(related, "")
+        key_lookups = [lookup.removeprefix("__") for lookup in key_lookups]
+        self.keys = {
+            values[0]: _key_from(values[1:], key_lookups, published_only)
+            for values in related._default_manager.values_list("pk", *key_lookups)
+        }
+
+    def keys_for(self, using: str, pks: list[int]) -> dict[int, list[str]]:
+        """Each record's sorted keys, for the records in ``pks`` (one query)."""
+        found: dict[int, list[str]] = {}
+        connection = connections[using]
+        table, owner, other = (
+            connection.ops.quote_name(name) for name in (self.table, self.owner, self.other)
+        )
+        marks = ", ".join(["%s"] * len(pks))
+        with connection.cursor() as cursor:
+            # Integer ids straight to the driver: Django's IN lookup would prepare each one.
+            # Only quoted table and column names are formatted in.
+            cursor.execute(
+                f"SELECT {owner}, {other} FROM {table} WHERE {owner} IN ({marks})",  # noqa: S608
+                pks,
+            )
+            for owner, other in cursor.fetchall():
+                key = self.keys.get(other)
+                if key is not None:
+                    found.setdefault(owner, []).append(key)
+        for keys in found.values():
+            keys.sort()
+        return found

@@ -6,8 +6,11 @@ with ``Trunc`` for time), so a page's query count does not grow with the data.
 
 from __future__ import annotations
 
+import calendar
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Max, Min, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Trunc
@@ -19,6 +22,7 @@ from policies.models import (
     Sector,
     Source,
     Statement,
+    StatementRollup,
     Target,
     Theme,
 )
@@ -103,9 +107,15 @@ def target_rows(targets: QuerySet[Target]) -> list[TargetRow]:
 
 
 def granularity_for(start: datetime.date | None, end: datetime.date | None) -> str:
-    """Month for spans up to two years, quarter up to eight, year beyond."""
+    """Month for spans up to two years, quarter up to eight, year beyond.
+
+    The span is taken in whole months, so that the live queries and the rollups (which
+    know only months) choose the same granularity for the same statements.
+    """
     if start is None or end is None:
         return "month"
+    start = start.replace(day=1)
+    end = _month_end(end.year * 100 + end.month)
     days = (end - start).days
     if days <= 2 * 366:
         return "month"
@@ -114,15 +124,24 @@ def granularity_for(start: datetime.date | None, end: datetime.date | None) -> s
     return "year"
 
 
-def date_span(
-    statements: QuerySet[Statement], plans: QuerySet[Plan]
-) -> tuple[datetime.date | None, datetime.date | None]:
-    """Earliest and latest publication dates among the filtered statements and plans."""
-    s = statements.order_by().aggregate(first=Min("published_on"), last=Max("published_on"))
-    p = plans.order_by().aggregate(first=Min("published_on"), last=Max("published_on"))
-    firsts = [d for d in (s["first"], p["first"]) if d]
-    lasts = [d for d in (s["last"], p["last"]) if d]
+Span = tuple[datetime.date | None, datetime.date | None]
+
+
+def span_of(records: QuerySet) -> Span:
+    """Earliest and latest publication dates among ``records``."""
+    row = records.order_by().aggregate(first=Min("published_on"), last=Max("published_on"))
+    return row["first"], row["last"]
+
+
+def widest_span(*spans: Span) -> Span:
+    firsts = [first for first, _last in spans if first]
+    lasts = [last for _first, last in spans if last]
     return (min(firsts) if firsts else None, max(lasts) if lasts else None)
+
+
+def date_span(statements: QuerySet[Statement], plans: QuerySet[Plan]) -> Span:
+    """Earliest and latest publication dates among the filtered statements and plans."""
+    return widest_span(span_of(statements), span_of(plans))
 
 
 def statements_by_period_and_theme(
@@ -248,3 +267,147 @@ def source_detail(pk: int) -> Source:
     return Source.objects.prefetch_related(
         Prefetch("statements", queryset=statement_list().order_by("paragraph", "pk"))
     ).get(pk=pk)
+
+
+# --- Rollups: the same figures as above, read from counts kept current on write ------------
+
+ROLLUP_PREFIXES = {"sector": "s", "theme": "t", "actor": "a"}
+
+
+def rollup_scope(cleaned: dict[str, Any]) -> str | None:
+    """The rollup scope that answers these (valid) filters, or None if only live queries can.
+
+    No filter is scope ``""``; exactly one sector, theme or actor and nothing else is that
+    record's scope. Dates, kinds, words, plans or several values need the live queries.
+    """
+    active = {name: value for name, value in cleaned.items() if value not in (None, "", [], ())}
+    if not active:
+        return ""
+    if len(active) != 1:
+        return None
+    ((name, value),) = active.items()
+    prefix = ROLLUP_PREFIXES.get(name)
+    if prefix is None:
+        return None
+    records = list(value)
+    return f"{prefix}{records[0].pk}" if len(records) == 1 else None
+
+
+def _month_start(month: int) -> datetime.date:
+    return datetime.date(month // 100, month % 100, 1)
+
+
+def _month_end(month: int) -> datetime.date:
+    year, number = divmod(month, 100)
+    return datetime.date(year, number, calendar.monthrange(year, number)[1])
+
+
+def _period(month: int, granularity: str) -> datetime.date:
+    """The first day of the month, quarter or year holding ``month`` (as ``Trunc`` gives)."""
+    year, number = divmod(month, 100)
+    if granularity == "year":
+        return datetime.date(year, 1, 1)
+    if granularity == "quarter":
+        return datetime.date(year, (number - 1) // 3 * 3 + 1, 1)
+    return datetime.date(year, number, 1)
+
+
+@dataclass(frozen=True)
+class RollupCounts:
+    """One scope's rollup rows, in the shapes the live selectors return."""
+
+    per_month: dict[int, int]
+    month_theme: list[tuple[int, int, int]]
+    theme_sector: list[tuple[int, int, int]]
+    sector: dict[int, int]
+
+    @property
+    def statements(self) -> int:
+        return sum(self.per_month.values())
+
+    def span(self) -> tuple[datetime.date | None, datetime.date | None]:
+        if not self.per_month:
+            return None, None
+        return _month_start(min(self.per_month)), _month_end(max(self.per_month))
+
+    def timeline(self, granularity: str, theme_slugs: dict[int, str]) -> list[dict]:
+        counts: dict[tuple, int] = defaultdict(int)
+        for month, theme, n in self.month_theme:
+            counts[(_period(month, granularity), theme_slugs.get(theme))] += n
+        return [
+            {"period": period, "themes__slug": slug, "count": n}
+            for (period, slug), n in sorted(
+                counts.items(), key=lambda item: (item[0][0], item[0][1] or "")
+            )
+        ]
+
+    def heatmap(self, theme_slugs: dict[int, str], sector_slugs: dict[int, str]) -> list[dict]:
+        return [
+            {"themes__slug": theme_slugs[t], "sectors__slug": sector_slugs[s], "count": n}
+            for t, s, n in self.theme_sector
+            if t in theme_slugs and s in sector_slugs
+        ]
+
+    def coverage(self, sector_slugs: dict[int, str]) -> dict[str, int]:
+        return {sector_slugs[s]: n for s, n in self.sector.items() if s in sector_slugs}
+
+
+def rollup_counts(scope: str) -> RollupCounts:
+    """Every rollup row of ``scope`` (one indexed query; a few thousand rows at most)."""
+    per_month: dict[int, int] = {}
+    month_theme, theme_sector, sector = [], [], {}
+    rows = StatementRollup.objects.filter(scope=scope).values_list(
+        "measure", "month", "theme", "sector", "n"
+    )
+    for measure, month, theme, sector_id, n in rows:
+        if measure == StatementRollup.Measure.MONTH:
+            per_month[month] = n
+        elif measure == StatementRollup.Measure.MONTH_THEME:
+            month_theme.append((month, theme, n))
+        elif measure == StatementRollup.Measure.THEME_SECTOR:
+            theme_sector.append((theme, sector_id, n))
+        else:
+            sector[sector_id] = n
+    return RollupCounts(per_month, month_theme, theme_sector, sector)
+
+
+def dashboard_aggregates(
+    statements: QuerySet[Statement],
+    plans: QuerySet[Plan],
+    targets: QuerySet[Target],
+    cleaned: dict[str, Any],
+) -> dict[str, Any]:
+    """The figures behind the dashboard: from the rollups when they can answer, else live."""
+    all_themes, all_sectors = themes(), sectors()
+    scope = rollup_scope(cleaned)
+    if scope is None:
+        first, last = date_span(statements, plans)
+    else:
+        rollup = rollup_counts(scope)
+        first, last = widest_span(rollup.span(), span_of(plans))
+    granularity = granularity_for(
+        cleaned.get("date_after") or first, cleaned.get("date_before") or last
+    )
+    if scope is None:
+        counts = headline_counts(statements, plans, targets)
+        timeline = statements_by_period_and_theme(statements, granularity)
+        heatmap = theme_sector_counts(statements)
+        coverage = sector_counts(statements, plans, targets)
+    else:
+        theme_slugs = {theme.pk: theme.slug for theme in all_themes}
+        sector_slugs = {sector.pk: sector.slug for sector in all_sectors}
+        counts = Counts(rollup.statements, plans.count(), targets.count())
+        timeline = rollup.timeline(granularity, theme_slugs)
+        heatmap = rollup.heatmap(theme_slugs, sector_slugs)
+        coverage = sector_counts(statements.none(), plans, targets)
+        coverage["statements"] = rollup.coverage(sector_slugs)
+    return {
+        "granularity": granularity,
+        "counts": counts,
+        "timeline": timeline,
+        "plan_timeline": plans_by_period(plans, granularity),
+        "heatmap": heatmap,
+        "coverage": coverage,
+        "themes": all_themes,
+        "sectors": all_sectors,
+    }

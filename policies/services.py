@@ -22,6 +22,7 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from policies import rollups
 from policies.records import (
     OUTCOMES,
     RECORD_KINDS,
@@ -99,41 +100,42 @@ def seed_load(*, directory: Path, dry_run: bool = False) -> LoadReport:
     """
     report = LoadReport()
     with transaction.atomic():
-        for kind in RECORD_KINDS.values():
-            path = directory / "records" / f"{kind.name}.yaml"
-            seen: dict[tuple, int] = {}
-            for position, record in enumerate(_read_yaml(path), start=1):
-                where = f"{path}, record {position}"
-                if isinstance(record, dict) and record.get("slug"):
-                    where += f" ({record['slug']})"
-                try:
-                    if not isinstance(record, dict):
-                        raise RecordError(
-                            f"expected a mapping of field names to values, found {record!r}"
+        with rollups.deferred():
+            for kind in RECORD_KINDS.values():
+                path = directory / "records" / f"{kind.name}.yaml"
+                seen: dict[tuple, int] = {}
+                for position, record in enumerate(_read_yaml(path), start=1):
+                    where = f"{path}, record {position}"
+                    if isinstance(record, dict) and record.get("slug"):
+                        where += f" ({record['slug']})"
+                    try:
+                        if not isinstance(record, dict):
+                            raise RecordError(
+                                f"expected a mapping of field names to values, found {record!r}"
+                            )
+                        values, many = resolve_record(
+                            kind,
+                            record,
+                            from_text=False,
+                            extra=_text_file_reader(directory) if "text" in kind.columns else None,
                         )
-                    values, many = resolve_record(
-                        kind,
-                        record,
-                        from_text=False,
-                        extra=_text_file_reader(directory) if "text" in kind.columns else None,
-                    )
-                    outcome, key, _changed = load_record(
-                        kind,
-                        values,
-                        many,
-                        change_reason=SEED_CHANGE_REASON,
-                        keep_edits_by_others=True,
-                    )
-                except RecordError as error:
-                    raise SeedError(f"{where}: {error}") from None
-                except ValidationError as error:
-                    raise SeedError(f"{where}: {_join(describe_validation(error))}") from None
-                if key in seen:
-                    raise SeedError(f"{where}: the same record as record {seen[key]} again")
-                seen[key] = position
-                report.add(kind, outcome)
-                if outcome == "kept":
-                    report.kept.append(f"{kind.model._meta.verbose_name} {key_label(key)}")
+                        outcome, key, _changed = load_record(
+                            kind,
+                            values,
+                            many,
+                            change_reason=SEED_CHANGE_REASON,
+                            keep_edits_by_others=True,
+                        )
+                    except RecordError as error:
+                        raise SeedError(f"{where}: {error}") from None
+                    except ValidationError as error:
+                        raise SeedError(f"{where}: {_join(describe_validation(error))}") from None
+                    if key in seen:
+                        raise SeedError(f"{where}: the same record as record {seen[key]} again")
+                    seen[key] = position
+                    report.add(kind, outcome)
+                    if outcome == "kept":
+                        report.kept.append(f"{kind.model._meta.verbose_name} {key_label(key)}")
         if dry_run:
             transaction.set_rollback(True)
     return report
@@ -226,30 +228,31 @@ def records_import(
     errors: list[str] = []
     seen: dict[tuple, str] = {}
     with transaction.atomic():
-        for position, record in rows:
-            where = f"{name}, {position}"
-            try:
-                values, many = resolve_record(record_kind, record, from_text=from_text)
-                outcome, key, changed = load_record(
-                    record_kind,
-                    values,
-                    many,
-                    change_reason=IMPORT_CHANGE_REASON,
-                    keep_edits_by_others=False,
-                )
-            except RecordError as error:
-                errors.append(_located(where, error.column, error.message))
-            except ValidationError as error:
-                errors.extend(_located(where, c, m) for c, m in describe_validation(error))
-            else:
-                if key in seen:
-                    errors.append(f"{where}: the same record as {seen[key]} again")
-                seen[key] = position
-                report.add(record_kind, outcome)
-                report.rows.append((position, key_label(key), outcome, changed))
-            if len(errors) >= MAX_REPORTED_ERRORS:
-                errors.append(f"{name}: stopped after {MAX_REPORTED_ERRORS} errors.")
-                break
+        with rollups.deferred():
+            for position, record in rows:
+                where = f"{name}, {position}"
+                try:
+                    values, many = resolve_record(record_kind, record, from_text=from_text)
+                    outcome, key, changed = load_record(
+                        record_kind,
+                        values,
+                        many,
+                        change_reason=IMPORT_CHANGE_REASON,
+                        keep_edits_by_others=False,
+                    )
+                except RecordError as error:
+                    errors.append(_located(where, error.column, error.message))
+                except ValidationError as error:
+                    errors.extend(_located(where, c, m) for c, m in describe_validation(error))
+                else:
+                    if key in seen:
+                        errors.append(f"{where}: the same record as {seen[key]} again")
+                    seen[key] = position
+                    report.add(record_kind, outcome)
+                    report.rows.append((position, key_label(key), outcome, changed))
+                if len(errors) >= MAX_REPORTED_ERRORS:
+                    errors.append(f"{name}: stopped after {MAX_REPORTED_ERRORS} errors.")
+                    break
         if errors or dry_run:
             transaction.set_rollback(True)
     if not rows:

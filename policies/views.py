@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import DatabaseError, connection
 from django.db.models import Prefetch
@@ -16,15 +17,17 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from policies import charts, selectors
-from policies.caching import cache_key, cached
+from policies.caching import TIMEOUT as CACHE_TIMEOUT
+from policies.caching import cache_key
 from policies.citations import mark_excerpts
 from policies.exports import FORMATS, export_queryset, export_stream
-from policies.filters import PlanFilter, StatementFilter, TargetFilter, filtered
+from policies.filters import PlanFilter, StatementFilter, TargetFilter, filtered, filtered_by
 from policies.models import Actor, Observation, Plan, Sector, Source, Statement, Target, Theme
 from policies.records import RECORD_KINDS
 
@@ -51,49 +54,34 @@ def _filter_status(*filtersets: Any) -> int:
 
 
 def _dashboard_context(data: QueryDict) -> dict[str, Any]:
+    # The statements' FilterSet validates the filters once; plans and targets reuse its
+    # cleaned values (the dashboard's fields are the same for all three models).
     statement_filter = StatementFilter(
         data, queryset=selectors.published_statements(), dashboard=True
     )
-    plan_filter = PlanFilter(data, queryset=selectors.published_plans(), dashboard=True)
-    target_filter = TargetFilter(data, queryset=selectors.published_targets(), dashboard=True)
-    statements = filtered(statement_filter)
-    plans = filtered(plan_filter)
-    targets = filtered(target_filter)
-
-    valid = all(f.is_valid() for f in (statement_filter, plan_filter, target_filter))
+    valid = statement_filter.is_valid()
     cleaned = statement_filter.form.cleaned_data if valid else {}
+    statements = filtered(statement_filter)
+    plans = filtered_by(
+        PlanFilter(data, queryset=selectors.published_plans(), dashboard=True), cleaned, valid
+    )
+    targets = filtered_by(
+        TargetFilter(data, queryset=selectors.published_targets(), dashboard=True), cleaned, valid
+    )
 
-    def aggregates() -> dict[str, Any]:
-        first, last = selectors.date_span(statements, plans)
-        granularity = selectors.granularity_for(
-            cleaned.get("date_after") or first, cleaned.get("date_before") or last
-        )
-        return {
-            "granularity": granularity,
-            "counts": selectors.headline_counts(statements, plans, targets),
-            "timeline": selectors.statements_by_period_and_theme(statements, granularity),
-            "plan_timeline": selectors.plans_by_period(plans, granularity),
-            "heatmap": selectors.theme_sector_counts(statements),
-            "coverage": selectors.sector_counts(statements, plans, targets),
-            # A bounded selection keeps the dashboard's cost flat however many targets
-            # match; the targets page lists them all.
-            "target_rows": selectors.target_rows(
-                selectors.target_list(targets).order_by("-plan__published_on", "plan", "pk")[
-                    :DASHBOARD_TARGETS
-                ]
-            ),
-            "themes": selectors.themes(),
-            "sectors": selectors.sectors(),
-        }
-
-    params = [(key, value) for key, values in data.lists() for value in values]
-    agg = cached(cache_key("dashboard", params), aggregates) if valid else aggregates()
+    agg = selectors.dashboard_aggregates(statements, plans, targets, cleaned)
+    # A bounded selection keeps the dashboard's cost flat however many targets match; the
+    # targets page lists them all.
+    target_rows = selectors.target_rows(
+        selectors.target_list(targets).order_by("-plan__published_on", "plan", "pk")[
+            :DASHBOARD_TARGETS
+        ]
+    )
     return {
         "filter": statement_filter,
-        "filtersets": (statement_filter, plan_filter, target_filter),
         "counts": agg["counts"],
         "latest": selectors.latest_statements(statements),
-        "target_rows": agg["target_rows"],
+        "target_rows": target_rows,
         "charts": [
             charts.timeline_chart(
                 statement_rows=agg["timeline"],
@@ -101,7 +89,7 @@ def _dashboard_context(data: QueryDict) -> dict[str, Any]:
                 themes=agg["themes"],
                 granularity=agg["granularity"],
             ),
-            charts.progress_chart(agg["target_rows"]),
+            charts.progress_chart(target_rows),
             charts.heatmap_chart(
                 rows=agg["heatmap"], themes=agg["themes"], sectors=agg["sectors"]
             ),
@@ -110,15 +98,37 @@ def _dashboard_context(data: QueryDict) -> dict[str, Any]:
     }
 
 
+def _dashboard_page(
+    request: HttpRequest, data: QueryDict, *, template: str, extra: dict[str, Any] | None = None
+) -> HttpResponse:
+    """The dashboard (or one narrowed to a scope) with its filters, counts and charts.
+
+    The part below the page header depends only on the path, the filters, the language and
+    the data, so it is rendered once and cached under those, until the next write
+    (policies/caching.py). Malformed filters are not cached: they get a 400 page each time.
+    """
+    extra = extra or {}
+    params = [("", request.path)] + [(k, v) for k, values in data.lists() for v in values]
+    key = cache_key("dashboard-page", params)
+    hit = cache.get(key)
+    if hit is None:
+        context = _dashboard_context(data)
+        status = 200 if context["filter"].is_valid() else 400
+        body = render_to_string(
+            "components/dashboard_main.html",
+            {**context, "hide": extra.get("scope_param")},
+            request=request,
+        )
+        hit = (status, body)
+        if status == 200:
+            cache.set(key, hit, CACHE_TIMEOUT)
+    status, body = hit
+    return render(request, template, {**extra, "body": body}, status=status)
+
+
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    context = _dashboard_context(request.GET)
-    return render(
-        request,
-        "policies/dashboard.html",
-        context,
-        status=_filter_status(*context["filtersets"]),
-    )
+    return _dashboard_page(request, request.GET, template="policies/dashboard.html")
 
 
 def _scoped_dashboard(
@@ -127,9 +137,7 @@ def _scoped_dashboard(
     """A dashboard narrowed to one sector, theme or actor; other filters still apply."""
     data = request.GET.copy()
     data.setlist(param, [value])
-    context = _dashboard_context(data)
-    context.update(extra, scope_param=param)
-    return render(request, template, context, status=_filter_status(*context["filtersets"]))
+    return _dashboard_page(request, data, template=template, extra={**extra, "scope_param": param})
 
 
 def paginate(request: HttpRequest, queryset: Any) -> tuple[Page, str | None]:

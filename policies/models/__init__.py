@@ -9,6 +9,7 @@ import or a shell session cannot break them either.
 from policies.models.common import PublicationStatus, PublishableQuerySet
 from policies.models.plans import Observation, Plan, Target
 from policies.models.reference import Actor, Sector, SectorQuerySet, Source, Theme
+from policies.models.rollups import StatementRollup
 from policies.models.statements import Statement
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "SectorQuerySet",
     "Source",
     "Statement",
+    "StatementRollup",
     "Target",
     "Theme",
 ]

@@ -80,6 +80,11 @@ class Plan(models.Model):
         verbose_name = _("plan")
         verbose_name_plural = _("plans")
         ordering = ["-published_on", "title_en"]
+        # Lists, "latest" and the dashboard's newest plans read published plans newest
+        # first: one index walk instead of a sort of every plan.
+        indexes = [
+            models.Index(fields=["status", "published_on", "id"], name="plan_status_published_id")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_year__gte=F("start_year")),

@@ -1,0 +1,233 @@
+"""The dashboard's rollups give the same figures as the live queries, after any write."""
+
+import datetime
+import re
+from io import StringIO
+from urllib.parse import urlencode
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.http import QueryDict
+
+from policies import rollups, selectors
+from policies.exports import export_queryset, export_stream
+from policies.filters import StatementFilter
+from policies.models import (
+    Actor,
+    Plan,
+    PublicationStatus,
+    Sector,
+    Statement,
+    StatementRollup,
+    Target,
+    Theme,
+)
+from policies.records import RECORD_KINDS
+from policies.services import records_import
+from tests.factories import StatementFactory, ThemeFactory
+from tests.test_demo import generate
+
+pytestmark = pytest.mark.django_db
+
+
+def _date(value) -> datetime.date:
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+def assert_rollups_match_live(params: dict) -> None:
+    """Every statement figure the dashboard shows, from the rollups and from live queries."""
+    statement_filter = StatementFilter(
+        QueryDict(urlencode(params, doseq=True)),
+        queryset=selectors.published_statements(),
+        dashboard=True,
+    )
+    assert statement_filter.is_valid(), statement_filter.errors
+    scope = selectors.rollup_scope(statement_filter.form.cleaned_data)
+    assert scope is not None, params
+    statements = statement_filter.qs
+    rollup = selectors.rollup_counts(scope)
+    themes = {t.pk: t.slug for t in Theme.objects.all()}
+    sectors = {s.pk: s.slug for s in Sector.objects.all()}
+
+    assert rollup.statements == statements.count(), params
+    first, last = selectors.span_of(statements)
+    if first is None:
+        assert rollup.span() == (None, None)
+    else:
+        assert rollup.span()[0] == first.replace(day=1)
+        assert (rollup.span()[1].year, rollup.span()[1].month) == (last.year, last.month)
+    for granularity in ("month", "quarter", "year"):
+        live = selectors.statements_by_period_and_theme(statements, granularity)
+        assert sorted(
+            (r["period"], r["themes__slug"] or "", r["count"])
+            for r in rollup.timeline(granularity, themes)
+        ) == sorted((_date(r["period"]), r["themes__slug"] or "", r["count"]) for r in live), (
+            params,
+            granularity,
+        )
+    assert sorted(
+        (r["themes__slug"], r["sectors__slug"], r["count"])
+        for r in rollup.heatmap(themes, sectors)
+    ) == sorted(
+        (r["themes__slug"], r["sectors__slug"], r["count"])
+        for r in selectors.theme_sector_counts(statements)
+    ), params
+    live_coverage = selectors.sector_counts(statements, Plan.objects.none(), Target.objects.none())
+    assert rollup.coverage(sectors) == live_coverage["statements"], params
+
+
+def assert_consistent() -> None:
+    assert rollups.stale_keys() == []
+    assert_rollups_match_live({})
+
+
+@pytest.fixture
+def generated(db):
+    generate(statements=240, seed=3)
+
+
+def test_every_scope_matches_the_live_queries(generated):
+    assert StatementRollup.objects.exists()
+    assert_rollups_match_live({})
+    for sector in Sector.objects.all():  # roots include their subtrees; leaves are themselves
+        assert_rollups_match_live({"sector": sector.slug})
+    for theme in Theme.objects.all():
+        assert_rollups_match_live({"theme": theme.slug})
+    for actor in Actor.objects.all()[:10]:
+        assert_rollups_match_live({"actor": actor.slug})
+
+
+def test_only_filters_the_rollups_can_answer_use_them(generated):
+    sector, other = Sector.objects.filter(parent=None)[:2]
+    theme = Theme.objects.first()
+
+    def scope(params):
+        f = StatementFilter(QueryDict(urlencode(params, doseq=True)), dashboard=True)
+        assert f.is_valid()
+        return selectors.rollup_scope(f.form.cleaned_data)
+
+    assert scope({}) == ""
+    assert scope({"sector": sector.slug}) == f"s{sector.pk}"
+    assert scope({"theme": theme.slug, "sector": "", "q": ""}) == f"t{theme.pk}"
+    assert scope({"sector": [sector.slug, other.slug]}) is None
+    assert scope({"sector": sector.slug, "theme": theme.slug}) is None
+    assert scope({"date_after": "2015-01-01"}) is None
+    assert scope({"kind": "speech"}) is None
+    assert scope({"q": "data"}) is None
+
+
+def test_rollups_follow_every_kind_of_write(generated):
+    assert_consistent()
+    statement, second, third = Statement.objects.filter(status=PublicationStatus.PUBLISHED)[:3]
+    theme = ThemeFactory()
+    root, other_root = Sector.objects.filter(parent=None)[:2]
+    leaf = Sector.objects.filter(parent=root).first()
+
+    statement.status = PublicationStatus.DRAFT
+    statement.save()
+    assert_consistent()
+    statement.status = PublicationStatus.PUBLISHED
+    statement.published_on = datetime.date(2013, 5, 5)
+    statement.actor = Actor.objects.exclude(pk=statement.actor_id).first()
+    statement.save()
+    assert_consistent()
+
+    statement.themes.add(theme)
+    assert_consistent()
+    statement.themes.remove(theme)
+    assert_consistent()
+    statement.themes.clear()
+    assert_consistent()
+    statement.sectors.set([leaf])
+    assert_consistent()
+
+    theme.statements.add(second, third)  # from the other side
+    assert_consistent()
+    theme.statements.remove(second)
+    assert_consistent()
+    theme.statements.clear()
+    assert_consistent()
+
+    leaf.parent = other_root  # the subtree moves: both roots' scopes change
+    leaf.save()
+    assert_consistent()
+    assert_rollups_match_live({"sector": other_root.slug})
+    assert_rollups_match_live({"sector": root.slug})
+
+    StatementFactory(themes=[theme])
+    assert_consistent()
+    second.delete()
+    assert_consistent()
+    Statement.objects.filter(
+        pk__in=list(Statement.objects.values_list("pk", flat=True)[:5])
+    ).delete()
+    assert_consistent()
+    Theme.objects.filter(statements__isnull=False, targets=None).first().delete()
+    assert_consistent()
+
+
+def test_a_rolled_back_write_leaves_the_counts_as_they_were(generated):
+    before = list(StatementRollup.objects.order_by("pk").values_list("scope", "measure", "n"))
+    statement = Statement.objects.filter(status=PublicationStatus.PUBLISHED).first()
+
+    def failing_edit():
+        with transaction.atomic():
+            statement.status = PublicationStatus.DRAFT
+            statement.save()
+            statement.themes.clear()
+            raise RuntimeError("the editor's request failed half-way")
+
+    with pytest.raises(RuntimeError):
+        failing_edit()
+    after = list(StatementRollup.objects.order_by("pk").values_list("scope", "measure", "n"))
+    assert after == before
+    assert_consistent()
+
+
+def test_an_import_keeps_the_rollups_current_in_one_batch(generated):
+    kind = RECORD_KINDS["statements"]
+    queryset, _filterset = export_queryset(kind, QueryDict(), include_drafts=True)
+    data = b"".join(
+        chunk.encode() if isinstance(chunk, str) else chunk
+        for chunk in export_stream(kind, queryset, "csv", include_drafts=True)
+    )
+    Statement.objects.all().delete()
+    assert not StatementRollup.objects.exists()
+    records_import(name="statements.csv", data=data)
+    assert Statement.objects.count() == 240
+    assert_consistent()
+
+
+def test_seeds_are_counted(seeded):
+    assert_consistent()
+    assert_rollups_match_live({"sector": "digital-economy"})
+
+
+def test_the_dashboard_reads_the_same_with_and_without_rollups(generated, client, monkeypatch):
+    sector = Sector.objects.filter(parent=None).first()
+    urls = ["/", f"/sectors/{sector.slug}/", f"/themes/{Theme.objects.first().slug}/"]
+
+    def page(url: str) -> str:
+        html = client.get(url).content.decode()
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+    from_rollups = [page(url) for url in urls]
+    monkeypatch.setattr(selectors, "rollup_scope", lambda cleaned: None)
+    from django.core.cache import cache
+
+    cache.clear()
+    live = [page(url) for url in urls]
+    assert from_rollups == live
+
+
+def test_rebuild_command_checks_and_repairs(generated):
+    out = StringIO()
+    call_command("rebuild_rollups", "--check", stdout=out)
+    assert "match" in out.getvalue()
+    StatementRollup.objects.filter(scope="").update(n=1)  # counts gone wrong behind our back
+    with pytest.raises(CommandError, match="differ from the statements"):
+        call_command("rebuild_rollups", "--check", stdout=StringIO(), stderr=StringIO())
+    call_command("rebuild_rollups", stdout=out)
+    assert "Rebuilt" in out.getvalue()
+    assert_consistent()

@@ -1,0 +1,90 @@
+"""Full-text search over statements: words by prefix, on both databases, following writes."""
+
+import pytest
+from django.db import connection
+from django.http import QueryDict
+
+from policies import search
+from policies.filters import StatementFilter, filtered
+from policies.models import Statement
+from tests.factories import StatementFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def found(q: str) -> set[str]:
+    return set(filtered(StatementFilter(QueryDict(f"q={q}"))).values_list("slug", flat=True))
+
+
+@pytest.fixture
+def statements(db):
+    StatementFactory(
+        slug="economie",
+        headline="Economy is digital",
+        excerpt="« l'économie numérique est grande mais pas forte »",
+        text_en="The digital economy is big but not strong.",
+    )
+    StatementFactory(
+        slug="chips",
+        headline="Semiconductor self-reliance",
+        excerpt="« les semi-conducteurs »",
+        text_en="Chips are a priority.",
+    )
+
+
+def test_words_match_by_prefix_in_any_case_and_all_must_match(statements):
+    assert found("numérique") == {"economie"}
+    assert found("NUMÉR") == {"economie"}  # a prefix, in capitals
+    assert found("semicond") == {"chips"}
+    assert found("digital strong") == {"economie"}  # every word, in any column
+    assert found("digital chips") == set()
+    assert found("gital") == set()  # words are matched from their start, not inside
+
+
+def test_search_follows_every_write(statements):
+    statement = Statement.objects.get(slug="chips")
+    statement.headline = "Quantum computing"
+    statement.save()
+    assert found("quantum") == {"chips"}
+    assert found("semiconductor") == set()
+    StatementFactory(slug="later", headline="Quantum networks")
+    assert found("quantum") == {"chips", "later"}
+    statement.delete()
+    assert found("quantum") == {"later"}
+
+
+@pytest.mark.parametrize(
+    "q",
+    ['"', "'", "a' OR 1=1 --", "NEAR(a b)", "data*", "-x", ":*", "\\", "a & b | !c", "(", "中"],
+)
+def test_search_syntax_in_the_query_is_just_text(statements, client, q):
+    # The query languages of both databases are escaped: no error, whatever is typed.
+    assert client.get("/statements/", {"q": q}).status_code == 200
+    assert client.get("/", {"q": q}).status_code == 200
+    assert client.get("/api/v1/statements/", {"q": q}).status_code == 200
+
+
+def test_a_query_without_letters_or_digits_finds_nothing(statements):
+    assert search.search_words("— … !") == []
+    assert found("—") == set()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's index")
+def test_postgresql_search_uses_the_gin_index(statements):
+    queryset = filtered(StatementFilter(QueryDict("q=digital")))
+    with connection.cursor() as cursor:
+        # On a handful of rows the planner would rightly scan; forbid it to see the index.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = queryset.explain()
+    assert "statement_search_vector" in plan
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 table")
+def test_sqlite_keeps_an_fts5_table_with_triggers(statements):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s",
+            ["policies_statement"],
+        )
+        triggers = {row[0] for row in cursor.fetchall()}
+    assert triggers == {f"{search.FTS_TABLE}_{event}" for event in ("insert", "update", "delete")}
