@@ -9,7 +9,7 @@ by hand or by another tracker loads cleanly.
 from __future__ import annotations
 
 import datetime
-import itertools
+import operator
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -18,6 +18,8 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import connections, models
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
 
 from policies.models import Actor, Observation, Plan, Sector, Source, Statement, Target, Theme
 
@@ -474,11 +476,15 @@ def iter_rows(
     published_only: bool = False,
     chunk_size: int = 2000,
 ) -> Iterable[dict]:
-    """Rows of a queryset as dicts of the kind's columns (see ``iter_values``)."""
+    """Rows of a queryset as dicts of the kind's columns, many-to-many ones as lists of
+    keys (see ``iter_values``)."""
     columns = kind.columns
+    many = [index for index, name in enumerate(columns) if name in kind.many]
     for values in iter_values(
         kind, queryset, published_only=published_only, chunk_size=chunk_size
     ):
+        for index in many:
+            values[index] = values[index].split(MANY_SEPARATOR) if values[index] else []
         yield dict(zip(columns, values, strict=True))
 
 
@@ -493,10 +499,10 @@ def iter_values(
     chunks: a million records never sit in memory, and no model instance is built (which
     would cost more than the query).
 
-    Many-to-many columns are read per chunk as id pairs and named from one map per related
-    model (themes, sectors, plans, targets are few beside statements), so the export does
-    no join and no per-row query for them. ``published_only`` leaves out links to draft
-    plans and their targets, for readers.
+    A many-to-many column comes as one string of sorted keys joined by MANY_SEPARATOR (or
+    None), built by the database in the same query (``_many_keys_sql``): no join that
+    would repeat rows, and no query per row or per chunk. ``published_only`` leaves out
+    links to draft plans and their targets, for readers.
     """
     model = kind.model
     scalar, refs = [], {}
@@ -508,35 +514,66 @@ def iter_values(
             refs[name] = _key_lookups(field.related_model, name)
         else:
             scalar.append(name)
-    lookups = ["pk", *scalar, *(lookup for group in refs.values() for lookup in group)]
+    vendor = connections[queryset.db].vendor
+    many = {
+        f"many_keys_{name}": _many_keys_sql(kind, name, published_only, vendor)
+        for name in kind.many
+    }
+    lookups = [
+        "pk",
+        *scalar,
+        *(lookup for group in refs.values() for lookup in group),
+        *many,
+    ]
     position = {name: index for index, name in enumerate(lookups)}
-    many = {name: _ManyColumn(kind, name, published_only) for name in kind.many}
-    # How to fill each column, worked out once rather than per row.
-    steps: list[tuple[str, str, Any]] = []
-    for name in kind.columns:
-        if name in many:
-            steps.append((name, "many", None))
-        elif name in refs:
-            steps.append((name, "ref", [position[lookup] for lookup in refs[name]]))
-        else:
-            converter = _export_converter(model._meta.get_field(name))
-            steps.append((name, "value", (position[name], converter)))
-    rows = queryset.order_by(*kind.order).values_list(*lookups).iterator(chunk_size=chunk_size)
-    while chunk := list(itertools.islice(rows, chunk_size)):
-        pks = [row[0] for row in chunk]
-        links = {name: column.keys_for(queryset.db, pks) for name, column in many.items()}
-        for row in chunk:
-            record = []
-            for name, step, how in steps:
-                if step == "value":
-                    index, converter = how
-                    value = row[index]
-                    record.append(converter(value) if converter and value is not None else value)
-                elif step == "ref":
-                    record.append(_key_from([row[i] for i in how], refs[name], published_only))
-                else:
-                    record.append(links[name].get(row[0], []))
-            yield record
+    for name in kind.many:
+        position[name] = position[f"many_keys_{name}"]
+    # Worked out once, not per row: the columns that need converting or naming are computed
+    # into a tail after the row's own values, then one C-level getter puts every column in
+    # its place.
+    converted = []  # (position in the row, converter) for dates and decimals
+    named = []  # (positions of a reference's lookups, the lookups) for keys with parts
+    tail: dict[str, int] = {}
+    as_text = {}
+    for name in scalar:
+        field = model._meta.get_field(name)
+        if vendor == "sqlite" and type(field) is models.DateField:
+            # SQLite keeps dates as ISO text: read them as text, skipping a parse and a
+            # format per cell.
+            as_text[name] = Cast(name, models.TextField())
+            continue
+        converter = _export_converter(field)
+        if converter is not None:
+            converted.append((position[name], converter))
+            tail[name] = len(lookups) + len(tail)
+    for name, group in refs.items():
+        if len(group) > 1:  # a plan or target: its key has parts and a visibility
+            named.append(([position[lookup] for lookup in group], group))
+            tail[name] = len(lookups) + len(tail)
+    order = [
+        tail[name] if name in tail else position[refs[name][0] if name in refs else name]
+        for name in kind.columns
+    ]
+    arrange = operator.itemgetter(*order)
+    renamed = {f"text_{name}": expression for name, expression in as_text.items()}
+    selected = [f"text_{name}" if name in as_text else name for name in lookups]
+    rows = (
+        queryset.annotate(**many, **renamed)
+        .order_by(*kind.order)
+        .values_list(*selected)
+        .iterator(chunk_size=chunk_size)
+    )
+    for row in rows:
+        if converted or named:
+            extra = [
+                None if row[index] is None else converter(row[index])
+                for index, converter in converted
+            ]
+            extra += [
+                _key_from([row[i] for i in at], group, published_only) for at, group in named
+            ]
+            row += tuple(extra)
+        yield list(arrange(row))
 
 
 def _export_converter(field: models.Field) -> Callable[[Any], Any] | None:
@@ -548,42 +585,42 @@ def _export_converter(field: models.Field) -> Callable[[Any], Any] | None:
     return None
 
 
-class _ManyColumn:
-    """One many-to-many column of an export: its link table and its related records' keys."""
+def _many_keys_sql(kind: RecordKind, name: str, published_only: bool, vendor: str) -> RawSQL:
+    """A correlated subquery: the sorted keys of one record's links in column ``name``.
 
-    def __init__(self, kind: RecordKind, name: str, published_only: bool) -> None:
-        field = kind.model._meta.get_field(name)
-        through = field.remote_field.through
-        self.table = through._meta.db_table
-        self.owner = through._meta.get_field(kind.model._meta.model_name).column
-        self.other = through._meta.get_field(field.related_model._meta.model_name).column
-        related = field.related_model
-        key_lookups = _key_lookups(related, "")
-        key_lookups = [lookup.removeprefix("__") for lookup in key_lookups]
-        self.keys = {
-            values[0]: _key_from(values[1:], key_lookups, published_only)
-            for values in related._default_manager.values_list("pk", *key_lookups)
-        }
-
-    def keys_for(self, using: str, pks: list[int]) -> dict[int, list[str]]:
-        """Each record's sorted keys, for the records in ``pks`` (one query)."""
-        found: dict[int, list[str]] = {}
-        connection = connections[using]
-        table, owner, other = (
-            connection.ops.quote_name(name) for name in (self.table, self.owner, self.other)
+    Sorted by code point on both databases (binary on SQLite, the C collation on
+    PostgreSQL), as Python sorts, so files are the same whichever database wrote them.
+    Only names from the models' metadata are formatted in.
+    """
+    field = kind.model._meta.get_field(name)
+    through = field.remote_field.through
+    related = field.related_model
+    q = connections["default"].ops.quote_name
+    owner_table = q(kind.model._meta.db_table)
+    link = q(through._meta.db_table)
+    owner = q(through._meta.get_field(kind.model._meta.model_name).column)
+    other = q(through._meta.get_field(related._meta.model_name).column)
+    table = q(related._meta.db_table)
+    joins = f"JOIN {table} r ON r.id = l.{other}"
+    where = f"l.{owner} = {owner_table}.id"
+    if related is Target:
+        joins += f" JOIN {q(Plan._meta.db_table)} p ON p.id = r.plan_id"
+        key = "p.slug || '/' || r.slug"
+        status = "p.status"
+    else:
+        key = "r.slug"
+        status = "r.status" if related is Plan else None
+    if published_only and status:
+        where += f" AND {status} = 'published'"
+    if vendor == "postgresql":
+        sql = (
+            f"SELECT string_agg({key}, '{MANY_SEPARATOR}' ORDER BY {key} COLLATE \"C\") "  # noqa: S608
+            f"FROM {link} l {joins} WHERE {where}"
         )
-        marks = ", ".join(["%s"] * len(pks))
-        with connection.cursor() as cursor:
-            # Integer ids straight to the driver: Django's IN lookup would prepare each one.
-            # Only quoted table and column names are formatted in.
-            cursor.execute(
-                f"SELECT {owner}, {other} FROM {table} WHERE {owner} IN ({marks})",  # noqa: S608
-                pks,
-            )
-            for owner, other in cursor.fetchall():
-                key = self.keys.get(other)
-                if key is not None:
-                    found.setdefault(owner, []).append(key)
-        for keys in found.values():
-            keys.sort()
-        return found
+    else:
+        # SQLite's group_concat keeps the order of the rows it is given.
+        sql = (
+            f"SELECT group_concat(k, '{MANY_SEPARATOR}') FROM "  # noqa: S608
+            f"(SELECT {key} AS k FROM {link} l {joins} WHERE {where} ORDER BY k)"
+        )
+    return RawSQL(sql, [], output_field=models.TextField())  # noqa: S611
