@@ -283,6 +283,8 @@ def deferred() -> Iterator[None]:
     Use inside the loader's transaction: the differences are applied before it commits.
     """
     state = _state()
+    if not state.depth:
+        state.old.clear()  # nothing from an earlier, failed write may leak into this batch
     state.depth += 1
     try:
         yield

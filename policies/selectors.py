@@ -411,3 +411,29 @@ def dashboard_aggregates(
         "themes": all_themes,
         "sectors": all_sectors,
     }
+
+
+class KeyedPages:
+    """A queryset the Paginator slices in two steps: the page's ids, then those rows.
+
+    ``OFFSET`` makes the database build and throw away every row before the page; for page
+    1,000 of the statements that meant 20,000 rows with their joins (page 1,000 took twice
+    as long as page 1 at 100k). The ids alone come from the ordering index; the rows, with
+    their joins and prefetches, are then read for the 20 ids of the page only.
+    """
+
+    def __init__(self, queryset: QuerySet) -> None:
+        self.queryset = queryset
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list:
+        if not isinstance(index, slice):
+            raise TypeError("KeyedPages is read a page (a slice) at a time.")
+        ids = list(self.queryset.values_list("pk", flat=True)[index])
+        found = {record.pk: record for record in self.queryset.filter(pk__in=ids)}
+        return [found[pk] for pk in ids if pk in found]

@@ -142,7 +142,7 @@ def _scoped_dashboard(
 
 def paginate(request: HttpRequest, queryset: Any) -> tuple[Page, str | None]:
     """The requested page, or the first one with a message when the number is not a page."""
-    paginator = Paginator(queryset, PER_PAGE)
+    paginator = Paginator(selectors.KeyedPages(queryset), PER_PAGE)
     raw = request.GET.get("page", "1")
     if raw.isascii() and raw.isdigit() and len(raw) <= 9 and 1 <= int(raw) <= paginator.num_pages:
         return paginator.page(int(raw)), None

@@ -46,10 +46,11 @@ BUDGETS = {
     # the filters' sector and theme looked up once; statements live (not from the rollups):
     # their span, count and three charts
     "dashboard filtered": 23,
-    "statements": 7,
-    "statements filtered": 9,
-    "plans": 6,
-    "targets": 6,
+    # lists: count, the page's ids (from the ordering index), then those rows and theirs
+    "statements": 8,
+    "statements filtered": 10,
+    "plans": 7,
+    "targets": 7,
     "statement": 5,
     "plan": 7,
     "target": 4,
@@ -249,3 +250,15 @@ def test_every_chart_is_a_valid_plotly_figure(seeded, client):
                 go.Figure(context[key].figure)
                 checked += 1
     assert checked >= 10
+
+
+def test_pages_read_by_key_keep_the_list_order(seeded, client):
+    grow_dataset(12)  # 48 more statements: three pages
+    from policies import selectors
+
+    ordered = list(selectors.statement_list().values_list("pk", flat=True))
+    for number in (1, 2, 3):
+        response = client.get(reverse("policies:statement_list"), {"page": number})
+        shown = [statement.pk for statement in response.context["page"].object_list]
+        assert shown == ordered[(number - 1) * 20 : number * 20]
+        assert all(statement.actor_id for statement in response.context["page"].object_list)
