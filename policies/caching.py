@@ -1,4 +1,4 @@
-"""A cache for the dashboard's aggregates, keyed by the filters and emptied by any write.
+"""The data version behind the dashboard's cache keys, bumped by any write.
 
 Every cached value's key carries a data version. Any save, delete or change of tags to a
 tracker record schedules one bump of that version for when its transaction commits, so a
@@ -12,8 +12,7 @@ set REDIS_URL so every process shares both (see README).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -21,7 +20,6 @@ from django.utils.translation import get_language
 
 VERSION_KEY = "policies:data-version"
 TIMEOUT = 600
-T = TypeVar("T")
 
 
 def data_version() -> int:
@@ -48,11 +46,3 @@ def cache_key(name: str, params: list[tuple[str, str]]) -> str:
     """A key for ``name`` under these GET parameters, the language and the data version."""
     digest = hashlib.sha256(repr(sorted(params)).encode()).hexdigest()[:32]
     return f"policies:{name}:v{data_version()}:{get_language()}:{digest}"
-
-
-def cached(key: str, compute: Callable[[], T]) -> T:
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, TIMEOUT)
-    return value

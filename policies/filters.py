@@ -262,7 +262,6 @@ class TrackerFilterSet(django_filters.FilterSet):
 class StatementFilter(TrackerFilterSet):
     kind_choices = Statement.Kind.choices
     date_field = "published_on"
-    search_fields = ["headline", "excerpt", "text_en"]
 
     class Meta(TrackerFilterSet.Meta):
         model = Statement

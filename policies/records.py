@@ -13,7 +13,6 @@ import operator
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
@@ -437,17 +436,6 @@ def describe_validation(error: ValidationError) -> list[tuple[str | None, str]]:
 # Writing a row
 
 
-def export_value(value: Any) -> Any:
-    """A field value as plain data: keys for relations, fixed-point text for decimals."""
-    if isinstance(value, models.Model):
-        return natural_key(value)
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return value
-
-
 def _key_lookups(model: type[models.Model], prefix: str) -> list[str]:
     """The value lookups that spell a related record's natural key (and its visibility)."""
     if model is Target:
@@ -577,7 +565,7 @@ def iter_values(
 
 
 def _export_converter(field: models.Field) -> Callable[[Any], Any] | None:
-    """How a column's database value is written (``export_value``, chosen once per column)."""
+    """How a column's database value is written: fixed-point text for decimals, ISO dates."""
     if isinstance(field, models.DecimalField):
         return lambda value: format(value.normalize(), "f")
     if isinstance(field, models.DateField):
