@@ -114,9 +114,15 @@ def export_run() -> dict:
 
 
 def import_run(rows: int) -> dict:
-    """Import ``rows`` statements from a CSV file, as an editor would: every row parsed,
+    """Import ``rows`` new statements from a CSV file, as an editor would: every row parsed,
     resolved, validated, written with its links and history, the rollups brought up to
-    date. It is a dry run (rolled back at the end), so the data set stays as it was."""
+    date. It is a dry run (rolled back at the end), so the data set stays as it was.
+
+    The rows are the data set's own statements under new slugs (the natural key), so each
+    creates a record; a data set smaller than ``rows`` is used several times over."""
+    import csv
+    import io
+
     from django.http import QueryDict
 
     from policies.exports import export_queryset, export_stream
@@ -127,15 +133,25 @@ def import_run(rows: int) -> dict:
     queryset, _filterset = export_queryset(kind, QueryDict(), include_drafts=True)
     first = queryset.order_by("pk").values_list("pk", flat=True)
     chosen = queryset.filter(pk__in=list(first[:rows]))
-    text = "".join(export_stream(kind, chosen, "csv", include_drafts=True))
-    # New slugs, so each row creates a statement (the slug is the natural key).
-    data = text.replace("synthetic-1-statement-", "bench-import-statement-").encode()
+    source = list(
+        csv.DictReader(
+            io.StringIO("".join(export_stream(kind, chosen, "csv", include_drafts=True)))
+        )
+    )
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(source[0]), lineterminator="\r\n")
+    writer.writeheader()
+    for n in range(rows):
+        row = source[n % len(source)]
+        writer.writerow(row | {"slug": f"bench-import-{n // len(source)}-{row['slug']}"})
+    data = out.getvalue().encode()
     started = time.perf_counter()
     report = records_import(name="statements.csv", data=data, dry_run=True)
     elapsed = time.perf_counter() - started
     created = sum(counter["created"] for counter in report.counts.values())
     return {
         "rows": created,
+        "megabytes": round(len(data) / 1_048_576, 1),
         "seconds": round(elapsed, 1),
         "rows_per_second": round(created / elapsed, 1),
         "seconds_per_100k": round(elapsed / created * 100_000),

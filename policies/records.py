@@ -16,10 +16,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db import connections, models
+from django.db import IntegrityError, connections, models, transaction
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 
+from policies import rollups
+from policies.caching import data_changed
 from policies.models import Actor, Observation, Plan, Sector, Source, Statement, Target, Theme
 
 MANY_SEPARATOR = "|"
@@ -83,6 +85,10 @@ class RecordKind:
     select_related: tuple[str, ...] = ()
     # Export order: stable across databases, and parents before children.
     order: tuple[str, ...] = ("slug",)
+    # New records of this kind may be written in batches (``NewRecords``): the model has no
+    # save() of its own, no unique field but its key, and no row refers to another row of
+    # the same kind, so a row never needs an earlier row of its file to be saved first.
+    batched: bool = False
 
     @property
     def label(self) -> str:
@@ -245,6 +251,7 @@ RECORD_KINDS: dict[str, RecordKind] = {
                 "targets": _target_by_key,
             },
             select_related=("actor", "source", "origin"),
+            batched=True,
         ),
     ]
 }
@@ -314,12 +321,38 @@ def split_many(raw: Any, column: str) -> list[str]:
     raise RecordError(f"expected a list of keys, found {raw!r}", column=column)
 
 
+class Lookups:
+    """The related records one load has already looked up, by resolver and key.
+
+    A file of 100,000 statements names the same few sources, actors and themes again and
+    again: each is read once. Sharing one Source also shares its split paragraphs, so each
+    excerpt check is a substring test. Records of the kind being loaded are always read
+    afresh: a later row may move the parent sector or change the target that an earlier
+    row looked up.
+    """
+
+    def __init__(self, kind: RecordKind) -> None:
+        self.kind = kind
+        self._found: dict[tuple[type[models.Model], str], models.Model] = {}
+
+    def resolve(self, column: str, resolver: Callable[[str], models.Model], key: str):
+        model = self.kind.model._meta.get_field(column).related_model
+        if model is self.kind.model:
+            return resolver(key)
+        try:
+            return self._found[model, key]
+        except KeyError:
+            found = self._found[model, key] = resolver(key)
+            return found
+
+
 def resolve_record(
     kind: RecordKind,
     record: dict[str, Any],
     *,
     from_text: bool,
     extra: dict[str, Callable[[Any], Any]] | None = None,
+    lookups: Lookups | None = None,
 ) -> tuple[dict[str, Any], dict[str, list]]:
     """Field values and related records for one row; relations are looked up by key.
 
@@ -327,6 +360,7 @@ def resolve_record(
     its record holds. ``extra`` maps additional accepted keys to a (field, value) reader.
     """
     extra = extra or {}
+    lookups = lookups or Lookups(kind)
     allowed = set(kind.columns) | set(extra)
     unknown = sorted(set(record) - allowed)
     if unknown:
@@ -344,7 +378,9 @@ def resolve_record(
         elif name in kind.refs:
             key = None if raw is None or (from_text and raw == "") else raw
             try:
-                values[name] = None if key is None else kind.refs[name](str(key))
+                values[name] = (
+                    None if key is None else lookups.resolve(name, kind.refs[name], str(key))
+                )
             except RecordError as error:
                 raise RecordError(error.message, column=name) from None
         else:
@@ -353,7 +389,7 @@ def resolve_record(
     for name, resolver in kind.many.items():
         keys = split_many(record.get(name), name)
         try:
-            many[name] = [resolver(key) for key in keys]
+            many[name] = [lookups.resolve(name, resolver, key) for key in keys]
         except RecordError as error:
             raise RecordError(error.message, column=name) from None
         if not many[name] and not kind.model._meta.get_field(name).blank:
@@ -408,6 +444,146 @@ def load_record(
         if name in many:
             getattr(instance, name).set(many[name])
     return "updated", key, changed
+
+
+class NewRecords:
+    """New records of a ``batched`` kind: each row validated as it is read, written in batches.
+
+    Saved one by one, a new statement costs a save, four link sets and five history records
+    (django-simple-history snapshots every link set), some forty queries. Here a batch of a
+    thousand costs a few: the rows, their links, and one history record per row with its
+    links, as a single save from the admin would have left it. Bulk writes send no signals,
+    so the rollups and the cached pages are told directly.
+
+    Validation is the model's own (fields, ``clean()``, the excerpt check) without the
+    queries that a batch makes needless: related records come from ``Lookups``, new keys
+    from ``existing_keys``, and the check constraints are the database's. A batch that the
+    database refuses is checked again row by row, to say which row and why.
+    """
+
+    BATCH_SIZE = 1000
+
+    def __init__(self, kind: RecordKind, *, change_reason: str) -> None:
+        if not kind.batched:
+            raise ValueError(f"{kind.name} cannot be written in batches")
+        self.kind = kind
+        self.change_reason = change_reason
+        self.pending: list[tuple[str, models.Model, dict[str, list]]] = []
+
+    def existing_keys(self, records: Iterable[dict]) -> set[str]:
+        """Which of these rows' keys are already in the database (a query per 500 keys)."""
+        (name,) = self.kind.key
+        wanted = sorted({str(r[name]) for r in records if isinstance(r.get(name), (str, int))})
+        found: set[str] = set()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            found.update(
+                self.kind.model.objects.filter(**{f"{name}__in": chunk}).values_list(
+                    name, flat=True
+                )
+            )
+        return found
+
+    @property
+    def full(self) -> bool:
+        return len(self.pending) >= self.BATCH_SIZE
+
+    def add(self, position: str, values: dict[str, Any], many: dict[str, list]) -> tuple:
+        """Validate one new record and queue it; raises ValidationError. Returns its key."""
+        instance = self.kind.model(**values)
+        errors: dict[str, list[str]] = {}
+        for name in self.kind.refs:
+            # A related record that was given was found by its key; only a missing one
+            # needs the field's own check (which would otherwise query for the given one).
+            if values.get(name) is None:
+                try:
+                    self.kind.fields[name].clean(None, instance)
+                except ValidationError as error:
+                    errors[name] = error.messages
+        try:
+            instance.full_clean(
+                exclude=set(self.kind.refs), validate_unique=False, validate_constraints=False
+            )
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                errors.setdefault(name, []).extend(messages)
+        if errors:
+            raise ValidationError(errors)
+        instance._change_reason = self.change_reason
+        self.pending.append((position, instance, many))
+        return tuple(values.get(name) for name in self.kind.key)
+
+    def flush(self, *, write: bool = True) -> list[tuple[str, ValidationError]]:
+        """Write the queued records; returns (position, error) for rows the database refused.
+
+        Without ``write`` (the load has failed already and will be rolled back) the rows
+        are only checked against the constraints, so that every bad row is still reported.
+        """
+        batch, self.pending = self.pending, []
+        if not batch:
+            return []
+        if not write:
+            return self._check(batch)
+        try:
+            # A savepoint, so that a refused batch leaves the transaction usable to explain.
+            with transaction.atomic():
+                self._write(batch)
+        except IntegrityError as error:
+            # Nothing a row says on its own may explain it (say, a key written meanwhile by
+            # someone else): then name the batch and pass on the database's words.
+            return self._check(batch) or [
+                (f"{batch[0][0]} to {batch[-1][0]}", ValidationError(str(error)))
+            ]
+        return []
+
+    def _write(self, batch: list[tuple[str, models.Model, dict[str, list]]]) -> None:
+        model = self.kind.model
+        instances = model.objects.bulk_create([instance for _p, instance, _m in batch])
+        # A history row carries the record's own id beside its history_id.
+        history = {
+            record.id: record
+            for record in model.history.bulk_history_create(
+                instances, default_change_reason=self.change_reason
+            )
+        }
+        for name in self.kind.many:
+            m2m = model._meta.get_field(name)
+            through = m2m.remote_field.through
+            own, other = f"{m2m.m2m_field_name()}_id", f"{m2m.m2m_reverse_field_name()}_id"
+            links = through.objects.bulk_create(
+                [
+                    through(**{own: instance.pk, other: related.pk})
+                    for _p, instance, many in batch
+                    for related in many.get(name, [])
+                ]
+            )
+            # The history of a link is a copy of its row, tied to the record's history row.
+            link_history = getattr(model.history.model, name).model
+            columns = [f.attname for f in through._meta.fields]
+            link_history.objects.bulk_create(
+                [
+                    link_history(
+                        history=history[getattr(link, own)],
+                        **{column: getattr(link, column) for column in columns},
+                    )
+                    for link in links
+                ]
+            )
+        if model is Statement:
+            rollups.created([instance.pk for instance in instances])
+        data_changed()
+
+    def _check(
+        self, batch: list[tuple[str, models.Model, dict[str, list]]]
+    ) -> list[tuple[str, ValidationError]]:
+        refused = []
+        for position, instance, _many in batch:
+            instance.pk = None  # a refused insert may have left one behind
+            try:
+                instance.validate_constraints()
+            except ValidationError as problem:
+                refused.append((position, problem))
+        return refused
 
 
 def _edited_by_others(instance: models.Model, change_reason: str) -> bool:

@@ -232,20 +232,33 @@ def _apply(delta: Counter) -> None:
     if not changes:
         return
     table = connection.ops.quote_name(StatementRollup._meta.db_table)
+    # One upsert that both databases speak: an increment, not an overwrite. Only the table
+    # name is formatted in; every value is a parameter.
+    upsert = (
+        f"INSERT INTO {table} (scope, measure, month, theme, sector, n) {{rows}} "
+        "ON CONFLICT (scope, measure, month, theme, sector) "
+        f"DO UPDATE SET n = {table}.n + excluded.n"
+    )
     with connection.cursor() as cursor:
-        for start in range(0, len(changes), WRITE_BATCH):
-            batch = changes[start : start + WRITE_BATCH]
-            values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(batch))
-            params = [v for key, n in batch for v in (*key, n)]
-            # One upsert that both databases speak: an increment, not an overwrite. Only the
-            # table name is formatted in; every value is a parameter.
+        if connection.vendor == "postgresql":
+            # Six arrays instead of six parameters a row: an import adds some 200,000 keys
+            # per 20,000 statements, and the driver's cost is per parameter (7 s against 1).
+            columns = [list(column) for column in zip(*(key for key, _n in changes), strict=True)]
             cursor.execute(
-                f"INSERT INTO {table} (scope, measure, month, theme, sector, n) VALUES {values} "  # noqa: S608
-                "ON CONFLICT (scope, measure, month, theme, sector) "
-                f"DO UPDATE SET n = {table}.n + excluded.n",
-                params,
+                upsert.format(
+                    rows="SELECT * FROM unnest(%s::varchar[], %s::varchar[], %s::integer[], "
+                    "%s::bigint[], %s::bigint[], %s::integer[])"
+                ),
+                [*columns, [n for _key, n in changes]],
             )
-    scopes = sorted({key[0] for key, _n in changes})
+        else:
+            for start in range(0, len(changes), WRITE_BATCH):
+                batch = changes[start : start + WRITE_BATCH]
+                values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(batch))
+                params = [v for key, n in batch for v in (*key, n)]
+                cursor.execute(upsert.format(rows=f"VALUES {values}"), params)
+    # Only a decrease can leave a zero behind.
+    scopes = sorted({key[0] for key, n in changes if n < 0})
     for start in range(0, len(scopes), WRITE_BATCH):
         StatementRollup.objects.filter(n=0, scope__in=scopes[start : start + WRITE_BATCH]).delete()
 
@@ -269,6 +282,15 @@ def _flush(ids: Iterable[int] | None = None) -> None:
     for pk in ids:
         delta.subtract(state.old.pop(pk))
     _apply(delta)
+
+
+def created(ids: Iterable[int]) -> None:
+    """Count statements written without signals (``bulk_create``), links included."""
+    ids = list(ids)
+    old = _state().old
+    for pk in ids:
+        old.setdefault(pk, Counter())
+    _after_change(ids)
 
 
 def _after_change(ids: Iterable[int]) -> None:

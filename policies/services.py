@@ -26,6 +26,8 @@ from policies import rollups
 from policies.records import (
     OUTCOMES,
     RECORD_KINDS,
+    Lookups,
+    NewRecords,
     RecordError,
     RecordKind,
     describe_validation,
@@ -104,6 +106,7 @@ def seed_load(*, directory: Path, dry_run: bool = False) -> LoadReport:
             for kind in RECORD_KINDS.values():
                 path = directory / "records" / f"{kind.name}.yaml"
                 seen: dict[tuple, int] = {}
+                lookups = Lookups(kind)
                 for position, record in enumerate(_read_yaml(path), start=1):
                     where = f"{path}, record {position}"
                     if isinstance(record, dict) and record.get("slug"):
@@ -118,6 +121,7 @@ def seed_load(*, directory: Path, dry_run: bool = False) -> LoadReport:
                             record,
                             from_text=False,
                             extra=_text_file_reader(directory) if "text" in kind.columns else None,
+                            lookups=lookups,
                         )
                         outcome, key, _changed = load_record(
                             kind,
@@ -227,19 +231,34 @@ def records_import(
     report = LoadReport()
     errors: list[str] = []
     seen: dict[tuple, str] = {}
+    lookups = Lookups(record_kind)
     with transaction.atomic():
         with rollups.deferred():
+            # New records of a batched kind are written a thousand at a time; records that
+            # exist already are compared and updated one by one, as any other kind.
+            new = (
+                NewRecords(record_kind, change_reason=IMPORT_CHANGE_REASON)
+                if record_kind.batched
+                else None
+            )
+            existing = new.existing_keys(record for _p, record in rows) if new else set()
             for position, record in rows:
                 where = f"{name}, {position}"
                 try:
-                    values, many = resolve_record(record_kind, record, from_text=from_text)
-                    outcome, key, changed = load_record(
-                        record_kind,
-                        values,
-                        many,
-                        change_reason=IMPORT_CHANGE_REASON,
-                        keep_edits_by_others=False,
+                    values, many = resolve_record(
+                        record_kind, record, from_text=from_text, lookups=lookups
                     )
+                    if new is not None and values[record_kind.key[0]] not in existing:
+                        key = new.add(where, values, many)
+                        outcome, changed = "created", list(values)
+                    else:
+                        outcome, key, changed = load_record(
+                            record_kind,
+                            values,
+                            many,
+                            change_reason=IMPORT_CHANGE_REASON,
+                            keep_edits_by_others=False,
+                        )
                 except RecordError as error:
                     errors.append(_located(where, error.column, error.message))
                 except ValidationError as error:
@@ -250,9 +269,14 @@ def records_import(
                     seen[key] = position
                     report.add(record_kind, outcome)
                     report.rows.append((position, key_label(key), outcome, changed))
+                # Once a row is refused nothing will be kept: the rest are only checked.
+                if new is not None and new.full:
+                    errors.extend(_refused(new.flush(write=not errors)))
                 if len(errors) >= MAX_REPORTED_ERRORS:
                     errors.append(f"{name}: stopped after {MAX_REPORTED_ERRORS} errors.")
                     break
+            if new is not None:
+                errors.extend(_refused(new.flush(write=not errors)))
         if errors or dry_run:
             transaction.set_rollback(True)
     if not rows:
@@ -260,6 +284,14 @@ def records_import(
     if errors:
         raise ImportFileError(errors)
     return report
+
+
+def _refused(rows: list[tuple[str, ValidationError]]) -> list[str]:
+    return [
+        _located(where, column, message)
+        for where, error in rows
+        for column, message in describe_validation(error)
+    ]
 
 
 def _located(where: str, column: str | None, message: str) -> str:

@@ -228,6 +228,18 @@ class TestImport:
         assert actor.name == "Xi Jinping (checked)"
         assert actor.history.latest().history_user == editor
 
+    def test_new_statements_written_in_batches_name_their_editor(
+        self, seeded, editor_client, editor
+    ):
+        from tests.test_imports import statements_csv
+
+        response = self.upload(editor_client, Statement, "statements.csv", statements_csv())
+        assert response.context["report"].lines() == ["statements: 2 created"]
+        editor_client.post(admin_url(Statement, "import"), {"token": response.context["token"]})
+        for slug in ("first-good", "new-one"):
+            (record,) = Statement.objects.get(slug=slug).history.all()
+            assert record.history_user == editor
+
     def test_bad_file_shows_every_error_and_writes_nothing(self, seeded, editor_client):
         data = self.actors_csv(editor_client).replace(b",CN,", b",China,")
         response = self.upload(editor_client, Actor, "actors.csv", data)

@@ -1,5 +1,6 @@
 """Import and export round trips, and every kind of bad file refused whole."""
 
+import csv
 import io
 import json
 from io import StringIO
@@ -9,6 +10,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import Workbook
 
+from policies.exports import export_stream
 from policies.models import Actor, Observation, Plan, Sector, Source, Statement, Target, Theme
 from policies.records import RECORD_KINDS
 from policies.services import IMPORT_MAX_BYTES, ImportFileError, records_import
@@ -78,8 +80,6 @@ def test_round_trip_is_identical(seeded, editor_client, file_format, generated):
 
 def test_xlsx_import_reads_what_the_csv_export_writes(seeded, editor_client):
     data = b"".join(editor_client.get("/export/targets.csv").streaming_content)
-    import csv
-
     rows = list(csv.reader(io.StringIO(data.decode())))
     rows[1][rows[0].index("target_value")] = 11  # a number cell, as a spreadsheet keeps it
     workbook = Workbook()
@@ -288,3 +288,79 @@ def test_json_import_takes_lists_and_typed_values(seeded):
     report = records_import(name="statements.json", data=json.dumps(records).encode())
     assert report.counts["statements"]["created"] == 1
     assert Statement.objects.get(slug="json-one").status == "published"
+
+
+# New statements are written in batches (records.NewRecords): the same records, links,
+# history, counts and search entries as one save each, and the same refusals.
+
+
+def test_new_statements_are_written_as_one_save_from_the_admin_would(seeded, monkeypatch):
+    from policies import records, rollups
+    from policies.records import NewRecords
+    from policies.search import matching_statements
+
+    monkeypatch.setattr(NewRecords, "BATCH_SIZE", 2)  # three batches for five rows
+    existing = Statement.objects.get(slug="xi-big-but-not-strong")
+    rows = "".join(
+        GOOD_ROW.replace("new-one", f"new-{n}").replace("A headline", f"Zeppelin {n}")
+        for n in range(4)
+    )
+    # One row names a statement that exists: it is compared and updated in place.
+    exported = "".join(
+        export_stream(
+            RECORD_KINDS["statements"],
+            Statement.objects.filter(pk=existing.pk),
+            "csv",
+            include_drafts=True,
+        )
+    )
+    (row,) = csv.DictReader(io.StringIO(exported))
+    update = io.StringIO()
+    csv.DictWriter(update, fieldnames=list(row)).writerow(row | {"headline": "Changed headline"})
+    update = update.getvalue()
+    # Bulk writes send no signals: each batch must empty the cached pages itself.
+    told = []
+    monkeypatch.setattr(records, "data_changed", lambda: told.append(True))
+    report = records_import(name="statements.csv", data=statements_csv(rows + update))
+
+    assert report.lines() == ["statements: 5 created, 1 updated"]
+    assert Statement.objects.get(pk=existing.pk).headline == "Changed headline"
+    for n in range(4):
+        statement = Statement.objects.get(slug=f"new-{n}")
+        assert sorted(statement.themes.values_list("slug", flat=True)) == [
+            "governance",
+            "security",
+        ]
+        assert list(statement.sectors.values_list("slug", flat=True)) == ["6g"]
+        (record,) = statement.history.all()
+        assert record.history_type == "+"
+        assert record.history_change_reason == "import_records"
+        assert record.headline == f"Zeppelin {n}"
+        assert sorted(link.theme.slug for link in record.themes.all()) == [
+            "governance",
+            "security",
+        ]
+        assert [link.sector_id for link in record.sectors.all()] == [statement.sectors.get().pk]
+    assert rollups.stale_keys() == []
+    assert matching_statements(Statement.objects.all(), "zeppelin").count() == 4
+    assert len(told) == 3
+
+
+def test_a_row_the_database_refuses_is_named_and_nothing_is_kept(seeded, monkeypatch):
+    from policies.records import NewRecords
+
+    monkeypatch.setattr(NewRecords, "BATCH_SIZE", 2)
+    good = "".join(GOOD_ROW.replace("new-one", f"good-{n}") for n in range(3))
+    late = GOOD_ROW.replace("new-one", "late").replace(",,,2022-01-15", ",,2022-02-01,2022-01-15")
+    no_actor = GOOD_ROW.replace("new-one", "nobody").replace("xi-jinping", "")
+    before = snapshot()
+    with pytest.raises(ImportFileError) as error:
+        records_import(name="statements.csv", data=statements_csv(good + late + no_actor))
+    # Row 6 waits in a batch that is never written, once row 7 has failed: it is checked.
+    assert sorted(error.value.errors) == [
+        "statements.csv, row 6: A statement cannot be delivered after it was published.",
+        "statements.csv, row 7, column actor: This field cannot be null.",
+    ]
+    # The first two batches were written before row 6 was read: the rollback takes them.
+    assert snapshot() == before
+    assert not Statement.objects.filter(slug__startswith="good-").exists()
