@@ -69,17 +69,18 @@ CSV_BATCH = 500
 
 def _cell_writer(kind: RecordKind, column: str) -> Callable[[Any], Any] | None:
     """What a column's values need before the CSV writer (which writes None as empty), for
-    columns other than text (text is handled inline in ``csv_lines``)."""
-    if column in kind.many:  # the keys come joined (records.iter_values)
-        return lambda keys: neutralise(keys) if keys else ""
+    columns other than text (text is handled inline in ``csv_lines``, and so are the joined
+    keys of many-to-many columns)."""
+    if column in kind.many:
+        return None
     if isinstance(kind.fields[column], models.BooleanField):
         return lambda value: "true" if value else ("" if value is None else "false")
     return None  # numbers and dates are already written as they should be
 
 
 def _is_text(kind: RecordKind, column: str) -> bool:
-    if column in kind.many:
-        return False
+    if column in kind.many:  # the keys come joined, or None (records.iter_values)
+        return True
     return column in kind.refs or isinstance(
         kind.fields[column], (models.CharField, models.TextField)
     )
