@@ -140,9 +140,15 @@ def _scoped_dashboard(
     return _dashboard_page(request, data, template=template, extra={**extra, "scope_param": param})
 
 
-def paginate(request: HttpRequest, queryset: Any) -> tuple[Page, str | None]:
-    """The requested page, or the first one with a message when the number is not a page."""
-    paginator = Paginator(selectors.KeyedPages(queryset), PER_PAGE)
+def paginate(
+    request: HttpRequest, queryset: Any, *, rows: Any = None, count_cap: int | None = None
+) -> tuple[Page, str | None]:
+    """The requested page, or the first one with a message when the number is not a page.
+
+    ``rows``: the unfiltered listing the page's records are read from (``KeyedPages``).
+    """
+    pages = selectors.KeyedPages(queryset, rows=rows, count_cap=count_cap)
+    paginator = Paginator(pages, PER_PAGE)
     raw = request.GET.get("page", "1")
     if raw.isascii() and raw.isdigit() and len(raw) <= 9 and 1 <= int(raw) <= paginator.num_pages:
         return paginator.page(int(raw)), None
@@ -153,10 +159,23 @@ def paginate(request: HttpRequest, queryset: Any) -> tuple[Page, str | None]:
 
 
 def _list(
-    request: HttpRequest, *, filterset_class: Any, queryset: Any, listing: Any, template: str
+    request: HttpRequest,
+    *,
+    filterset_class: Any,
+    queryset: Any,
+    listing: Any,
+    template: str,
+    search_count_cap: int | None = None,
 ) -> HttpResponse:
     filterset = filterset_class(request.GET, queryset=queryset)
-    page, page_error = paginate(request, listing(filtered(filterset)))
+    results = listing(filtered(filterset))
+    searched = filterset.is_valid() and filterset.form.cleaned_data.get("q")
+    page, page_error = paginate(
+        request,
+        results,
+        rows=listing(queryset),
+        count_cap=search_count_cap if searched else None,
+    )
     return render(
         request,
         template,
@@ -173,6 +192,8 @@ def statement_list(request: HttpRequest) -> HttpResponse:
         queryset=selectors.published_statements(),
         listing=selectors.statement_list,
         template="policies/statement_list.html",
+        # Word searches over many statements count only so far (selectors.KeyedPages).
+        search_count_cap=selectors.SEARCH_COUNT_CAP,
     )
 
 
@@ -190,7 +211,11 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def target_list(request: HttpRequest) -> HttpResponse:
     filterset = TargetFilter(request.GET, queryset=selectors.published_targets())
-    page, page_error = paginate(request, selectors.target_list(filtered(filterset)))
+    page, page_error = paginate(
+        request,
+        selectors.target_list(filtered(filterset)),
+        rows=selectors.target_list(selectors.published_targets()),
+    )
     rows = selectors.target_rows(page.object_list)
     return render(
         request,

@@ -91,3 +91,23 @@ def test_sqlite_keeps_an_fts5_table_with_triggers(statements):
         )
         triggers = {row[0] for row in cursor.fetchall()}
     assert triggers == {f"{search.FTS_TABLE}_{event}" for event in ("insert", "update", "delete")}
+
+
+def test_a_search_past_the_cap_says_more_than_and_pages_that_far(statements, client, monkeypatch):
+    from policies import selectors
+
+    StatementFactory.create_batch(6, headline="Zeppelin news", status="published")
+    monkeypatch.setattr(selectors, "SEARCH_COUNT_CAP", 5)
+    monkeypatch.setattr("policies.views.PER_PAGE", 2)
+    page = client.get("/statements/?q=zeppelin").content.decode()
+    assert "More than 5 statements match: the newest 5 are listed." in page
+    assert "Page 1 of 3" in page
+    # The last page within the cap is the fifth newest; a page past it is not offered.
+    assert client.get("/statements/?q=zeppelin&page=3").context["page"].object_list
+    assert "There is no page “4”" in client.get("/statements/?q=zeppelin&page=4").content.decode()
+
+    # Within the cap, and without words, the count is exact.
+    monkeypatch.setattr(selectors, "SEARCH_COUNT_CAP", 6)
+    assert "6 statements" in client.get("/statements/?q=zeppelin").content.decode()
+    listed = client.get("/statements/").content.decode()
+    assert f"{Statement.objects.published().count()} statements" in listed
