@@ -232,6 +232,9 @@ def records_import(
     errors: list[str] = []
     seen: dict[tuple, str] = {}
     lookups = Lookups(record_kind)
+    lookups.prefetch(
+        (record for _p, record in rows if isinstance(record, dict)), from_text=from_text
+    )
     with transaction.atomic():
         with rollups.deferred():
             # New records of a batched kind are written a thousand at a time; records that
