@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEV := DJANGO_DEBUG=1
 
-.PHONY: run test install lint format migrations-check bench clean
+.PHONY: run serve-prod test install lint format migrations-check bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=/path/to/python3.11")'
@@ -22,6 +22,16 @@ run: install
 	$(DEV) $(BIN)/python manage.py migrate --noinput
 	$(DEV) $(BIN)/python manage.py load_seeds
 	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# Production: gunicorn, with whitenoise serving the compressed, hashed static files.
+# Needs DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS (and DATABASE_URL, REDIS_URL) set;
+# refuses to start without them. GUNICORN_BIND and GUNICORN_WORKERS override the defaults.
+serve-prod: install
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput -v 0
+	$(BIN)/gunicorn tracker.wsgi --bind $${GUNICORN_BIND:-127.0.0.1:8000} \
+		--workers $${GUNICORN_WORKERS:-2} --access-logfile -
 
 lint: install
 	$(BIN)/ruff check .

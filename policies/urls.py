@@ -17,4 +17,5 @@ urlpatterns = [
     path("actors/<slug:slug>/", views.actor_detail, name="actor_detail"),
     path("sources/<int:pk>/", views.source_detail, name="source_detail"),
     path("export/<slug:kind>.<slug:file_format>", views.export, name="export"),
+    path("themes.css", views.theme_styles, name="theme_styles"),
 ]

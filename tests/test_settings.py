@@ -17,14 +17,14 @@ print(settings.DEBUG, getattr(settings, "SECURE_SSL_REDIRECT", False))
 """
 
 
-def start(env: dict[str, str]) -> subprocess.CompletedProcess:
+def start(env: dict[str, str], *, probe: str = PROBE) -> subprocess.CompletedProcess:
     """Import the settings in a fresh interpreter with exactly these variables."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
     return subprocess.run(
         [
             sys.executable,
             "-c",
-            PROBE,
+            probe,
         ],
         env={**clean, "DJANGO_SETTINGS_MODULE": "tracker.settings", **env},
         cwd=settings.BASE_DIR,

@@ -59,11 +59,20 @@ def site(live_server, transactional_db):
 
 
 class PageWatch:
-    """What a page did that a reader would not want: console errors, requests elsewhere."""
+    """What a page did that a reader would not want: console errors, requests elsewhere,
+    anything the Content-Security-Policy blocked."""
 
     def __init__(self, page):
+        self.page = page
         self.console_errors: list[str] = []
         self.remote_requests: list[str] = []
+        # Every Content-Security-Policy violation, as the page itself sees it.
+        page.add_init_script(
+            "window.cspViolations = [];"
+            "document.addEventListener('securitypolicyviolation', (e) =>"
+            " window.cspViolations.push([e.violatedDirective, e.blockedURI, e.sourceFile,"
+            " e.lineNumber, e.columnNumber, e.sample].join(' ')));"
+        )
         page.on("console", self._console)
         page.on("pageerror", lambda error: self.console_errors.append(str(error)))
         page.on("request", self._request)
@@ -80,6 +89,7 @@ class PageWatch:
             self.remote_requests.append(request.url)
 
     def assert_clean(self):
+        assert self.page.evaluate("window.cspViolations") == []
         assert self.console_errors == []
         assert self.remote_requests == []
 
