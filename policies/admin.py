@@ -15,7 +15,9 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse, reverse_lazy
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -144,12 +146,67 @@ class ImportMixin:
         return f"policies:import:{request.user.pk}:{token}"
 
 
+def latest_version(record: models.Model) -> int:
+    """The id of a record's newest history row: every save, link change and import of it
+    writes one, so it changes whenever the record does."""
+    return record.history.order_by("-history_id").values_list("history_id", flat=True).first() or 0
+
+
+class VersionedForm(forms.ModelForm):
+    """A change form that knows which version of its record it was opened on."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["seen_version"].initial = latest_version(self.instance)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            return cleaned
+        model = type(self.instance)
+        # Inside the admin's transaction the row stays locked until this save commits
+        # (PostgreSQL), so two saves cannot both pass this check.
+        model._default_manager.select_for_update().filter(pk=self.instance.pk).exists()
+        if cleaned.get("seen_version") != latest_version(self.instance):
+            latest = self.instance.history.order_by("-history_id").first()
+            raise forms.ValidationError(
+                _(
+                    "%(who)s saved this record on %(when)s, after you opened it. Nothing "
+                    "of yours was saved, so that their changes are not lost: open the "
+                    "record again to see them, then make your changes again."
+                ),
+                code="edit_conflict",
+                params={
+                    "who": latest.history_user or _("Someone"),
+                    "when": date_format(localtime(latest.history_date), "DATETIME_FORMAT"),
+                },
+            )
+        return cleaned
+
+
+class EditConflictMixin:
+    """Refuses the second of two overlapping edits of one record (optimistic locking),
+    instead of letting it silently overwrite the first."""
+
+    form = VersionedForm
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if any("seen_version" in options["fields"] for _name, options in fieldsets):
+            return fieldsets
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "fields": [*options["fields"], "seen_version"]}), *rest]
+
+
 def record_kind_for(model) -> RecordKind:
     return next(kind for kind in RECORD_KINDS.values() if kind.model is model)
 
 
 @admin.register(Source)
-class SourceAdmin(ImportMixin, SimpleHistoryAdmin):
+class SourceAdmin(ImportMixin, EditConflictMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "publisher", "kind", "tier", "language", "published_on"]
     list_filter = ["tier", "kind", "language", "published_on"]
     date_hierarchy = "published_on"
@@ -174,7 +231,7 @@ class SourceAdmin(ImportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Actor)
-class ActorAdmin(ImportMixin, SimpleHistoryAdmin):
+class ActorAdmin(ImportMixin, EditConflictMixin, SimpleHistoryAdmin):
     list_display = ["name", "name_original", "kind", "jurisdiction", "role"]
     list_filter = ["kind", "jurisdiction"]
     search_fields = ["name", "name_original", "slug", "role"]
@@ -182,7 +239,7 @@ class ActorAdmin(ImportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(ImportMixin, SimpleHistoryAdmin):
+class ThemeAdmin(ImportMixin, EditConflictMixin, SimpleHistoryAdmin):
     list_display = ["name", "slug", "swatch"]
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
@@ -201,7 +258,7 @@ class ThemeAdmin(ImportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Sector)
-class SectorAdmin(ImportMixin, SimpleHistoryAdmin):
+class SectorAdmin(ImportMixin, EditConflictMixin, SimpleHistoryAdmin):
     list_display = ["indented_name", "slug", "code", "parent"]
     list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "slug", "code"]
@@ -234,7 +291,7 @@ class TargetInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(ImportMixin, SimpleHistoryAdmin):
+class PlanAdmin(ImportMixin, EditConflictMixin, SimpleHistoryAdmin):
     list_display = [
         "title_en",
         "issuer",
@@ -295,7 +352,7 @@ class ObservationInline(admin.TabularInline):
 
 
 @admin.register(Target)
-class TargetAdmin(ImportMixin, SimpleHistoryAdmin):
+class TargetAdmin(ImportMixin, EditConflictMixin, SimpleHistoryAdmin):
     list_display = [
         "indicator_en",
         "plan",
@@ -346,7 +403,7 @@ class TargetAdmin(ImportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Observation)
-class ObservationAdmin(ImportMixin, SimpleHistoryAdmin):
+class ObservationAdmin(ImportMixin, EditConflictMixin, SimpleHistoryAdmin):
     list_display = ["target", "year", "value", "verified", "source", "released_on"]
     list_filter = ["verified", "year", ("target__plan", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["target__indicator_en", "target__indicator", "note"]
@@ -355,7 +412,7 @@ class ObservationAdmin(ImportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Statement)
-class StatementAdmin(ImportMixin, SimpleHistoryAdmin):
+class StatementAdmin(ImportMixin, EditConflictMixin, SimpleHistoryAdmin):
     list_display = ["headline", "actor", "kind", "published_on", "delivered_on", "status"]
     list_filter = [
         "status",

@@ -153,6 +153,7 @@ class TestEditing:
         data = {name: form.initial.get(name, "") for name in form.fields}
         data.update(
             {
+                "seen_version": form["seen_version"].value(),
                 "issuer": plan.issuer_id,
                 "source": plan.source_id,
                 "themes": list(plan.themes.values_list("pk", flat=True)),
@@ -178,7 +179,9 @@ class TestEditing:
         )
         response = editor_client.post(admin_url(Plan, "change", plan.pk), data)
         assert response.status_code == 200
-        assert "The target year must come after the baseline year." in response.content.decode()
+        page = response.content.decode()
+        assert "The target year must come after the baseline year." in page
+        assert "after you opened it" not in page  # refused for the target, not a conflict
         plan.refresh_from_db()
         assert plan.summary != "changed summary"
         assert not Target.objects.filter(slug="broken").exists()
