@@ -405,6 +405,9 @@ def export(request: HttpRequest, kind: str, file_format: str) -> HttpResponse:
             },
             status=400,
         )
+    # The rows are read while the response streams, after its status is sent: a database
+    # that is down must fail here, into the plain error page, not half-way through a file.
+    connection.ensure_connection()
     response = StreamingHttpResponse(
         export_stream(record_kind, queryset, file_format, include_drafts=include_drafts),
         content_type=CONTENT_TYPES[file_format],
