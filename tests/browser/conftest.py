@@ -79,7 +79,7 @@ class PageWatch:
 
     def _console(self, message):
         if message.type == "error":
-            self.console_errors.append(message.text)
+            self.console_errors.append(f"{self.page.url}: {message.text}")
 
     def _request(self, request):
         host = urlsplit(request.url).hostname
