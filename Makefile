@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEV := DJANGO_DEBUG=1
 
-.PHONY: run serve-prod test install lint format migrations-check bench clean
+.PHONY: run serve-prod test install lint format migrations-check bench loadtest clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=/path/to/python3.11")'
@@ -52,6 +52,11 @@ test: lint migrations-check
 bench: install
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check datasette
 	$(BIN)/python bench/run.py
+
+# Not part of `make test`: gunicorn with the 100k data set under many concurrent clients for
+# a minute (LOADTEST_SECONDS, LOADTEST_CLIENTS); fails on any error, records percentiles.
+loadtest: install
+	$(BIN)/python bench/loadtest.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

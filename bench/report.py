@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+# The load test (bench/loadtest.py) writes its own section between these; a bench run keeps it.
+LOADTEST_START = "<!-- loadtest: written by make loadtest -->"
+LOADTEST_END = "<!-- /loadtest -->"
+
 GOALS_NOTE = """\
 Figures are medians of repeated in-process requests (the app's own server time, no
 network); Datasette is timed over HTTP on loopback in the same run, on the same SQLite file.
@@ -206,4 +210,9 @@ def write_benchmarks(report: dict, path: Path) -> None:
             + next(r["datasette"]["url"] for r in results if "datasette" in r)
             + "`",
         ]
+    # The load test's section, from its own run, stays.
+    old = path.read_text() if path.exists() else ""
+    if LOADTEST_START in old:
+        section = LOADTEST_START + old.split(LOADTEST_START, 1)[1].split(LOADTEST_END, 1)[0]
+        lines += ["", section + LOADTEST_END]
     path.write_text("\n".join(lines) + "\n")
