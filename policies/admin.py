@@ -162,9 +162,14 @@ class VersionedForm(forms.ModelForm):
         if self.instance.pk is not None:
             self.fields["seen_version"].initial = latest_version(self.instance)
 
+    # A record's own form always checks: saving it unchanged would still write back the
+    # values it was opened with. An inline row is saved only when changed (below).
+    check_unchanged = True
+
     def clean(self) -> dict:
         cleaned = super().clean()
-        if self.instance.pk is None:
+        changed = [name for name in self.changed_data if name != "seen_version"]
+        if self.instance.pk is None or not (self.check_unchanged or changed):
             return cleaned
         model = type(self.instance)
         # Inside the admin's transaction the row stays locked until this save commits
@@ -185,6 +190,15 @@ class VersionedForm(forms.ModelForm):
                 },
             )
         return cleaned
+
+
+class VersionedInlineForm(VersionedForm):
+    """An inline row (a plan's target, a target's observation). Django saves a row only
+    when what was posted differs from the record as it is now: whether this editor changed
+    it, or someone else did since the page was opened. Only then can it overwrite an edit,
+    so only then is it checked."""
+
+    check_unchanged = False
 
 
 class EditConflictMixin:
@@ -285,7 +299,9 @@ class TargetInline(admin.TabularInline):
         "target_year",
         "direction",
         "kind",
+        "seen_version",
     ]
+    form = VersionedInlineForm
     extra = 0
     show_change_link = True
 
@@ -347,6 +363,8 @@ class PlanAdmin(ImportMixin, EditConflictMixin, SimpleHistoryAdmin):
 class ObservationInline(admin.TabularInline):
     model = Observation
     fields = ["year", "value", "verified", "source", "locator", "released_on", "note"]
+    fields = [*fields, "seen_version"]
+    form = VersionedInlineForm
     autocomplete_fields = ["source"]
     extra = 0
 

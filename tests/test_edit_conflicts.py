@@ -61,3 +61,61 @@ def test_an_import_in_between_counts_as_a_save(two_editors, client):
 def test_adding_a_record_needs_no_version(seeded, editor_client):
     page = editor_client.get(admin_url(Statement, "add"))
     assert page.context["adminform"].form["seen_version"].value() is None
+
+
+def posted(response) -> dict:
+    """Every field of a change page, its inlines included, as the browser sends it back."""
+    forms = [response.context["adminform"].form]
+    data = {}
+    for inline in response.context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        data |= {
+            management.add_prefix(name): management[name].value() for name in management.fields
+        }
+        forms += inline.formset.forms
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value is False or value is None:
+                continue
+            data[form.add_prefix(name)] = "on" if value is True else value
+    return data
+
+
+def test_a_changed_inline_row_edited_meanwhile_is_refused(two_editors):
+    from policies.models import Plan, Target
+
+    first, second = two_editors
+    plan = Plan.objects.get(slug="14th-fyp-digital-economy")
+    target = plan.targets.order_by("pk").first()
+    url = admin_url(Plan, "change", plan.pk)
+    mine = posted(first.get(url))
+    row = next(
+        k.removesuffix("-id") for k, v in mine.items() if k.endswith("-id") and v == target.pk
+    )
+
+    # The other editor changes the target on its own page.
+    target_url = admin_url(Target, "change", target.pk)
+    theirs = posted(second.get(target_url)) | {"unit_en": "per cent"}
+    assert second.post(target_url, theirs).status_code == 302
+
+    # Changing that row from the plan page is refused; the other edit stays.
+    refused = first.post(url, mine | {f"{row}-indicator_en": "Mine"})
+    assert refused.status_code == 200
+    assert "after you opened it" in refused.content.decode()
+    target.refresh_from_db()
+    assert (target.unit_en, target.indicator_en) == ("per cent", theirs["indicator_en"])
+
+    # Even left alone, that row would have been written back with the values it was opened
+    # with, undoing the other edit (Django saves an inline row whose values differ from the
+    # record's): refused too.
+    stale = first.post(url, mine | {"summary": "A new summary"})
+    assert stale.status_code == 200
+    assert "after you opened it" in stale.content.decode()
+
+    # Opened again, the page saves, and the other edit stays.
+    fresh = posted(first.get(url)) | {"summary": "A new summary"}
+    assert first.post(url, fresh).status_code == 302
+    target.refresh_from_db()
+    assert target.unit_en == "per cent"
+    assert Plan.objects.get(pk=plan.pk).summary == "A new summary"
