@@ -20,11 +20,18 @@ SURFACES = [
     "/targets/",
     "/sectors/digital-economy/",
     "/themes/security/",
+    "/actors/xi-jinping/",
+    "/plans/14th-fyp-digital-economy/",
     "/export/statements.csv",
+    "/export/plans.csv",
     "/export/targets.json",
+    "/export/observations.csv",
     "/feeds/statements.atom",
+    "/feeds/targets.atom",
     "/api/v1/statements/",
+    "/api/v1/plans/",
     "/api/v1/targets/",
+    "/api/v1/observations/",
 ]
 FILTERS = [
     "sector",
@@ -52,7 +59,7 @@ QUERIES = st.lists(st.tuples(st.sampled_from(FILTERS), VALUES), max_size=5)
 
 @pytest.mark.django_db
 @settings(
-    max_examples=150,
+    max_examples=250,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
