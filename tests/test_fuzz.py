@@ -71,7 +71,9 @@ def test_no_filter_value_makes_a_server_error(seeded, client, path, query):
         b"".join(response.streaming_content)  # an export fails while it streams, if at all
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush after this test would otherwise drop what migrations made
+# (the editors group) for the tests that follow.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_api_never_answers_a_server_error(live_server):
     """Every operation of the OpenAPI schema, with generated parameters, over HTTP."""
     seed_load(directory=django_settings.BASE_DIR / "seeds")
