@@ -1,11 +1,12 @@
 """Factories for tests: small, valid records whose excerpts really occur in their sources."""
 
 import datetime
+import importlib
 from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 
 from policies.models import (
     Actor,
@@ -144,7 +145,21 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 def make_editor(**kwargs):
-    """A staff user in the editors group that the migration creates."""
+    """A staff user in the editors group that the migration creates.
+
+    A transactional test empties every table when it ends, and a data migration is not run
+    again: then the group is made again, with the migration's permissions.
+    """
+    if not Group.objects.filter(name="editors").exists():
+        migration = importlib.import_module("policies.migrations.0002_editors_group")
+        codenames = [
+            f"{action}_{model}"
+            for model in migration.EDITOR_MODELS
+            for action in migration.EDITOR_ACTIONS
+        ]
+        Group.objects.create(name="editors").permissions.add(
+            *Permission.objects.filter(content_type__app_label="policies", codename__in=codenames)
+        )
     user = UserFactory(**kwargs)
     user.groups.add(Group.objects.get(name="editors"))
     return user
