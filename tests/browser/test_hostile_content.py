@@ -6,7 +6,7 @@ from xml.etree import ElementTree
 import pytest
 from playwright.sync_api import expect
 
-from policies.models import Source
+from policies.models import Actor, Observation, Plan, Sector, Source, Statement, Target, Theme
 from tests.factories import (
     ActorFactory,
     ObservationFactory,
@@ -32,28 +32,33 @@ PAYLOADS = [
 EVIL = " ".join(PAYLOADS)
 
 
+def fit(model, **prefixes: str) -> dict[str, str]:
+    """Each field: its prefix, then every payload, cut to the field's length (PostgreSQL
+    refuses longer text)."""
+    values = {}
+    for name, prefix in prefixes.items():
+        limit = model._meta.get_field(name).max_length
+        values[name] = (prefix + EVIL)[:limit] if limit else prefix + EVIL
+    return values
+
+
 @pytest.fixture
 def hostile(site):
     """Published records whose every free-text field carries every payload."""
     source = Source.objects.get(slug="fr-report-xi-qiushi-digital-economy-2022-01")
-    actor = ActorFactory(name="Actor " + EVIL, role=EVIL, description=EVIL)
-    theme = ThemeFactory(name="Theme " + EVIL[:80], description=EVIL)
-    sector = SectorFactory(name="Sector " + EVIL[:80], description=EVIL)
+    actor = ActorFactory(**fit(Actor, name="Actor ", role="", description=""))
+    theme = ThemeFactory(**fit(Theme, name="Theme ", description=""))
+    sector = SectorFactory(**fit(Sector, name="Sector ", description=""))
     plan = PlanFactory(
-        title=EVIL, title_en="Plan " + EVIL[:200], summary=EVIL, notes=EVIL, status="published"
+        **fit(Plan, title="", title_en="Plan ", summary="", notes=""), status="published"
     )
     plan.themes.set([theme])
     plan.sectors.set([sector])
-    target = TargetFactory(
-        plan=plan, indicator=EVIL, indicator_en="Indicator " + EVIL[:200], unit_en="%"
-    )
-    ObservationFactory(target=target, note=EVIL, locator=EVIL[:200])
+    target = TargetFactory(plan=plan, **fit(Target, indicator="", indicator_en="Indicator "))
+    ObservationFactory(target=target, **fit(Observation, note="", locator=""))
     statement = StatementFactory(
         actor=actor,
-        headline="Headline " + EVIL[:250],
-        text_en=EVIL,
-        venue=EVIL[:300],
-        notes=EVIL,
+        **fit(Statement, headline="Headline ", text_en="", venue="", notes=""),
         source=source,
         paragraph=3,
         excerpt="grande mais pas forte",
