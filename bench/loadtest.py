@@ -14,7 +14,6 @@ import http.client
 import json
 import os
 import random
-import secrets
 import statistics
 import subprocess
 import sys
@@ -26,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.report import LOADTEST_END, LOADTEST_START
-from bench.run import DEFAULT_PG, ROOT, free_port, machine, manage, prepare
+from bench.run import DEFAULT_PG, ROOT, env_for, free_port, machine, manage, prepare
 
 SIZE = 100_000
 SECONDS = int(os.environ.get("LOADTEST_SECONDS", "60"))
@@ -50,18 +49,6 @@ MIX = [
     ("API list", "/api/v1/statements/?page={page}", 3),
     ("API detail", "/api/v1/statements/{slug}/", 3),
 ]
-
-
-def server_env(url: str) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_HTTPS": "0",
-        "DJANGO_LOG_LEVEL": "WARNING",
-    }
 
 
 def statement_keys(url: str) -> list[tuple[int, str]]:
@@ -120,7 +107,7 @@ def main() -> None:
             "--threads",
             str(THREADS),
         ],
-        env=server_env(url),
+        env=env_for(url),
         cwd=ROOT,
     )
     try:
