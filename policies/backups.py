@@ -26,9 +26,12 @@ def backup(connection: BaseDatabaseWrapper, file: Path) -> int:
         raise BackupError(f"{file} exists already: choose a new file name.")
     if connection.vendor == "sqlite":
         source = _sqlite_file(connection)
-        with sqlite3.connect(source) as live, sqlite3.connect(file) as copy:
+        live, copy = sqlite3.connect(source), sqlite3.connect(file)
+        try:
             live.backup(copy)
-        copy.close()
+        finally:
+            live.close()
+            copy.close()
     elif connection.vendor == "postgresql":
         _run(["pg_dump", "--format=custom", "--no-owner", "--file", str(file)], connection)
     else:

@@ -2,7 +2,6 @@
 
 import csv
 import io
-import os
 import signal
 import subprocess
 import sys
@@ -10,9 +9,7 @@ import time
 
 import pytest
 
-from tests.test_serving import ROOT, fetch, free_port, manage, production_env
-
-GUNICORN = os.path.join(os.path.dirname(sys.executable), "gunicorn")
+from tests.test_serving import ROOT, fetch, manage, production_env, serving
 
 
 def test_with_the_database_down_health_is_503_and_pages_leak_nothing(tmp_path):
@@ -22,42 +19,24 @@ def test_with_the_database_down_health_is_503_and_pages_leak_nothing(tmp_path):
     )
     done = manage(env, "collectstatic", "--noinput", "-v", "0")
     assert done.returncode == 0, done.stderr
-    port = free_port()
-    with (tmp_path / "gunicorn.log").open("w") as log:
-        server = subprocess.Popen(
-            [GUNICORN, "tracker.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
-            env=env,
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            base = f"http://127.0.0.1:{port}"
-            for _ in range(100):
-                try:
-                    health = fetch(base + "/healthz", Host="127.0.0.1")
-                    break
-                except ConnectionError:
-                    time.sleep(0.1)
-            assert health.status == 503
-            assert health.body == b'{"status": "unavailable", "database": "down"}'
-            for path in ("/", "/statements/", "/api/v1/statements/", "/export/statements.csv"):
-                page = fetch(base + path, Host="127.0.0.1")
-                assert page.status == 500, path
-                body = page.body.decode()
-                assert "Something went wrong" in body, path
-                for secret in (
-                    "Traceback",
-                    "OperationalError",
-                    "hunter2",
-                    "127.0.0.1:1",
-                    "psycopg",
-                ):
-                    assert secret not in body, (path, secret)
-                assert env["DJANGO_SECRET_KEY"] not in body
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+    with serving(env, tmp_path) as base:
+        health = fetch(base + "/healthz", Host="127.0.0.1")
+        assert health.status == 503
+        assert health.body == b'{"status": "unavailable", "database": "down"}'
+        for path in ("/", "/statements/", "/api/v1/statements/", "/export/statements.csv"):
+            page = fetch(base + path, Host="127.0.0.1")
+            assert page.status == 500, path
+            body = page.body.decode()
+            assert "Something went wrong" in body, path
+            for secret in (
+                "Traceback",
+                "OperationalError",
+                "hunter2",
+                "127.0.0.1:1",
+                "psycopg",
+            ):
+                assert secret not in body, (path, secret)
+            assert env["DJANGO_SECRET_KEY"] not in body
 
 
 def new_statements(client, count: int) -> bytes:

@@ -1,5 +1,6 @@
 """Production serving over real HTTP: gunicorn, whitenoise and the deploy checks."""
 
+import contextlib
 import http.client
 import os
 import re
@@ -55,6 +56,36 @@ def test_deploy_checks_pass_with_production_settings(tmp_path):
     assert "no issues" in result.stdout
 
 
+@contextlib.contextmanager
+def serving(env: dict[str, str], tmp_path):
+    """gunicorn on a free port with ``env``, once it answers /healthz (any status); its URL."""
+    port = free_port()
+    log_path = tmp_path / "gunicorn.log"
+    with log_path.open("w") as log:
+        server = subprocess.Popen(
+            [GUNICORN, "tracker.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+            env=env,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(100):
+                try:
+                    # Probed over plain HTTP, as a load balancer does: not redirected.
+                    fetch(base + "/healthz", Host="127.0.0.1")
+                    break
+                except ConnectionError:
+                    time.sleep(0.1)  # not listening yet
+            else:
+                pytest.fail("gunicorn did not answer within 10 s:\n" + log_path.read_text())
+            yield base
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+
 @pytest.fixture
 def gunicorn(tmp_path):
     """gunicorn serving a migrated, empty database and collected static files."""
@@ -62,36 +93,9 @@ def gunicorn(tmp_path):
     for command in (["migrate", "--noinput"], ["collectstatic", "--noinput", "-v", "0"]):
         done = manage(env, *command)
         assert done.returncode == 0, done.stderr
-    port = free_port()
-    log = (tmp_path / "gunicorn.log").open("w")
-    server = subprocess.Popen(
-        [GUNICORN, "tracker.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
-        env=env,
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                # Probed over plain HTTP, as a load balancer does: not redirected.
-                if fetch(base + "/healthz", Host="127.0.0.1").status == 200:
-                    break
-            except ConnectionError:
-                pass  # not listening yet
-            time.sleep(0.1)
-        else:
-            pytest.fail("gunicorn did not answer within 10 s:\n" + log_text(tmp_path))
+    with serving(env, tmp_path) as base:
+        assert fetch(base + "/healthz", Host="127.0.0.1").status == 200
         yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-        log.close()
-
-
-def log_text(tmp_path) -> str:
-    return (tmp_path / "gunicorn.log").read_text()
 
 
 def fetch(url: str, **headers: str) -> http.client.HTTPResponse:
