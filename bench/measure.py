@@ -125,12 +125,13 @@ def import_run(rows: int) -> dict:
 
     from django.http import QueryDict
 
-    from policies.exports import export_queryset, export_stream
-    from policies.records import RECORD_KINDS
-    from policies.services import records_import
+    from policies.data_io.loads import records_import
+    from policies.data_io.schema import RECORD_KINDS
+    from policies.data_io.streaming import export_stream
+    from policies.filters import select
 
     kind = RECORD_KINDS["statements"]
-    queryset, _filterset = export_queryset(kind, QueryDict(), include_drafts=True)
+    queryset = select(QueryDict(), surface="statements", include_drafts=True).records
     first = queryset.order_by("pk").values_list("pk", flat=True)
     chosen = queryset.filter(pk__in=list(first[:rows]))
     source = list(

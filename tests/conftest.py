@@ -3,7 +3,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 
-from policies.services import seed_load
+from policies.data_io.loads import seed_load
 from tests.factories import make_editor
 
 

@@ -50,7 +50,7 @@ def http(live_server):
 
 @pytest.fixture
 def live_seeded(transactional_db, seeds_dir):
-    from policies.services import seed_load
+    from policies.data_io.loads import seed_load
 
     seed_load(directory=seeds_dir)
 
@@ -123,16 +123,38 @@ def test_malformed_values_answer_400_in_json(live_seeded, http, path, field, mes
     status, body, headers = http(path)
     assert status == 400
     assert headers["Content-Type"] == "application/json"
-    assert body[field] == [message]
+    assert body == {"detail": "Some filters could not be applied.", "errors": {field: [message]}}
 
 
 def test_unknown_parameters_answer_400(live_seeded, http):
-    status, body, _ = http("/api/v1/statements/?sectr=6g")
+    status, body, _ = http("/api/v1/statements/?sectr=6g&colour=red")
     assert status == 400
-    assert body["unknown_parameters"] == ["sectr"]
-    assert "sector" in body["allowed_parameters"]
+    assert set(body["errors"]) == {"sectr", "colour"}
+    (message,) = body["errors"]["sectr"]
+    assert message.startswith("Unknown parameter; this endpoint takes: actor, date_after,")
+    assert "sector" in message
     status, body, _ = http("/api/v1/themes/?sector=6g")
     assert status == 400
+    assert body["errors"] == {
+        "sector": ["Unknown parameter; this endpoint takes: format, page, page_size."]
+    }
+
+
+def test_every_surface_refuses_a_filter_in_the_same_words(live_seeded, http):
+    """The API, the exports and the feeds answer one malformed filter with one document."""
+    expected = {
+        "detail": "Some filters could not be applied.",
+        "errors": {"sector": ["Unknown sector: “atlantis”."]},
+    }
+    for path in (
+        "/api/v1/statements/?sector=atlantis",
+        "/export/statements.csv?sector=atlantis",
+        "/export/observations.json?sector=atlantis",
+        "/feeds/statements.atom?sector=atlantis",
+        "/feeds/targets.atom?sector=atlantis",
+    ):
+        status, body, headers = http(path)
+        assert (status, headers["Content-Type"], body) == (400, "application/json", expected), path
 
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])

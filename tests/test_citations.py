@@ -2,7 +2,7 @@
 
 import pytest
 
-from policies.citations import ExcerptError, paragraph_split, verify_excerpt
+from policies.models.excerpts import ExcerptError, paragraph_split, verify_excerpt
 
 
 class FakeSource:

@@ -5,8 +5,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from policies.citations import verify_excerpt
 from policies.models import Actor, Observation, Plan, Sector, Source, Statement, Target, Theme
+from policies.models.excerpts import verify_excerpt
 
 pytestmark = pytest.mark.django_db
 

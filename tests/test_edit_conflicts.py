@@ -3,8 +3,8 @@
 import pytest
 from django.test import Client
 
+from policies.data_io.loads import records_import
 from policies.models import Actor, Statement
-from policies.services import records_import
 from tests.test_admin import admin_url
 
 pytestmark = pytest.mark.django_db

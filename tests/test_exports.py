@@ -8,9 +8,10 @@ import pytest
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 
-from policies.exports import csv_lines, neutralise
+from policies.data_io.cells import neutralise
+from policies.data_io.schema import RECORD_KINDS
+from policies.data_io.streaming import csv_lines
 from policies.models import Source
-from policies.records import RECORD_KINDS
 from tests.factories import PlanFactory, StatementFactory, make_editor
 
 pytestmark = pytest.mark.django_db

@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from policies.feeds import status_changes
 from policies.models import Observation, Source, Target
 from policies.progress import Status
+from policies.web.feeds import status_changes
 from tests.factories import StatementFactory
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +56,7 @@ def test_bad_filters_answer_400(seeded, client):
 
 
 def test_status_changes_replay_verified_figures(seeded):
-    changes = status_changes(Target.objects.all())
+    changes = status_changes(targets=Target.objects.all())
     # 2020 is the baseline (no data yet); 2023 makes it on track; 2024 is unverified.
     assert [(c.target.slug, c.year, c.previous, c.status) for c in changes] == [
         ("core-industries-share-of-gdp", 2023, Status.NO_DATA, Status.ON_TRACK)
@@ -69,7 +69,7 @@ def test_status_changes_replay_verified_figures(seeded):
         verified=True,
         source=Source.objects.get(slug="nbs-economic-census-5-digital-core-industries-2023"),
     )
-    latest = status_changes(Target.objects.all())[0]
+    latest = status_changes(targets=Target.objects.all())[0]
     assert (latest.year, latest.previous, latest.status) == (
         2025,
         Status.ON_TRACK,

@@ -5,16 +5,20 @@ import datetime
 import pytest
 from django.http import QueryDict
 
-from policies.filters import PlanFilter, StatementFilter, TargetFilter, filtered
-from policies.models import Sector, Statement
+from policies.filters import PlanFilter, StatementFilter, TargetFilter, select
+from policies.models import Sector
 from tests.factories import PlanFactory, SectorFactory, StatementFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def statements(query: str, **kwargs):
-    filterset = StatementFilter(QueryDict(query), queryset=Statement.objects.published(), **kwargs)
-    return filterset, set(filtered(filterset).values_list("slug", flat=True))
+def statements(query: str, *, surface: str = "statements"):
+    selection = select(QueryDict(query), surface=surface)
+    return selection, set(selection.records.values_list("slug", flat=True))
+
+
+def count(query: str, *, surface: str) -> int:
+    return select(QueryDict(query), surface=surface).records.count()
 
 
 def test_filter_names_are_the_public_contract():
@@ -47,9 +51,9 @@ def test_sector_by_code_and_several_values(seeded):
 
 
 def test_theme_matches_without_duplicating_rows(seeded):
-    filterset, result = statements("theme=security&theme=key-technologies")
+    selection, result = statements("theme=security&theme=key-technologies")
     assert len(result) == 4
-    assert filtered(filterset).count() == 4
+    assert selection.records.count() == 4
 
 
 def test_actor_plan_kind_dates_and_words(seeded):
@@ -86,15 +90,16 @@ def test_filters_combine(seeded):
     ],
 )
 def test_malformed_input_is_explained_and_matches_nothing(seeded, query, field, message):
-    filterset, result = statements(query)
-    assert not filterset.is_valid()
-    assert filterset.errors[field] == [message]
+    selection, result = statements(query)
+    assert not selection.valid
+    assert selection.status == 400
+    assert selection.errors[field] == [message]
     assert result == set()
 
 
 def test_dates_in_the_wrong_order(seeded):
-    filterset, result = statements("date_after=2023-01-01&date_before=2022-01-01")
-    assert filterset.errors["__all__"] == [
+    selection, result = statements("date_after=2023-01-01&date_before=2022-01-01")
+    assert selection.errors["__all__"] == [
         "The start date (2023-01-01) is after the end date (2022-01-01)."
     ]
     assert result == set()
@@ -103,30 +108,37 @@ def test_dates_in_the_wrong_order(seeded):
 def test_dashboard_kind_covers_every_record_type(seeded):
     # On the dashboard one `kind` list offers statement, plan and target kinds; each model
     # keeps its own and shows nothing for a kind that is not its own.
-    _, result = statements("kind=five_year_plan", dashboard=True)
+    dashboard = select(QueryDict("kind=five_year_plan&kind=essay"), surface="dashboard")
+    assert dashboard.valid
+    assert set(dashboard.statements.values_list("kind", flat=True)) == {"essay"}
+    assert dashboard.plans.count() == 1
+    assert dashboard.targets.count() == 0
+    _, result = statements("kind=five_year_plan", surface="dashboard")
     assert result == set()
-    plans = PlanFilter(QueryDict("kind=five_year_plan&kind=essay"), dashboard=True)
-    assert filtered(plans).count() == 1
-    assert not PlanFilter(QueryDict("kind=essay")).is_valid()
+    # Elsewhere a kind that is not the list's own is malformed, as it was before.
+    assert not select(QueryDict("kind=essay"), surface="plans").valid
+    assert select(QueryDict("kind=five_year_plan"), surface="statements").status == 400
 
 
 def test_plan_and_target_fields(seeded):
-    assert filtered(PlanFilter(QueryDict("actor=state-council&q=29号"))).count() == 1
-    assert filtered(PlanFilter(QueryDict("sector=6g"))).count() == 1
-    targets = TargetFilter(QueryDict("sector=platform-economy&theme=digital-transformation"))
-    assert set(filtered(targets).values_list("slug", flat=True)) == {
+    assert count("actor=state-council&q=29号", surface="plans") == 1
+    assert count("sector=6g", surface="plans") == 1
+    targets = select(
+        QueryDict("sector=platform-economy&theme=digital-transformation"), surface="targets"
+    )
+    assert set(targets.records.values_list("slug", flat=True)) == {
         "online-retail-sales",
         "e-commerce-transactions",
     }
-    assert filtered(TargetFilter(QueryDict("kind=unknown&actor=state-council"))).count() == 7
-    assert filtered(TargetFilter(QueryDict("date_after=2022-02-01"))).count() == 0
+    assert count("kind=unknown&actor=state-council", surface="targets") == 7
+    assert count("date_after=2022-02-01", surface="targets") == 0
 
 
 def test_draft_plans_are_not_offered_as_a_filter(db):
     draft = PlanFactory(status="draft", slug="secret-plan")
     StatementFactory().plans.add(draft)
-    filterset, result = statements("plan=secret-plan")
-    assert filterset.errors["plan"] == ["Unknown plan: “secret-plan”."]
+    selection, result = statements("plan=secret-plan")
+    assert selection.errors["plan"] == ["Unknown plan: “secret-plan”."]
     assert result == set()
 
 

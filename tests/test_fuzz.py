@@ -11,7 +11,7 @@ from django.conf import settings as django_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from policies.services import seed_load
+from policies.data_io.loads import seed_load
 
 SURFACES = [
     "/",

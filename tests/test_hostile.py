@@ -11,8 +11,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook
 
+from policies.data_io.loads import records_import
+from policies.data_io.readers import ImportFileError
 from policies.models import Observation, Source, Statement, Target
-from policies.services import ImportFileError, records_import
 from tests.factories import ObservationFactory, PlanFactory, TargetFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,10 +10,11 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import Workbook
 
-from policies.exports import export_stream
+from policies.data_io.loads import IMPORT_MAX_BYTES, records_import
+from policies.data_io.readers import ImportFileError
+from policies.data_io.schema import RECORD_KINDS
+from policies.data_io.streaming import export_stream
 from policies.models import Actor, Observation, Plan, Sector, Source, Statement, Target, Theme
-from policies.records import RECORD_KINDS
-from policies.services import IMPORT_MAX_BYTES, ImportFileError, records_import
 from tests.factories import StatementFactory, grow_dataset, make_editor
 
 pytestmark = pytest.mark.django_db
@@ -290,13 +291,14 @@ def test_json_import_takes_lists_and_typed_values(seeded):
     assert Statement.objects.get(slug="json-one").status == "published"
 
 
-# New statements are written in batches (records.NewRecords): the same records, links,
+# New statements are written in batches (data_io.writing.NewRecords): the same records, links,
 # history, counts and search entries as one save each, and the same refusals.
 
 
 def test_new_statements_are_written_as_one_save_from_the_admin_would(seeded, monkeypatch):
-    from policies import records, rollups
-    from policies.records import NewRecords
+    from policies import rollups
+    from policies.data_io import writing
+    from policies.data_io.writing import NewRecords
     from policies.search import matching_statements
 
     monkeypatch.setattr(NewRecords, "BATCH_SIZE", 2)  # three batches for five rows
@@ -320,7 +322,7 @@ def test_new_statements_are_written_as_one_save_from_the_admin_would(seeded, mon
     update = update.getvalue()
     # Bulk writes send no signals: each batch must empty the cached pages itself.
     told = []
-    monkeypatch.setattr(records, "data_changed", lambda: told.append(True))
+    monkeypatch.setattr(writing, "data_changed", lambda: told.append(True))
     report = records_import(name="statements.csv", data=statements_csv(rows + update))
 
     assert report.lines() == ["statements: 5 created, 1 updated"]
@@ -347,7 +349,7 @@ def test_new_statements_are_written_as_one_save_from_the_admin_would(seeded, mon
 
 
 def test_a_row_the_database_refuses_is_named_and_nothing_is_kept(seeded, monkeypatch):
-    from policies.records import NewRecords
+    from policies.data_io.writing import NewRecords
 
     monkeypatch.setattr(NewRecords, "BATCH_SIZE", 2)
     good = "".join(GOOD_ROW.replace("new-one", f"good-{n}") for n in range(3))

@@ -159,6 +159,55 @@ def test_malformed_filters_get_a_page_that_says_what_was_wrong(
     assert message in page
 
 
+SCOPED_PAGES = [
+    reverse("policies:dashboard"),
+    reverse("policies:sector_detail", args=["integrated-circuits"]),
+    reverse("policies:sector_detail", args=["digital-economy"]),
+    reverse("policies:theme_detail", args=["security"]),
+    reverse("policies:actor_detail", args=["xi-jinping"]),
+]
+
+
+@pytest.mark.parametrize("url", SCOPED_PAGES)
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"date_after": "2022-13-45"},
+        {"plan": "nope"},
+        {"actor": "nope", "kind": "sonnet"},
+        {"date_after": "2023-01-01", "date_before": "2022-01-01"},
+    ],
+)
+def test_malformed_filters_show_no_figures_on_any_dashboard(seeded, client, url, params):
+    """A malformed filter once showed the whole database's counts and charts (8 statements
+    on a sector page whose sector has 1): every dashboard now shows nothing at all."""
+    assert client.get(url).status_code == 200
+    response = client.get(url, params)
+    assert response.status_code == 400
+    counts = response.context["counts"]
+    assert (counts.statements, counts.plans, counts.targets) == (0, 0, 0)
+    assert response.context["latest"] == []
+    assert response.context["target_rows"] == []
+    charts = response.context["charts"]
+    assert [chart.key for chart in charts] == ["timeline", "progress", "heatmap", "coverage"]
+    for chart in charts:
+        assert chart.rows == [], chart.key
+        assert all(not trace.get("y") and not trace.get("z") for trace in chart.figure["data"])
+    page = response.content.decode()
+    assert "Some filters could not be applied, so nothing is shown:" in page
+    assert "<strong>0</strong> statements" in page
+    # The scope's own statements are not shown either.
+    assert 'class="statement"' not in page
+
+
+def test_an_unknown_sector_on_the_dashboard_shows_no_figures(seeded, client):
+    response = client.get(reverse("policies:dashboard"), {"sector": "nope"})
+    assert response.status_code == 400
+    counts = response.context["counts"]
+    assert (counts.statements, counts.plans, counts.targets) == (0, 0, 0)
+    assert "Unknown sector: “nope”." in response.content.decode()
+
+
 @pytest.mark.parametrize("page", ["99999999999999999999", "0", "-1", "abc", "2"])
 def test_pages_that_do_not_exist_are_explained(seeded, client, page):
     response = client.get(reverse("policies:statement_list"), {"page": page})
@@ -256,7 +305,8 @@ def test_pages_read_by_key_keep_the_list_order(seeded, client):
     grow_dataset(12)  # 48 more statements: three pages
     from policies import selectors
 
-    ordered = list(selectors.statement_list().values_list("pk", flat=True))
+    published = Statement.objects.published()
+    ordered = list(selectors.statement_list(statements=published).values_list("pk", flat=True))
     for number in (1, 2, 3):
         response = client.get(reverse("policies:statement_list"), {"page": number})
         shown = [statement.pk for statement in response.context["page"].object_list]

@@ -10,9 +10,11 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.http import QueryDict
 
-from policies import rollups, selectors
-from policies.exports import export_queryset, export_stream
-from policies.filters import StatementFilter
+from policies import filters, rollups, selectors
+from policies.data_io.loads import records_import
+from policies.data_io.schema import RECORD_KINDS
+from policies.data_io.streaming import export_stream
+from policies.filters import select
 from policies.models import (
     Actor,
     Plan,
@@ -23,8 +25,6 @@ from policies.models import (
     Target,
     Theme,
 )
-from policies.records import RECORD_KINDS
-from policies.services import records_import
 from tests.factories import StatementFactory, ThemeFactory
 from tests.test_demo import generate
 
@@ -37,28 +37,26 @@ def _date(value) -> datetime.date:
 
 def assert_rollups_match_live(params: dict) -> None:
     """Every statement figure the dashboard shows, from the rollups and from live queries."""
-    statement_filter = StatementFilter(
-        QueryDict(urlencode(params, doseq=True)),
-        queryset=selectors.published_statements(),
-        dashboard=True,
-    )
-    assert statement_filter.is_valid(), statement_filter.errors
-    scope = selectors.rollup_scope(statement_filter.form.cleaned_data)
+    selection = select(QueryDict(urlencode(params, doseq=True)), surface="dashboard")
+    assert selection.valid, selection.errors
+    scope = selection.scope
     assert scope is not None, params
-    statements = statement_filter.qs
-    rollup = selectors.rollup_counts(scope)
+    statements = selection.statements
+    rollup = rollups.rollup_counts(scope)
     themes = {t.pk: t.slug for t in Theme.objects.all()}
     sectors = {s.pk: s.slug for s in Sector.objects.all()}
 
     assert rollup.statements == statements.count(), params
-    first, last = selectors.span_of(statements)
+    first, last = selectors.span_of(records=statements)
     if first is None:
         assert rollup.span() == (None, None)
     else:
         assert rollup.span()[0] == first.replace(day=1)
         assert (rollup.span()[1].year, rollup.span()[1].month) == (last.year, last.month)
     for granularity in ("month", "quarter", "year"):
-        live = selectors.statements_by_period_and_theme(statements, granularity)
+        live = selectors.statements_by_period_and_theme(
+            statements=statements, granularity=granularity
+        )
         assert sorted(
             (r["period"], r["themes__slug"] or "", r["count"])
             for r in rollup.timeline(granularity, themes)
@@ -71,9 +69,11 @@ def assert_rollups_match_live(params: dict) -> None:
         for r in rollup.heatmap(themes, sectors)
     ) == sorted(
         (r["themes__slug"], r["sectors__slug"], r["count"])
-        for r in selectors.theme_sector_counts(statements)
+        for r in selectors.theme_sector_counts(statements=statements)
     ), params
-    live_coverage = selectors.sector_counts(statements, Plan.objects.none(), Target.objects.none())
+    live_coverage = selectors.sector_counts(
+        statements=statements, plans=Plan.objects.none(), targets=Target.objects.none()
+    )
     assert rollup.coverage(sectors) == live_coverage["statements"], params
 
 
@@ -102,19 +102,28 @@ def test_only_filters_the_rollups_can_answer_use_them(generated):
     sector, other = Sector.objects.filter(parent=None)[:2]
     theme = Theme.objects.first()
 
-    def scope(params):
-        f = StatementFilter(QueryDict(urlencode(params, doseq=True)), dashboard=True)
-        assert f.is_valid()
-        return selectors.rollup_scope(f.form.cleaned_data)
+    def scope(params, **options):
+        return select(QueryDict(urlencode(params, doseq=True)), surface="dashboard", **options)
 
-    assert scope({}) == ""
-    assert scope({"sector": sector.slug}) == f"s{sector.pk}"
-    assert scope({"theme": theme.slug, "sector": "", "q": ""}) == f"t{theme.pk}"
-    assert scope({"sector": [sector.slug, other.slug]}) is None
-    assert scope({"sector": sector.slug, "theme": theme.slug}) is None
-    assert scope({"date_after": "2015-01-01"}) is None
-    assert scope({"kind": "speech"}) is None
-    assert scope({"q": "data"}) is None
+    def valid_scope(params):
+        selection = scope(params)
+        assert selection.valid
+        return selection.scope
+
+    assert valid_scope({}) == ""
+    assert valid_scope({"sector": sector.slug}) == f"s{sector.pk}"
+    assert valid_scope({"theme": theme.slug, "sector": "", "q": ""}) == f"t{theme.pk}"
+    assert valid_scope({"sector": [sector.slug, other.slug]}) is None
+    assert valid_scope({"sector": sector.slug, "theme": theme.slug}) is None
+    assert valid_scope({"date_after": "2015-01-01"}) is None
+    assert valid_scope({"kind": "speech"}) is None
+    assert valid_scope({"q": "data"}) is None
+    # Malformed filters have no scope: the whole database's counts must never answer them.
+    invalid = scope({"sector": sector.slug, "date_after": "2022-13-45"})
+    assert not invalid.valid
+    assert invalid.scope is None
+    # The rollups count published statements only: an editor's drafts need live queries.
+    assert scope({}, include_drafts=True).scope is None
 
 
 def test_rollups_follow_every_kind_of_write(generated):
@@ -187,7 +196,7 @@ def test_a_rolled_back_write_leaves_the_counts_as_they_were(generated):
 
 def test_an_import_keeps_the_rollups_current_in_one_batch(generated):
     kind = RECORD_KINDS["statements"]
-    queryset, _filterset = export_queryset(kind, QueryDict(), include_drafts=True)
+    queryset = select(QueryDict(), surface="statements", include_drafts=True).records
     data = b"".join(
         chunk.encode() if isinstance(chunk, str) else chunk
         for chunk in export_stream(kind, queryset, "csv", include_drafts=True)
@@ -213,7 +222,7 @@ def test_the_dashboard_reads_the_same_with_and_without_rollups(generated, client
         return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
 
     from_rollups = [page(url) for url in urls]
-    monkeypatch.setattr(selectors, "rollup_scope", lambda cleaned: None)
+    monkeypatch.setattr(filters, "rollup_scope", lambda cleaned: None)
     from django.core.cache import cache
 
     cache.clear()

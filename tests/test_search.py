@@ -5,7 +5,7 @@ from django.db import connection
 from django.http import QueryDict
 
 from policies import search
-from policies.filters import StatementFilter, filtered
+from policies.filters import select
 from policies.models import Statement
 from tests.factories import StatementFactory
 
@@ -13,7 +13,8 @@ pytestmark = pytest.mark.django_db
 
 
 def found(q: str) -> set[str]:
-    return set(filtered(StatementFilter(QueryDict(f"q={q}"))).values_list("slug", flat=True))
+    records = select(QueryDict(f"q={q}"), surface="statements").records
+    return set(records.values_list("slug", flat=True))
 
 
 @pytest.fixture
@@ -94,11 +95,11 @@ def test_sqlite_keeps_an_fts5_table_with_triggers(statements):
 
 
 def test_a_search_past_the_cap_says_more_than_and_pages_that_far(statements, client, monkeypatch):
-    from policies import selectors
+    from policies.web import pages, pagination
 
     StatementFactory.create_batch(6, headline="Zeppelin news", status="published")
-    monkeypatch.setattr(selectors, "SEARCH_COUNT_CAP", 5)
-    monkeypatch.setattr("policies.views.PER_PAGE", 2)
+    monkeypatch.setattr(pages, "SEARCH_COUNT_CAP", 5)
+    monkeypatch.setattr(pagination, "PER_PAGE", 2)
     page = client.get("/statements/?q=zeppelin").content.decode()
     assert "More than 5 statements match: the newest 5 are listed." in page
     assert "Page 1 of 3" in page
@@ -107,7 +108,7 @@ def test_a_search_past_the_cap_says_more_than_and_pages_that_far(statements, cli
     assert "There is no page “4”" in client.get("/statements/?q=zeppelin&page=4").content.decode()
 
     # Within the cap, and without words, the count is exact.
-    monkeypatch.setattr(selectors, "SEARCH_COUNT_CAP", 6)
+    monkeypatch.setattr(pages, "SEARCH_COUNT_CAP", 6)
     assert "6 statements" in client.get("/statements/?q=zeppelin").content.decode()
     listed = client.get("/statements/").content.decode()
     assert f"{Statement.objects.published().count()} statements" in listed

@@ -9,6 +9,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from policies.data_io.loads import seed_load
+from policies.data_io.readers import SeedError
 from policies.models import (
     Actor,
     Observation,
@@ -20,7 +22,6 @@ from policies.models import (
     Target,
     Theme,
 )
-from policies.services import SeedError, seed_load
 
 MODELS = [Source, Actor, Theme, Sector, Plan, Target, Observation, Statement]
 REPORT = "fr-report-xi-qiushi-digital-economy-2022-01"

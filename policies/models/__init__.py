@@ -6,9 +6,9 @@ the ``related_name``s. Invariants that the database can hold are constraints, so
 import or a shell session cannot break them either.
 """
 
-from policies.models.common import PublicationStatus, PublishableQuerySet
+from policies.models.common import PublicationStatus
 from policies.models.plans import Observation, Plan, Target
-from policies.models.reference import Actor, Sector, SectorQuerySet, Source, Theme
+from policies.models.reference import Actor, Sector, Source, Theme
 from policies.models.rollups import StatementRollup
 from policies.models.statements import Statement
 
@@ -17,9 +17,7 @@ __all__ = [
     "Observation",
     "Plan",
     "PublicationStatus",
-    "PublishableQuerySet",
     "Sector",
-    "SectorQuerySet",
     "Source",
     "Statement",
     "StatementRollup",

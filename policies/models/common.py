@@ -7,7 +7,10 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from policies.citations import ExcerptError, verify_excerpt
+from policies.models.excerpts import ExcerptError, verify_excerpt
+from policies.querysets import PublicationStatus
+
+__all__ = ["PublicationStatus", "bcp47_validator", "clean_citation", "colour_validator"]
 
 bcp47_validator = RegexValidator(
     r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
@@ -20,17 +23,6 @@ jurisdiction_validator = RegexValidator(
     r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$",
     _("Enter an ISO 3166 code such as 'CN', or a subdivision such as 'CN-GD'."),
 )
-
-
-class PublicationStatus(models.TextChoices):
-    DRAFT = "draft", _("draft")
-    PUBLISHED = "published", _("published")
-
-
-class PublishableQuerySet(models.QuerySet):
-    def published(self):
-        """Only what readers may see; drafts never leave the admin."""
-        return self.filter(status=PublicationStatus.PUBLISHED)
 
 
 def clean_citation(record: models.Model, *, required: bool) -> None:

@@ -10,11 +10,11 @@ from simple_history.models import HistoricalRecords
 
 from policies.models.common import (
     PublicationStatus,
-    PublishableQuerySet,
     bcp47_validator,
     clean_citation,
 )
 from policies.models.reference import Actor, Sector, Source, Theme
+from policies.querysets import PlanQuerySet, TargetQuerySet
 
 
 class Plan(models.Model):
@@ -74,7 +74,7 @@ class Plan(models.Model):
     )
     history = HistoricalRecords(m2m_fields=[themes, sectors])
 
-    objects = PublishableQuerySet.as_manager()
+    objects = PlanQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("plan")
@@ -188,6 +188,8 @@ class Target(models.Model):
     )
     notes = models.TextField(_("notes"), blank=True)
     history = HistoricalRecords()
+
+    objects = TargetQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("target")

@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from policies.citations import ExcerptError, paragraph_split, verify_excerpt
 from policies.models.common import bcp47_validator, colour_validator, jurisdiction_validator
+from policies.models.excerpts import ExcerptError, paragraph_split, verify_excerpt
+from policies.querysets import SectorQuerySet
 
 
 class Source(models.Model):
@@ -184,17 +185,6 @@ class Theme(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("policies:theme_detail", args=[self.slug])
-
-
-class SectorQuerySet(models.QuerySet):
-    def descendants_of(self, sectors, *, include_self: bool = True):
-        """Every sector below any of ``sectors`` (a parent includes its whole subtree)."""
-        condition = Q()
-        for sector in sectors:
-            condition |= Q(path__startswith=sector.path)
-        if not include_self:
-            condition &= ~Q(pk__in=[s.pk for s in sectors])
-        return self.filter(condition) if condition else self.none()
 
 
 class Sector(models.Model):

@@ -8,9 +8,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from policies.models.common import PublicationStatus, PublishableQuerySet, clean_citation
+from policies.models.common import PublicationStatus, clean_citation
 from policies.models.plans import Plan, Target
 from policies.models.reference import Actor, Sector, Source, Theme
+from policies.querysets import StatementQuerySet
 
 
 class Statement(models.Model):
@@ -86,7 +87,7 @@ class Statement(models.Model):
     )
     history = HistoricalRecords(m2m_fields=[themes, sectors, plans, targets])
 
-    objects = PublishableQuerySet.as_manager()
+    objects = StatementQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("statement")

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 
-from policies.services import seed_load
+from policies.data_io.loads import seed_load
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from policies.demo import DemoDataExists, demo_data_generate
+from policies.ops.demo import DemoDataExists, demo_data_generate
 
 
 class Command(BaseCommand):

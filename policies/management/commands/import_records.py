@@ -2,8 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from policies.records import RECORD_KINDS
-from policies.services import IMPORT_MAX_BYTES, ImportFileError, records_import
+from policies.data_io.loads import IMPORT_MAX_BYTES, records_import
+from policies.data_io.readers import ImportFileError
+from policies.data_io.schema import RECORD_KINDS
 
 
 class Command(BaseCommand):

@@ -3,7 +3,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from policies.services import SeedError, seed_load
+from policies.data_io.loads import seed_load
+from policies.data_io.readers import SeedError
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from policies.backups import BackupError, restore
+from policies.ops.backups import BackupError, restore
 
 
 class Command(BaseCommand):

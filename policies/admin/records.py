@@ -1,222 +1,24 @@
 """Data entry for editors: every record, its relations by autocomplete, its history.
 
 Editors (the ``editors`` group) may add and change; deleting is left to administrators.
-Every admin keeps the change history of its records (django-simple-history).
+Every admin keeps the change history of its records (django-simple-history), offers an
+import page (``imports``) and refuses overlapping edits (``conflicts``).
 """
 
-import secrets
+from __future__ import annotations
 
-from django import forms
-from django.contrib import admin, messages
-from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.contrib import admin
 from django.db import models
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse, reverse_lazy
-from django.utils.formats import date_format
+from django.http import HttpRequest
+from django.urls import reverse_lazy
 from django.utils.html import format_html, format_html_join
-from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from policies.admin.conflicts import EditConflictMixin, VersionedInlineForm
+from policies.admin.imports import ImportMixin
 from policies.models import Actor, Observation, Plan, Sector, Source, Statement, Target, Theme
-from policies.records import RECORD_KINDS, RecordKind
-from policies.services import IMPORT_MAX_BYTES, ImportFileError, records_import
-
-IMPORT_WAIT_SECONDS = 3600
-IMPORT_PREVIEW_ROWS = 500
-
-admin.site.site_header = _("Policy Tracker administration")
-admin.site.site_title = _("Policy Tracker")
-admin.site.index_title = _("Records")
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("File"),
-        help_text=_("CSV, XLSX or JSON, with the columns this page's export writes."),
-    )
-
-
-class ImportMixin:
-    """An "Import" page on a model's changelist: upload, preview every row, then confirm.
-
-    The preview is a full dry run in a rolled-back transaction; the file waits in the cache
-    (shared by every app server) until the editor confirms or an hour passes.
-    """
-
-    change_list_template = "admin/policies/change_list_with_import.html"
-
-    def get_urls(self):
-        info = self.model._meta.app_label, self.model._meta.model_name
-        return [
-            path(
-                "import/",
-                self.admin_site.admin_view(self.import_view),
-                name="{}_{}_import".format(*info),
-            ),
-            *super().get_urls(),
-        ]
-
-    def has_import_permission(self, request: HttpRequest) -> bool:
-        return self.has_add_permission(request) and self.has_change_permission(request)
-
-    def changelist_view(self, request, extra_context=None):
-        extra_context = {
-            **(extra_context or {}),
-            "can_import": self.has_import_permission(request),
-        }
-        return super().changelist_view(request, extra_context)
-
-    def import_view(self, request: HttpRequest) -> HttpResponse:
-        if not self.has_import_permission(request):
-            raise PermissionDenied
-        kind = record_kind_for(self.model)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": _("Import %(records)s") % {"records": self.model._meta.verbose_name_plural},
-            "kind": kind,
-            "max_megabytes": IMPORT_MAX_BYTES // 1_048_576,
-            "export_url": reverse("policies:export", args=[kind.name, "csv"]),
-        }
-        if request.method == "POST" and "token" in request.POST:
-            return self._confirm(request, kind, context)
-        form = ImportForm(request.POST or None, request.FILES or None)
-        context["form"] = form
-        if request.method == "POST" and form.is_valid():
-            upload = form.cleaned_data["file"]
-            if upload.size > IMPORT_MAX_BYTES:
-                context["errors"] = [
-                    _("The file is %(size).1f MB; the limit is %(limit)d MB.")
-                    % {"size": upload.size / 1_048_576, "limit": context["max_megabytes"]}
-                ]
-            else:
-                data = upload.read()
-                try:
-                    report = records_import(
-                        name=upload.name, data=data, kind=kind.name, dry_run=True
-                    )
-                except ImportFileError as error:
-                    context["errors"] = error.errors
-                else:
-                    token = secrets.token_urlsafe(24)
-                    cache.set(
-                        self._cache_key(request, token), (upload.name, data), IMPORT_WAIT_SECONDS
-                    )
-                    context.update(
-                        report=report,
-                        token=token,
-                        file_name=upload.name,
-                        preview_rows=report.rows[:IMPORT_PREVIEW_ROWS],
-                        more_rows=max(0, len(report.rows) - IMPORT_PREVIEW_ROWS),
-                    )
-        return TemplateResponse(request, "admin/policies/import.html", context)
-
-    def _confirm(self, request: HttpRequest, kind, context: dict) -> HttpResponse:
-        key = self._cache_key(request, request.POST["token"][:64])
-        stored = cache.get(key)
-        changelist = reverse(
-            f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_changelist"
-        )
-        if stored is None:
-            messages.error(request, _("That preview has expired. Upload the file again."))
-            return HttpResponseRedirect(request.path)
-        name, data = stored
-        try:
-            report = records_import(name=name, data=data, kind=kind.name)
-        except ImportFileError as error:
-            # The data changed between preview and confirmation; nothing was written.
-            context.update(form=ImportForm(), errors=error.errors)
-            return TemplateResponse(request, "admin/policies/import.html", context)
-        finally:
-            cache.delete(key)
-        messages.success(
-            request,
-            _("Imported %(name)s: %(summary)s.")
-            % {"name": name, "summary": "; ".join(report.lines())},
-        )
-        return HttpResponseRedirect(changelist)
-
-    @staticmethod
-    def _cache_key(request: HttpRequest, token: str) -> str:
-        # Bound to the user, so a token seen by someone else is of no use to them.
-        return f"policies:import:{request.user.pk}:{token}"
-
-
-def latest_version(record: models.Model) -> int:
-    """The id of a record's newest history row: every save, link change and import of it
-    writes one, so it changes whenever the record does."""
-    return record.history.order_by("-history_id").values_list("history_id", flat=True).first() or 0
-
-
-class VersionedForm(forms.ModelForm):
-    """A change form that knows which version of its record it was opened on."""
-
-    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.pk is not None:
-            self.fields["seen_version"].initial = latest_version(self.instance)
-
-    # A record's own form always checks: saving it unchanged would still write back the
-    # values it was opened with. An inline row is saved only when changed (below).
-    check_unchanged = True
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        changed = [name for name in self.changed_data if name != "seen_version"]
-        if self.instance.pk is None or not (self.check_unchanged or changed):
-            return cleaned
-        model = type(self.instance)
-        # Inside the admin's transaction the row stays locked until this save commits
-        # (PostgreSQL), so two saves cannot both pass this check.
-        model._default_manager.select_for_update().filter(pk=self.instance.pk).exists()
-        if cleaned.get("seen_version") != latest_version(self.instance):
-            latest = self.instance.history.order_by("-history_id").first()
-            raise forms.ValidationError(
-                _(
-                    "%(who)s saved this record on %(when)s, after you opened it. Nothing "
-                    "of yours was saved, so that their changes are not lost: open the "
-                    "record again to see them, then make your changes again."
-                ),
-                code="edit_conflict",
-                params={
-                    "who": latest.history_user or _("Someone"),
-                    "when": date_format(localtime(latest.history_date), "DATETIME_FORMAT"),
-                },
-            )
-        return cleaned
-
-
-class VersionedInlineForm(VersionedForm):
-    """An inline row (a plan's target, a target's observation). Django saves a row only
-    when what was posted differs from the record as it is now: whether this editor changed
-    it, or someone else did since the page was opened. Only then can it overwrite an edit,
-    so only then is it checked."""
-
-    check_unchanged = False
-
-
-class EditConflictMixin:
-    """Refuses the second of two overlapping edits of one record (optimistic locking),
-    instead of letting it silently overwrite the first."""
-
-    form = VersionedForm
-
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        if any("seen_version" in options["fields"] for _name, options in fieldsets):
-            return fieldsets
-        (name, options), *rest = fieldsets
-        return [(name, {**options, "fields": [*options["fields"], "seen_version"]}), *rest]
-
-
-def record_kind_for(model) -> RecordKind:
-    return next(kind for kind in RECORD_KINDS.values() if kind.model is model)
 
 
 @admin.register(Source)

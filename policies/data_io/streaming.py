@@ -1,8 +1,8 @@
 """Exports: the filtered records as CSV or JSON, streamed row by row.
 
-The columns are the importer's (``policies.records``), so an exported file imports back as
-it was. CSV cells that a spreadsheet would run as a formula are prefixed with ``'``; the
-importer takes the prefix off again.
+The columns are the importer's (``policies.data_io.schema``), so an exported file imports
+back as it was. CSV cells that a spreadsheet would run as a formula are prefixed with
+``'``; the importer takes the prefix off again.
 """
 
 from __future__ import annotations
@@ -15,53 +15,12 @@ from typing import Any
 
 from django.db import models
 from django.db.models import QuerySet
-from django.http import QueryDict
 
-from policies import selectors
-from policies.filters import PlanFilter, StatementFilter, TargetFilter, TrackerFilterSet, filtered
-from policies.models import Actor, Observation, Sector, Source, Target, Theme
-from policies.records import RecordKind, iter_rows, iter_values
-from policies.services import FORMULA_PREFIXES
+from policies.data_io.cells import FIRST_CHARACTERS_NEUTRALISED
+from policies.data_io.rows import iter_rows, iter_values
+from policies.data_io.schema import RecordKind
 
 FORMATS = ("csv", "json")
-
-
-def export_queryset(
-    kind: RecordKind, data: QueryDict, *, include_drafts: bool
-) -> tuple[QuerySet, TrackerFilterSet | None]:
-    """The records of ``kind`` an export holds, and the filterset that chose them (if any).
-
-    Readers get published records; editors (``include_drafts``) get drafts too. Reference
-    data (sources, actors, themes, sectors) is exported whole.
-    """
-    if kind.name == "statements":
-        base = kind.model.objects.all() if include_drafts else selectors.published_statements()
-        filterset = StatementFilter(data, queryset=base)
-        return filtered(filterset), filterset
-    if kind.name == "plans":
-        base = kind.model.objects.all() if include_drafts else selectors.published_plans()
-        filterset = PlanFilter(data, queryset=base)
-        return filtered(filterset), filterset
-    if kind.name in {"targets", "observations"}:
-        # Observations follow their targets' filters: what a reader sees is what downloads.
-        base = Target.objects.all() if include_drafts else selectors.published_targets()
-        filterset = TargetFilter(data, queryset=base)
-        targets = filtered(filterset)
-        if kind.name == "targets":
-            return targets, filterset
-        return Observation.objects.filter(target__in=targets), filterset
-    reference = {"sources": Source, "actors": Actor, "themes": Theme, "sectors": Sector}
-    return reference[kind.name].objects.all(), None
-
-
-NEUTRALISED_PREFIXES = (*FORMULA_PREFIXES, "'")
-FIRST_CHARACTERS_NEUTRALISED = frozenset(NEUTRALISED_PREFIXES)
-
-
-def neutralise(value: str) -> str:
-    """Keep a spreadsheet from running a cell as a formula (CSV injection). A cell that
-    already starts with ' is prefixed too, so the importer can always take one off."""
-    return "'" + value if value.startswith(NEUTRALISED_PREFIXES) else value
 
 
 CSV_BATCH = 500

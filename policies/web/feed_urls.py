@@ -1,6 +1,6 @@
 from django.urls import path
 
-from policies import feeds
+from policies.web import feeds
 
 app_name = "feeds"
 

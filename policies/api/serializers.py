@@ -1,24 +1,15 @@
-"""The read-only JSON API under /api/v1/: published records, the dashboard's filters.
-
-Relations are given by natural key (slug; a target as plan-slug/target-slug), as in the
-exports. Unknown parameters and malformed values answer 400 with a JSON body saying which;
-writes answer 405.
-"""
+"""The API's serializers: published records, relations as natural keys (slug; a target as
+plan-slug/target-slug), as in the exports."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers, viewsets
-from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.filters import BaseFilterBackend
-from rest_framework.pagination import PageNumberPagination
+from rest_framework import serializers
 
 from policies import selectors
-from policies.filters import PlanFilter, StatementFilter, TargetFilter
+from policies.data_io.schema import natural_key
 from policies.models import (
     Actor,
     Observation,
@@ -30,48 +21,6 @@ from policies.models import (
     Target,
     Theme,
 )
-from policies.records import natural_key
-
-
-class Pagination(PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 500
-
-    def paginate_queryset(self, queryset, request, view=None):
-        size = request.query_params.get(self.page_size_query_param)
-        if size is not None and not (
-            size.isascii() and size.isdigit() and 1 <= int(size) <= self.max_page_size
-        ):
-            raise ValidationError(
-                {"page_size": [f"Give a whole number from 1 to {self.max_page_size}."]}
-            )
-        try:
-            return super().paginate_queryset(queryset, request, view)
-        except NotFound as error:
-            # A page past the end is a malformed value, not a missing resource.
-            raise ValidationError({"page": [str(error.detail)]}) from None
-
-
-class KnownParametersOnly(BaseFilterBackend):
-    """Refuses parameters the endpoint does not know, so a typo never filters silently."""
-
-    always_allowed = frozenset({"page", "page_size", "format"})
-
-    def filter_queryset(self, request, queryset, view):
-        filterset_class = getattr(view, "filterset_class", None)
-        allowed = set(self.always_allowed)
-        if filterset_class is not None:
-            allowed |= set(filterset_class.base_filters)
-        unknown = sorted(set(request.query_params) - allowed)
-        if unknown:
-            raise ValidationError(
-                {
-                    "unknown_parameters": unknown,
-                    "allowed_parameters": sorted(allowed),
-                }
-            )
-        return queryset
 
 
 @extend_schema_field({"type": "string", "nullable": True})
@@ -250,20 +199,13 @@ class TargetSerializer(serializers.ModelSerializer):
             return None
         return natural_key(earlier)
 
-    @staticmethod
-    def _progress(target: Target):
-        # Status and share come from one computation per target, not one each.
-        if not hasattr(target, "_progress"):
-            target._progress = selectors.progress_of(target)
-        return target._progress
-
     def get_status(self, target: Target) -> str:
         """achieved, on_track, behind, overdue or no_data (computed, verified figures only)."""
-        return str(self._progress(target).status)
+        return str(selectors.latest_progress(target).status)
 
     def get_progress(self, target: Target) -> float | None:
         """Share of the way from baseline to target, 0 at the baseline and 1 at the target."""
-        share = self._progress(target).share
+        share = selectors.latest_progress(target).share
         return None if share is None else round(share, 4)
 
 
@@ -328,87 +270,3 @@ class StatementSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         url = f"{statement.source.get_absolute_url()}#p{statement.paragraph}"
         return request.build_absolute_uri(url) if request else url
-
-
-class ReadOnly(viewsets.ReadOnlyModelViewSet):
-    pagination_class = Pagination
-    filter_backends = [KnownParametersOnly, DjangoFilterBackend]
-
-
-class StatementViewSet(ReadOnly):
-    """Published statements, newest first, with the dashboard's filters."""
-
-    serializer_class = StatementSerializer
-    filterset_class = StatementFilter
-    queryset = (
-        selectors.published_statements()
-        .select_related("actor", "source", "origin")
-        .prefetch_related(
-            "themes",
-            "sectors",
-            # Links to draft plans (and their targets) stay hidden from readers.
-            Prefetch("plans", queryset=selectors.published_plans()),
-            Prefetch("targets", queryset=selectors.published_targets().select_related("plan")),
-        )
-        .order_by("-published_on", "-pk")
-    )
-
-
-class PlanViewSet(ReadOnly):
-    """Published plans, newest first, with the dashboard's filters."""
-
-    serializer_class = PlanSerializer
-    filterset_class = PlanFilter
-    lookup_field = "slug"
-    lookup_value_regex = r"[-a-zA-Z0-9_]+"
-    queryset = (
-        selectors.published_plans()
-        .select_related("issuer", "source")
-        .prefetch_related("themes", "sectors", "targets__plan")
-        .order_by("-published_on", "-pk")
-    )
-
-
-class TargetViewSet(ReadOnly):
-    """Targets of published plans, with their computed status."""
-
-    serializer_class = TargetSerializer
-    filterset_class = TargetFilter
-    queryset = selectors.target_list().select_related("source", "supersedes__plan")
-
-
-class ObservationViewSet(ReadOnly):
-    """Measured values of published plans' targets; only verified ones count for status."""
-
-    serializer_class = ObservationSerializer
-    queryset = (
-        Observation.objects.filter(target__in=selectors.published_targets())
-        .select_related("target__plan", "source")
-        .order_by("target__plan__slug", "target__slug", "year")
-    )
-
-
-class SourceViewSet(ReadOnly):
-    serializer_class = SourceSerializer
-    queryset = Source.objects.order_by("slug")
-
-
-class ActorViewSet(ReadOnly):
-    serializer_class = ActorSerializer
-    lookup_field = "slug"
-    lookup_value_regex = r"[-a-zA-Z0-9_]+"
-    queryset = Actor.objects.order_by("slug")
-
-
-class ThemeViewSet(ReadOnly):
-    serializer_class = ThemeSerializer
-    lookup_field = "slug"
-    lookup_value_regex = r"[-a-zA-Z0-9_]+"
-    queryset = Theme.objects.order_by("slug")
-
-
-class SectorViewSet(ReadOnly):
-    serializer_class = SectorSerializer
-    lookup_field = "slug"
-    lookup_value_regex = r"[-a-zA-Z0-9_]+"
-    queryset = Sector.objects.select_related("parent").order_by("path")

@@ -19,8 +19,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from policies import selectors
-from policies.filters import StatementFilter, TargetFilter, filtered
+from policies import filters, selectors
 from policies.models import Observation, Statement, Target
 from policies.progress import Status, target_progress
 
@@ -42,16 +41,6 @@ def _midnight(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.UTC)
 
 
-def _bad_filters(filterset: Any) -> JsonResponse:
-    return JsonResponse(
-        {
-            "detail": _("Some filters could not be applied."),
-            "errors": {k: [str(m) for m in v] for k, v in filterset.errors.items()},
-        },
-        status=400,
-    )
-
-
 class StatementFeed(Feed):
     feed_type = SafeAtom1Feed
     description_template = "policies/feed_statement.html"
@@ -71,7 +60,7 @@ class StatementFeed(Feed):
         return _("The newest statements matching these filters, each with its verbatim excerpt.")
 
     def items(self) -> list[Statement]:
-        return list(selectors.statement_list(self.statements)[:FEED_SIZE])
+        return list(selectors.statement_list(statements=self.statements)[:FEED_SIZE])
 
     def item_title(self, item: Statement) -> str:
         return item.headline
@@ -88,10 +77,10 @@ class StatementFeed(Feed):
 
 @require_GET
 def statements_feed(request: HttpRequest) -> HttpResponse:
-    filterset = StatementFilter(request.GET, queryset=selectors.published_statements())
-    if not filterset.is_valid():
-        return _bad_filters(filterset)
-    return StatementFeed(filtered(filterset), request.GET.urlencode())(request)
+    selection = filters.select(request.GET, surface="statements")
+    if not selection.valid:
+        return JsonResponse(selection.error_document(), status=selection.status)
+    return StatementFeed(selection.records, request.GET.urlencode())(request)
 
 
 @dataclass(frozen=True)
@@ -104,7 +93,7 @@ class StatusChange:
     recorded: datetime.datetime
 
 
-def status_changes(targets: QuerySet[Target]) -> list[StatusChange]:
+def status_changes(*, targets: QuerySet[Target]) -> list[StatusChange]:
     """Every change of computed status, replaying each target's verified figures by year."""
     targets = targets.select_related("plan").prefetch_related(
         Prefetch(
@@ -204,7 +193,8 @@ class TargetStatusFeed(Feed):
 
 @require_GET
 def targets_feed(request: HttpRequest) -> HttpResponse:
-    filterset = TargetFilter(request.GET, queryset=selectors.published_targets())
-    if not filterset.is_valid():
-        return _bad_filters(filterset)
-    return TargetStatusFeed(status_changes(filtered(filterset)), request.GET.urlencode())(request)
+    selection = filters.select(request.GET, surface="targets")
+    if not selection.valid:
+        return JsonResponse(selection.error_document(), status=selection.status)
+    changes = status_changes(targets=selection.records)
+    return TargetStatusFeed(changes, request.GET.urlencode())(request)

@@ -1,0 +1,15 @@
+from rest_framework.routers import DefaultRouter
+
+from policies.api import views
+
+router = DefaultRouter()
+router.register("statements", views.StatementViewSet)
+router.register("plans", views.PlanViewSet)
+router.register("targets", views.TargetViewSet)
+router.register("observations", views.ObservationViewSet)
+router.register("sources", views.SourceViewSet)
+router.register("actors", views.ActorViewSet)
+router.register("themes", views.ThemeViewSet)
+router.register("sectors", views.SectorViewSet)
+
+urlpatterns = router.urls

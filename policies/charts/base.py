@@ -1,0 +1,208 @@
+"""What every chart builder shares: the ``Chart`` it returns, plotly layout and trace helpers,
+labels, and the Protocols that say what a builder reads from the records it is given.
+
+Builders are pure: they take rows and records already loaded and never query the database.
+"""
+
+from __future__ import annotations
+
+import datetime
+import textwrap
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Protocol, TypedDict
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from policies.progress import Progress
+
+NO_THEME_COLOUR = "#bbbbbb"
+
+
+PLAN_COLOUR = "#222222"
+
+
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif"
+
+
+# What the builders read from records: any object with these attributes will do (a model
+# instance, or a plain dataclass in a test).
+
+
+class ThemeLike(Protocol):
+    slug: str
+    name: str
+    colour: str
+
+
+class SectorLike(Protocol):
+    slug: str
+    name: str
+
+    @property
+    def depth(self) -> int: ...
+
+
+class PlanLike(Protocol):
+    title_en: str
+
+
+class TargetLike(Protocol):
+    pk: Any
+    indicator_en: str
+    unit_en: str
+    baseline_value: Decimal | None
+    baseline_year: int | None
+    target_value: Decimal
+    target_year: int
+
+    @property
+    def plan(self) -> PlanLike: ...
+
+
+class ObservationLike(Protocol):
+    year: int
+    value: Decimal
+    verified: bool
+
+    @property
+    def source(self) -> object: ...
+
+
+class TargetRowLike(Protocol):
+    """A target with its computed progress (``selectors.TargetRow``)."""
+
+    @property
+    def target(self) -> TargetLike: ...
+
+    @property
+    def progress(self) -> Progress: ...
+
+
+# The rows the selectors hand over, by name.
+
+
+class PeriodThemeRow(TypedDict):
+    period: datetime.date | datetime.datetime
+    themes__slug: str | None
+    count: int
+
+
+class PeriodRow(TypedDict):
+    period: datetime.date | datetime.datetime
+    count: int
+
+
+class ThemeSectorRow(TypedDict):
+    themes__slug: str
+    sectors__slug: str
+    count: int
+
+
+# Per record type ("statements", "plans", "targets"): records tagged with each sector slug.
+SectorCounts = dict[str, dict[str, int]]
+
+
+@dataclass
+class Chart:
+    """A figure with its text alternative and the table of the same data."""
+
+    key: str
+    title: str
+    summary: str
+    figure: dict[str, Any]
+    columns: list[str] = field(default_factory=list)
+    rows: list[list[Any]] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not self.rows
+
+
+def make_layout(**overrides: Any) -> dict[str, Any]:
+    layout: dict[str, Any] = {
+        "template": NO_TEMPLATE,
+        "font": {"family": FONT, "size": 13},
+        "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+        "hoverlabel": {"font": {"family": FONT}},
+        "legend": {"orientation": "h", "y": -0.15},
+        "xaxis": {"automargin": True, "gridcolor": "#eeeeee"},
+        "yaxis": {"automargin": True, "gridcolor": "#eeeeee", "rangemode": "tozero"},
+        "autosize": True,
+    }
+    layout.update(overrides)
+    return layout
+
+
+# What plotly's own "none" template becomes in JSON: no styling beyond our layout.
+NO_TEMPLATE = {"data": {"scatter": [{"type": "scatter"}]}}
+
+
+def make_trace(kind: str, **properties: Any) -> dict[str, Any]:
+    """A trace, with plotly's ``marker_color`` shorthand spelled out as ``marker.color``
+    (no trace property has an underscore of its own)."""
+    trace: dict[str, Any] = {"type": kind}
+    for name, value in properties.items():
+        *parents, leaf = name.split("_")
+        node = trace
+        for parent in parents:
+            node = node.setdefault(parent, {})
+        node[leaf] = value
+    return trace
+
+
+def make_figure(data: list[dict[str, Any]], layout: dict[str, Any]) -> dict[str, Any]:
+    """The figure as plotly.js reads it. Plain dicts: building plotly's validated objects
+    took a third of the dashboard's time; tests/test_charts.py validates every figure
+    with plotly instead."""
+    return {"data": data, "layout": layout}
+
+
+def granularity_label(granularity: str) -> str:
+    return {"month": _("month"), "quarter": _("quarter"), "year": _("year")}[granularity]
+
+
+def period_label(period: datetime.date, granularity: str) -> str:
+    if granularity == "year":
+        return str(period.year)
+    if granularity == "quarter":
+        return f"{period.year} Q{(period.month - 1) // 3 + 1}"
+    return period.strftime("%Y-%m")
+
+
+def plotly_escape(text: str) -> str:
+    """Text for plotly, which renders a subset of HTML (links, bold...) in labels and hovers:
+    editor-written names must show as written, never as markup."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def wrap_label(text: str, width: int = 28) -> str:
+    """Break a long axis label into lines, so narrow screens keep room for the plot."""
+    return "<br>".join(plotly_escape(line) for line in textwrap.wrap(text, width)) or (
+        plotly_escape(text)
+    )
+
+
+def period_sequence(
+    first: datetime.date, last: datetime.date, granularity: str
+) -> list[datetime.date]:
+    """Every period start from ``first`` to ``last``, so empty periods show as gaps."""
+    step = {"month": 1, "quarter": 3, "year": 12}[granularity]
+    periods = []
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        periods.append(datetime.date(year, month, 1))
+        month += step
+        year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
+    return periods
+
+
+def as_date(value: datetime.date | datetime.datetime) -> datetime.date:
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+def number(value: Decimal | None) -> str:
+    if value is None:
+        return "—"
+    return number_format(value.normalize() if isinstance(value, Decimal) else value)

@@ -1,0 +1,224 @@
+"""The dashboard's charts: statements over time by theme, themes by sector, and sector
+coverage."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from policies.charts.base import (
+    NO_THEME_COLOUR,
+    PLAN_COLOUR,
+    Chart,
+    PeriodRow,
+    PeriodThemeRow,
+    SectorCounts,
+    SectorLike,
+    ThemeLike,
+    ThemeSectorRow,
+    as_date,
+    granularity_label,
+    make_figure,
+    make_layout,
+    make_trace,
+    period_label,
+    period_sequence,
+    plotly_escape,
+)
+
+
+def timeline_chart(
+    *,
+    statement_rows: Sequence[PeriodThemeRow],
+    plan_rows: Sequence[PeriodRow],
+    themes: Sequence[ThemeLike],
+    granularity: str,
+) -> Chart:
+    """Statements per period stacked by theme, with plans published as a line."""
+    counts: dict[str | None, dict[datetime.date, int]] = defaultdict(dict)
+    for row in statement_rows:
+        counts[row["themes__slug"]][as_date(row["period"])] = row["count"]
+    plan_counts = {as_date(row["period"]): row["count"] for row in plan_rows}
+    seen = sorted({p for by_period in counts.values() for p in by_period} | set(plan_counts))
+    periods = period_sequence(seen[0], seen[-1], granularity) if seen else []
+
+    series = [(t.slug, t.name, t.colour) for t in themes if t.slug in counts]
+    if None in counts:
+        series.append((None, _("No theme"), NO_THEME_COLOUR))
+    labels = [period_label(p, granularity) for p in periods]
+    x = labels
+    data: list[Any] = [
+        make_trace(
+            "bar",
+            name=plotly_escape(name),
+            x=x,
+            y=[counts[slug].get(p, 0) for p in periods],
+            marker_color=colour,
+            hovertemplate="%{x}: %{y}<extra>" + plotly_escape(name) + "</extra>",
+        )
+        for slug, name, colour in series
+    ]
+    if plan_counts:
+        data.append(
+            make_trace(
+                "scatter",
+                name=_("Plans published"),
+                x=x,
+                y=[plan_counts.get(p, 0) for p in periods],
+                mode="lines+markers",
+                line={"color": PLAN_COLOUR, "dash": "dot"},
+                hovertemplate="%{x}: %{y}<extra>" + _("plans") + "</extra>",
+            )
+        )
+    columns = [_("Period")] + [name for _slug, name, _colour in series] + [_("Plans published")]
+    rows = [
+        [label] + [counts[slug].get(p, 0) for slug, _n, _c in series] + [plan_counts.get(p, 0)]
+        for p, label in zip(periods, labels, strict=True)
+    ]
+    totals = {name: sum(counts[slug].values()) for slug, name, _c in series}
+    if rows:
+        top = max(totals, key=totals.get) if totals else None
+        plans = sum(plan_counts.values())
+        summary = _(
+            "Statements and plans by %(granularity)s from %(first)s to %(last)s, "
+            "stacked by theme; %(plans)s."
+        ) % {
+            "granularity": granularity_label(granularity),
+            "first": labels[0],
+            "last": labels[-1],
+            "plans": ngettext("%(count)d plan published", "%(count)d plans published", plans)
+            % {"count": plans},
+        }
+        if top:
+            summary += " " + _("The most frequent theme is %(theme)s (%(count)d).") % {
+                "theme": top,
+                "count": totals[top],
+            }
+    else:
+        summary = _("No statements or plans match these filters.")
+    layout = make_layout(
+        barmode="stack",
+        xaxis={"type": "category", "automargin": True, "gridcolor": "#eeeeee"},
+        yaxis={
+            "title": {"text": _("count")},
+            "automargin": True,
+            "gridcolor": "#eeeeee",
+            "rangemode": "tozero",
+        },
+        height=360,
+    )
+    return Chart(
+        key="timeline",
+        title=_("Statements and plans over time, by theme"),
+        summary=summary,
+        figure=make_figure(data, layout),
+        columns=columns,
+        rows=rows,
+    )
+
+
+def heatmap_chart(
+    *, rows: Sequence[ThemeSectorRow], themes: Sequence[ThemeLike], sectors: Sequence[SectorLike]
+) -> Chart:
+    """Theme × sector matrix of statement counts, sectors in tree order."""
+    counts = {(r["themes__slug"], r["sectors__slug"]): r["count"] for r in rows}
+    used_themes = [t for t in themes if any(k[0] == t.slug for k in counts)]
+    used_sectors = [s for s in sectors if any(k[1] == s.slug for k in counts)]
+    z = [[counts.get((t.slug, s.slug), 0) for t in used_themes] for s in used_sectors]
+    sector_labels = ["\u2002" * s.depth + plotly_escape(s.name) for s in used_sectors]
+    theme_labels = [plotly_escape(t.name) for t in used_themes]
+    figure = make_figure(
+        [
+            make_trace(
+                "heatmap",
+                z=z,
+                x=theme_labels,
+                y=sector_labels,
+                colorscale="Blues",
+                xgap=2,
+                ygap=2,
+                hovertemplate="%{y} × %{x}: %{z}<extra></extra>",
+                colorbar={"title": {"text": _("statements")}, "thickness": 12},
+            )
+        ],
+        make_layout(
+            height=max(260, 34 * len(used_sectors) + 140),
+            yaxis={"autorange": "reversed", "automargin": True},
+            xaxis={"automargin": True, "tickangle": -30},
+        ),
+    )
+    if counts:
+        (theme_slug, sector_slug), top = max(counts.items(), key=lambda item: item[1])
+        names = {t.slug: t.name for t in themes} | {s.slug: s.name for s in sectors}
+        summary = _(
+            "Statements counted by theme and sector across %(themes)d themes and %(sectors)d "
+            "sectors; the most frequent pair is %(theme)s × %(sector)s (%(count)d)."
+        ) % {
+            "themes": len(used_themes),
+            "sectors": len(used_sectors),
+            "theme": names.get(theme_slug, theme_slug),
+            "sector": names.get(sector_slug, sector_slug),
+            "count": top,
+        }
+    else:
+        summary = _("No statement matching these filters has both a theme and a sector.")
+    return Chart(
+        key="heatmap",
+        title=_("Themes by sector"),
+        summary=summary,
+        figure=figure,
+        columns=[_("Sector"), *theme_labels],
+        rows=[[s.name, *row] for s, row in zip(used_sectors, z, strict=True)],
+    )
+
+
+def coverage_chart(*, counts: SectorCounts, sectors: Sequence[SectorLike]) -> Chart:
+    """Statements, plans and targets tagged with each sector (direct tags, tree order)."""
+    used = [s for s in sectors if any(s.slug in by_sector for by_sector in counts.values())]
+    series = [
+        ("statements", _("Statements"), "#0072b2"),
+        ("plans", _("Plans"), "#e69f00"),
+        ("targets", _("Targets"), "#009e73"),
+    ]
+    labels = ["\u2002" * s.depth + plotly_escape(s.name) for s in used]
+    data = [
+        make_trace(
+            "bar",
+            name=name,
+            y=labels,
+            x=[counts[key].get(s.slug, 0) for s in used],
+            orientation="h",
+            marker_color=colour,
+            hovertemplate="%{y}: %{x}<extra>" + name + "</extra>",
+        )
+        for key, name, colour in series
+    ]
+    total = {s.slug: sum(counts[key].get(s.slug, 0) for key, _n, _c in series) for s in used}
+    if used:
+        top = max(used, key=lambda s: total[s.slug])
+        summary = _(
+            "Records tagged with each of %(count)d sectors; the most covered is %(sector)s "
+            "(%(total)d records)."
+        ) % {"count": len(used), "sector": top.name, "total": total[top.slug]}
+    else:
+        summary = _("No record matching these filters is tagged with a sector.")
+    return Chart(
+        key="coverage",
+        title=_("Coverage by sector"),
+        summary=summary,
+        figure=make_figure(
+            data,
+            make_layout(
+                barmode="group",
+                height=max(260, 30 * len(used) + 120),
+                yaxis={"autorange": "reversed", "automargin": True},
+            ),
+        ),
+        columns=[_("Sector"), *(name for _k, name, _c in series)],
+        rows=[[s.name, *(counts[key].get(s.slug, 0) for key, _n, _c in series)] for s in used],
+    )

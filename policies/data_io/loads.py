@@ -1,0 +1,229 @@
+"""Loads: the reviewed seeds, and records imported from CSV, XLSX or JSON files.
+
+Both read rows as ``policies.data_io.schema`` defines them and load them in one
+transaction: a broken record stops everything with the file, the record, the column and the
+reason, and nothing is written. A record that an editor has changed since it was seeded is
+kept as the editor left it, so reloading the seeds never undoes someone's work.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from policies import rollups
+from policies.data_io.cells import RecordError
+from policies.data_io.keys import ResolvedKeys, resolve_record
+from policies.data_io.readers import (
+    ImportFileError,
+    SeedError,
+    read_rows,
+    read_yaml,
+    text_file_reader,
+)
+from policies.data_io.schema import OUTCOMES, RECORD_KINDS, RecordKind, key_label
+from policies.data_io.writing import NewRecords, describe_validation, load_record
+
+SEED_CHANGE_REASON = "load_seeds"
+
+
+IMPORT_CHANGE_REASON = "import_records"
+
+
+# Larger files are refused before they are read: split them, or import from the shell in
+# parts. 100,000 statements fit well within it.
+IMPORT_MAX_BYTES = 40 * 1024 * 1024
+
+
+MAX_REPORTED_ERRORS = 20
+
+
+@dataclass
+class LoadReport:
+    """What a load did (or, in a dry run, would do), counted per kind and outcome."""
+
+    counts: dict[str, Counter] = field(default_factory=dict)
+    kept: list[str] = field(default_factory=list)
+    # (position, key, outcome, changed fields) of each row, for an import preview.
+    rows: list[tuple[str, str, str, list[str]]] = field(default_factory=list)
+
+    def add(self, kind: RecordKind, outcome: str) -> None:
+        self.counts.setdefault(kind.label, Counter())[outcome] += 1
+
+    @property
+    def changed(self) -> bool:
+        return any(c["created"] or c["updated"] for c in self.counts.values())
+
+    def lines(self) -> list[str]:
+        return [
+            f"{label}: " + ", ".join(f"{c[o]} {o}" for o in OUTCOMES if c[o])
+            for label, c in self.counts.items()
+        ]
+
+
+def seed_load(*, directory: Path, dry_run: bool = False) -> LoadReport:
+    """Load every seed file in ``directory`` in one transaction; with ``dry_run``, roll back.
+
+    Raises SeedError naming the file, record and reason at the first record that does not
+    load; nothing is written then.
+    """
+    report = LoadReport()
+    with transaction.atomic():
+        with rollups.deferred():
+            for kind in RECORD_KINDS.values():
+                path = directory / "records" / f"{kind.name}.yaml"
+                seen: dict[tuple, int] = {}
+                lookups = ResolvedKeys(kind)
+                for position, record in enumerate(read_yaml(path), start=1):
+                    where = f"{path}, record {position}"
+                    if isinstance(record, dict) and record.get("slug"):
+                        where += f" ({record['slug']})"
+                    try:
+                        if not isinstance(record, dict):
+                            raise RecordError(
+                                f"expected a mapping of field names to values, found {record!r}"
+                            )
+                        values, many = resolve_record(
+                            kind,
+                            record,
+                            from_text=False,
+                            extra=text_file_reader(directory) if "text" in kind.columns else None,
+                            lookups=lookups,
+                        )
+                        outcome, key, _changed = load_record(
+                            kind,
+                            values,
+                            many,
+                            change_reason=SEED_CHANGE_REASON,
+                            keep_edits_by_others=True,
+                        )
+                    except RecordError as error:
+                        raise SeedError(f"{where}: {error}") from None
+                    except ValidationError as error:
+                        raise SeedError(f"{where}: {_join(describe_validation(error))}") from None
+                    if key in seen:
+                        raise SeedError(f"{where}: the same record as record {seen[key]} again")
+                    seen[key] = position
+                    report.add(kind, outcome)
+                    if outcome == "kept":
+                        report.kept.append(f"{kind.model._meta.verbose_name} {key_label(key)}")
+        if dry_run:
+            transaction.set_rollback(True)
+    return report
+
+
+def _join(problems: list[tuple[str | None, str]]) -> str:
+    return "; ".join(f"{column}: {message}" if column else message for column, message in problems)
+
+
+def import_kind_for(name: str, kind: str | None) -> RecordKind:
+    """The kind named, or the one the file's name says (``statements.csv``)."""
+    wanted = kind or Path(name).name.split(".")[0]
+    if wanted not in RECORD_KINDS:
+        raise ImportFileError(
+            [
+                f"{name}: cannot tell what the file holds"
+                + (f" ({wanted!r} is not a kind)" if kind else "")
+                + f"; name it after its kind or give one of: {', '.join(RECORD_KINDS)}"
+            ]
+        )
+    return RECORD_KINDS[wanted]
+
+
+def records_import(
+    *,
+    name: str,
+    data: bytes,
+    kind: str | None = None,
+    dry_run: bool = False,
+) -> LoadReport:
+    """Import one file of records, all or nothing; with ``dry_run``, report and roll back.
+
+    ``name`` is the file's name, which gives its format (.csv, .xlsx, .json) and, without
+    ``kind``, what it holds. Raises ImportFileError listing every row that does not load
+    (up to MAX_REPORTED_ERRORS), each with its row, column and reason; nothing is written.
+    """
+    record_kind = import_kind_for(name, kind)
+    if len(data) > IMPORT_MAX_BYTES:
+        raise ImportFileError(
+            [
+                f"{name}: the file is {len(data) / 1_048_576:.1f} MB; the limit is "
+                f"{IMPORT_MAX_BYTES // 1_048_576} MB. Split it into smaller files."
+            ]
+        )
+    rows, from_text = read_rows(name, data)
+    report = LoadReport()
+    errors: list[str] = []
+    seen: dict[tuple, str] = {}
+    lookups = ResolvedKeys(record_kind)
+    lookups.prefetch(
+        (record for _p, record in rows if isinstance(record, dict)), from_text=from_text
+    )
+    with transaction.atomic():
+        with rollups.deferred():
+            # New records of a batched kind are written a thousand at a time; records that
+            # exist already are compared and updated one by one, as any other kind.
+            new = (
+                NewRecords(record_kind, change_reason=IMPORT_CHANGE_REASON)
+                if record_kind.batched
+                else None
+            )
+            existing = new.existing_keys(record for _p, record in rows) if new else set()
+            for position, record in rows:
+                where = f"{name}, {position}"
+                try:
+                    values, many = resolve_record(
+                        record_kind, record, from_text=from_text, lookups=lookups
+                    )
+                    if new is not None and values[record_kind.key[0]] not in existing:
+                        key = new.add(where, values, many)
+                        outcome, changed = "created", list(values)
+                    else:
+                        outcome, key, changed = load_record(
+                            record_kind,
+                            values,
+                            many,
+                            change_reason=IMPORT_CHANGE_REASON,
+                            keep_edits_by_others=False,
+                        )
+                except RecordError as error:
+                    errors.append(_located(where, error.column, error.message))
+                except ValidationError as error:
+                    errors.extend(_located(where, c, m) for c, m in describe_validation(error))
+                else:
+                    if key in seen:
+                        errors.append(f"{where}: the same record as {seen[key]} again")
+                    seen[key] = position
+                    report.add(record_kind, outcome)
+                    report.rows.append((position, key_label(key), outcome, changed))
+                # Once a row is refused nothing will be kept: the rest are only checked.
+                if new is not None and new.full:
+                    errors.extend(_refused(new.flush(write=not errors)))
+                if len(errors) >= MAX_REPORTED_ERRORS:
+                    errors.append(f"{name}: stopped after {MAX_REPORTED_ERRORS} errors.")
+                    break
+            if new is not None:
+                errors.extend(_refused(new.flush(write=not errors)))
+        if errors or dry_run:
+            transaction.set_rollback(True)
+    if not rows:
+        errors.append(f"{name}: the file holds no records.")
+    if errors:
+        raise ImportFileError(errors)
+    return report
+
+
+def _refused(rows: list[tuple[str, ValidationError]]) -> list[str]:
+    return [
+        _located(where, column, message)
+        for where, error in rows
+        for column, message in describe_validation(error)
+    ]
+
+
+def _located(where: str, column: str | None, message: str) -> str:
+    return f"{where}, column {column}: {message}" if column else f"{where}: {message}"

@@ -1,0 +1,240 @@
+"""The tracker's records as rows: one definition per kind, shared by the seeds, the importer
+and the exports, so what is exported is exactly what imports.
+
+Relations are written as natural keys (slugs; a target as ``plan-slug/target-slug``; several
+values as a list, or ``a|b`` in a spreadsheet cell), never as database ids, so a file written
+by hand or by another tracker loads cleanly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import models
+
+from policies.data_io.cells import RecordError
+from policies.models import Actor, Observation, Plan, Sector, Source, Statement, Target, Theme
+
+OUTCOMES = ("created", "updated", "unchanged", "kept")
+
+
+def _by_slug(model: type[models.Model]) -> Callable[[str], models.Model]:
+    def resolve(value: str) -> models.Model:
+        try:
+            return model.objects.get(slug=value)
+        except model.DoesNotExist:
+            raise RecordError(
+                f"unknown {model._meta.verbose_name} {value!r} (no record with that slug)"
+            ) from None
+
+    return resolve
+
+
+def _target_by_key(value: str) -> Target:
+    plan_slug, _, target_slug = str(value).partition("/")
+    if not target_slug:
+        raise RecordError(f"a target is named 'plan-slug/target-slug', not {value!r}")
+    try:
+        return Target.objects.get(plan__slug=plan_slug, slug=target_slug)
+    except Target.DoesNotExist:
+        raise RecordError(f"unknown target {value!r}") from None
+
+
+def natural_key(obj: models.Model | None) -> str | None:
+    """How a record is named in files: its slug, or plan/slug for a target."""
+    if obj is None:
+        return None
+    if isinstance(obj, Target):
+        return f"{obj.plan.slug}/{obj.slug}"
+    return obj.slug
+
+
+def key_label(key: tuple) -> str:
+    return "/".join(str(natural_key(v) if isinstance(v, models.Model) else v) for v in key)
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    """How one model is written as a row and read back."""
+
+    name: str
+    model: type[models.Model]
+    key: tuple[str, ...]
+    columns: tuple[str, ...]
+    refs: dict[str, Callable[[str], models.Model]] = field(default_factory=dict)
+    many: dict[str, Callable[[str], models.Model]] = field(default_factory=dict)
+    # Relations to load along with each row when exporting.
+    select_related: tuple[str, ...] = ()
+    # Export order: stable across databases, and parents before children.
+    order: tuple[str, ...] = ("slug",)
+    # New records of this kind may be written in batches (``NewRecords``): the model has no
+    # save() of its own, no unique field but its key, and no row refers to another row of
+    # the same kind, so a row never needs an earlier row of its file to be saved first.
+    batched: bool = False
+
+    @property
+    def label(self) -> str:
+        return str(self.model._meta.verbose_name_plural)
+
+    @property
+    def fields(self) -> dict[str, models.Field]:
+        return {
+            name: self.model._meta.get_field(name)
+            for name in self.columns
+            if name not in self.many
+        }
+
+
+# In dependency order: a record only refers to kinds listed before it.
+RECORD_KINDS: dict[str, RecordKind] = {
+    kind.name: kind
+    for kind in [
+        RecordKind(
+            "sources",
+            Source,
+            ("slug",),
+            (
+                "slug",
+                "title",
+                "title_en",
+                "publisher",
+                "kind",
+                "tier",
+                "language",
+                "url",
+                "published_on",
+                "text",
+                "notes",
+            ),
+        ),
+        RecordKind(
+            "actors",
+            Actor,
+            ("slug",),
+            ("slug", "name", "name_original", "kind", "jurisdiction", "role", "description"),
+        ),
+        RecordKind("themes", Theme, ("slug",), ("slug", "name", "description", "colour")),
+        RecordKind(
+            "sectors",
+            Sector,
+            ("slug",),
+            ("slug", "name", "code", "parent", "description"),
+            refs={"parent": _by_slug(Sector)},
+            select_related=("parent",),
+            order=("path",),
+        ),
+        RecordKind(
+            "plans",
+            Plan,
+            ("slug",),
+            (
+                "slug",
+                "title",
+                "title_en",
+                "language",
+                "kind",
+                "issuer",
+                "document_number",
+                "signed_on",
+                "published_on",
+                "start_year",
+                "end_year",
+                "summary",
+                "source",
+                "themes",
+                "sectors",
+                "status",
+                "notes",
+            ),
+            refs={"issuer": _by_slug(Actor), "source": _by_slug(Source)},
+            many={"themes": _by_slug(Theme), "sectors": _by_slug(Sector)},
+            select_related=("issuer", "source"),
+        ),
+        RecordKind(
+            "targets",
+            Target,
+            ("plan", "slug"),
+            (
+                "plan",
+                "slug",
+                "indicator",
+                "indicator_en",
+                "unit",
+                "unit_en",
+                "baseline_value",
+                "baseline_year",
+                "target_value",
+                "target_year",
+                "direction",
+                "kind",
+                "sector",
+                "theme",
+                "source",
+                "locator",
+                "paragraph",
+                "excerpt",
+                "supersedes",
+                "notes",
+            ),
+            refs={
+                "plan": _by_slug(Plan),
+                "sector": _by_slug(Sector),
+                "theme": _by_slug(Theme),
+                "source": _by_slug(Source),
+                "supersedes": _target_by_key,
+            },
+            select_related=("plan", "sector", "theme", "source", "supersedes__plan"),
+            order=("plan__slug", "slug"),
+        ),
+        RecordKind(
+            "observations",
+            Observation,
+            # The model allows one figure per source for a target and year (sources may
+            # disagree), so a file names an observation by all three.
+            ("target", "year", "source"),
+            ("target", "year", "value", "released_on", "source", "locator", "verified", "note"),
+            refs={"target": _target_by_key, "source": _by_slug(Source)},
+            select_related=("target__plan", "source"),
+            order=("target__plan__slug", "target__slug", "year"),
+        ),
+        RecordKind(
+            "statements",
+            Statement,
+            ("slug",),
+            (
+                "slug",
+                "actor",
+                "kind",
+                "headline",
+                "excerpt",
+                "text_en",
+                "source",
+                "paragraph",
+                "origin",
+                "venue",
+                "delivered_on",
+                "published_on",
+                "themes",
+                "sectors",
+                "plans",
+                "targets",
+                "status",
+                "notes",
+            ),
+            refs={
+                "actor": _by_slug(Actor),
+                "source": _by_slug(Source),
+                "origin": _by_slug(Source),
+            },
+            many={
+                "themes": _by_slug(Theme),
+                "sectors": _by_slug(Sector),
+                "plans": _by_slug(Plan),
+                "targets": _target_by_key,
+            },
+            select_related=("actor", "source", "origin"),
+            batched=True,
+        ),
+    ]
+}

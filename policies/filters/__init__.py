@@ -1,0 +1,242 @@
+"""The one door for filtering: ``select(data, surface=...)`` reads a reader's GET parameters
+once and returns everything that surface needs, valid or not, in one shape.
+
+Every page, export, feed and the dashboard goes through it; the API uses DRF's filter
+backend on the same FilterSets (``sets``) and reports errors in the same document
+(``error_document``). Malformed input never filters silently and never shows the whole
+database: an invalid ``Selection`` holds empty querysets, no rollup scope, and the errors
+by GET name, and the surface answers 400 with zero figures.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal, overload
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from policies.filters.sets import PlanFilter, StatementFilter, TargetFilter, TrackerFilterSet
+from policies.models import Actor, Observation, Plan, Sector, Source, Statement, Target, Theme
+from policies.rollups.reading import rollup_scope
+
+__all__ = [
+    "SURFACES",
+    "DashboardSelection",
+    "PlanFilter",
+    "Selection",
+    "StatementFilter",
+    "TargetFilter",
+    "TrackerFilterSet",
+    "error_document",
+    "errors_of",
+    "select",
+]
+
+# What each surface lists, and which FilterSet reads its parameters (None: it takes none).
+# The dashboard (and the pages narrowed to a sector, theme or actor) reads the statements'
+# FilterSet with every kind of record in its ``kind`` list, and applies it to all three.
+FILTERSETS: dict[str, type[TrackerFilterSet] | None] = {
+    "dashboard": StatementFilter,
+    "statements": StatementFilter,
+    "plans": PlanFilter,
+    "targets": TargetFilter,
+    # Observations follow their targets' filters: what a reader sees is what downloads.
+    "observations": TargetFilter,
+    # Reference data is exported whole.
+    "sources": None,
+    "actors": None,
+    "themes": None,
+    "sectors": None,
+}
+SURFACES = tuple(FILTERSETS)
+
+Errors = dict[str, list[str]]
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What one surface shows for one set of GET parameters.
+
+    ``records`` are the surface's own records (the dashboard's: its statements), already
+    filtered, or none at all when the filters are invalid. ``errors`` are keyed by GET name
+    (``__all__`` for those spanning fields, such as dates in the wrong order).
+    """
+
+    surface: str
+    records: QuerySet[Any]
+    # Every record the surface may show before the filters (lists read a page's rows from
+    # it, by id, once the filtered records have chosen the ids).
+    base: QuerySet[Any]
+    filterset: TrackerFilterSet | None
+    errors: Errors
+    date_after: datetime.date | None = None
+    date_before: datetime.date | None = None
+    query: str = ""
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+    @property
+    def status(self) -> int:
+        """The HTTP status the surface answers: 400 when the reader's filters were malformed
+        (the page still renders and says why)."""
+        return 200 if self.valid else 400
+
+    @property
+    def form(self) -> Any:
+        """The bound filter form, to draw with its values and errors (None without filters)."""
+        return None if self.filterset is None else self.filterset.form
+
+    def error_document(self) -> dict[str, Any]:
+        return error_document(self.errors)
+
+
+@dataclass(frozen=True)
+class DashboardSelection(Selection):
+    """The dashboard's three querysets, and the rollup scope that can answer them."""
+
+    plans: QuerySet[Plan] = field(default_factory=Plan.objects.none)
+    targets: QuerySet[Target] = field(default_factory=Target.objects.none)
+    # The rollup scope ("" for no filter, "s12" for one sector...) or None when only the
+    # live queries can answer, or when the filters are invalid (nothing is to be counted).
+    scope: str | None = None
+
+    @property
+    def statements(self) -> QuerySet[Statement]:
+        return self.records
+
+
+@overload
+def select(
+    data: Mapping[str, Any], *, surface: Literal["dashboard"], include_drafts: bool = False
+) -> DashboardSelection: ...
+
+
+@overload
+def select(
+    data: Mapping[str, Any], *, surface: str, include_drafts: bool = False
+) -> Selection: ...
+
+
+def select(
+    data: Mapping[str, Any], *, surface: str, include_drafts: bool = False
+) -> Selection | DashboardSelection:
+    """The records ``surface`` shows under the GET parameters ``data``.
+
+    Readers see published records; ``include_drafts`` (an editor's export) sees drafts too,
+    and never the rollups, which count published statements only. Raises KeyError for a
+    surface that is not one of ``SURFACES``.
+    """
+    filterset_class = FILTERSETS[surface]
+    base = _base(surface, include_drafts=include_drafts)
+    if filterset_class is None:
+        return Selection(surface=surface, records=base, base=base, filterset=None, errors={})
+    dashboard = surface == "dashboard"
+    filterset = filterset_class(data, queryset=base, dashboard=dashboard)
+    if not filterset.is_valid():
+        errors = errors_of(filterset)
+        if dashboard:
+            return DashboardSelection(
+                surface=surface,
+                records=base.none(),
+                base=base,
+                filterset=filterset,
+                errors=errors,
+                plans=_base("plans", include_drafts=include_drafts).none(),
+                targets=_base("targets", include_drafts=include_drafts).none(),
+            )
+        return _own_kind(
+            Selection(
+                surface=surface, records=base.none(), base=base, filterset=filterset, errors=errors
+            )
+        )
+    cleaned = filterset.form.cleaned_data
+    dates = {
+        "date_after": cleaned.get("date_after"),
+        "date_before": cleaned.get("date_before"),
+        "query": cleaned.get("q") or "",
+    }
+    if dashboard:
+        # The statements' FilterSet validated the values once; plans and targets apply the
+        # same cleaned values through their own FilterSets' methods (the fields are the
+        # same for all three), instead of looking every slug up three times.
+        return DashboardSelection(
+            surface=surface,
+            records=filterset.qs,
+            base=base,
+            filterset=filterset,
+            errors={},
+            plans=_apply(PlanFilter, _base("plans", include_drafts=include_drafts), cleaned),
+            targets=_apply(TargetFilter, _base("targets", include_drafts=include_drafts), cleaned),
+            scope=None if include_drafts else rollup_scope(cleaned),
+            **dates,
+        )
+    return _own_kind(
+        Selection(
+            surface=surface,
+            records=filterset.qs,
+            base=base,
+            filterset=filterset,
+            errors={},
+            **dates,
+        )
+    )
+
+
+def _own_kind(selection: Selection) -> Selection:
+    """Observations are chosen by their targets' filters: the observations of the targets."""
+    if selection.surface != "observations":
+        return selection
+    return replace(
+        selection,
+        records=Observation.objects.filter(target__in=selection.records),
+        base=Observation.objects.filter(target__in=selection.base),
+    )
+
+
+def _base(surface: str, *, include_drafts: bool) -> QuerySet[Any]:
+    """Every record a surface may show before any filter: published ones for readers."""
+    if surface in ("dashboard", "statements"):
+        statements = Statement.objects.all()
+        return statements if include_drafts else statements.published()
+    if surface == "plans":
+        plans = Plan.objects.all()
+        return plans if include_drafts else plans.published()
+    if surface in ("targets", "observations"):
+        targets = Target.objects.all()
+        return targets if include_drafts else targets.of_published_plans()
+    reference: dict[str, Any] = {
+        "sources": Source,
+        "actors": Actor,
+        "themes": Theme,
+        "sectors": Sector,
+    }
+    return reference[surface].objects.all()
+
+
+def _apply(
+    filterset_class: type[TrackerFilterSet], queryset: QuerySet[Any], cleaned: Mapping[str, Any]
+) -> QuerySet[Any]:
+    """``queryset`` under values another FilterSet with the same fields has cleaned."""
+    filterset = filterset_class(None, queryset=queryset, dashboard=True)
+    for name, value in cleaned.items():
+        queryset = filterset.filters[name].filter(queryset, value)
+    return queryset
+
+
+def errors_of(filterset: TrackerFilterSet) -> Errors:
+    """A FilterSet's errors keyed by GET name ('__all__' for those spanning fields)."""
+    return {name: [str(m) for m in messages] for name, messages in filterset.errors.items()}
+
+
+def error_document(errors: Mapping[str, list[str]]) -> dict[str, Any]:
+    """The one JSON shape of a refused request, for exports, feeds and the API alike:
+    ``{"detail": "...", "errors": {"<GET name>": ["<message>", ...]}}``."""
+    return {
+        "detail": _("Some filters could not be applied."),
+        "errors": {name: list(messages) for name, messages in errors.items()},
+    }

@@ -1,0 +1,159 @@
+"""The filter form's parts: the repeatable slug-or-code field, its quick widget, the plan
+choices that do not grow with the data, and the form that checks the date order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
+from django.db.models import Q, QuerySet
+from django.forms.utils import flatatt
+from django.utils.choices import BaseChoiceIterator
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+MAX_VALUES = 50
+
+
+MAX_QUERY_LENGTH = 200
+
+
+PLAN_CHOICES = 100
+
+
+class QuickSelectMultiple(forms.SelectMultiple):
+    """A ``<select multiple>`` drawn in Python, the same markup as Django's.
+
+    Django draws each option through a template: at a few hundred options (sectors,
+    actors, recent plans) that was most of the dashboard's render time.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None) -> str:
+        chosen = {str(v) for v in (value or [])}
+        final = self.build_attrs(self.attrs, attrs)
+        parts = [format_html("<select{} multiple>", flatatt({"name": name, **final}))]
+        for option_value, label in self.choices:
+            if isinstance(label, (list, tuple)):
+                parts.append(format_html('<optgroup label="{}">', option_value))
+                parts.extend(self._option(v, text, chosen) for v, text in label)
+                parts.append("</optgroup>")
+            else:
+                parts.append(self._option(option_value, label, chosen))
+        parts.append("</select>")
+        return mark_safe("\n".join(parts))  # noqa: S308 (every part is escaped above)
+
+    @staticmethod
+    def _option(value: Any, label: Any, chosen: set[str]) -> str:
+        value = str(value)
+        selected = mark_safe(" selected") if value in chosen else ""
+        return format_html('<option value="{}"{}>{}</option>', value, selected, label)
+
+
+class SlugOrCodeMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Accepts each value as a slug, or as a code where the model has one."""
+
+    default_error_messages = {
+        **forms.ModelMultipleChoiceField.default_error_messages,
+        "unknown": _("Unknown %(what)s: %(values)s."),
+        "too_many": _("Choose at most %(max)d values."),
+    }
+
+    widget = QuickSelectMultiple
+
+    def __init__(self, *args: Any, lookups: tuple[str, ...] = ("slug",), **kwargs: Any) -> None:
+        self.lookups = lookups
+        kwargs.setdefault("to_field_name", "slug")
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value: Any) -> QuerySet | list:
+        # Empty values (``?sector=``) mean no filter, never "sectors with a blank code"; an
+        # empty list lets django-filter skip the method.
+        if isinstance(value, (list, tuple)):
+            value = [v for v in value if v not in ("", None)]
+        if not value:
+            return []
+        return super().clean(value)
+
+    def label_from_instance(self, obj: Any) -> str:
+        # Sectors are a tree: indent each by its depth so the list reads as one.
+        return "— " * getattr(obj, "depth", 0) + str(obj)
+
+    def _check_values(self, value: list[str]) -> QuerySet:
+        values = [str(v) for v in value]
+        for v in values:
+            # PostgreSQL refuses NUL in text; say so instead of failing the query.
+            ProhibitNullCharactersValidator()(v)
+        if len(values) > MAX_VALUES:
+            raise ValidationError(
+                self.error_messages["too_many"], code="too_many", params={"max": MAX_VALUES}
+            )
+        condition = Q()
+        for lookup in self.lookups:
+            condition |= Q(**{f"{lookup}__in": values})
+        found = list(self.queryset.filter(condition))
+        known = {getattr(obj, lookup) for obj in found for lookup in self.lookups}
+        unknown = [v for v in dict.fromkeys(values) if v not in known]
+        if unknown:
+            raise ValidationError(
+                self.error_messages["unknown"],
+                code="unknown",
+                params={
+                    "what": self.queryset.model._meta.verbose_name,
+                    "values": ", ".join(f"“{v[:60]}”" for v in unknown[:5]),
+                },
+            )
+        return self.queryset.filter(pk__in=[obj.pk for obj in found])
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class SlugFilter(django_filters.ModelMultipleChoiceFilter):
+    """Repeatable (``?sector=a&sector=b``); each value a slug, or a code where there is one."""
+
+    field_class = SlugOrCodeMultipleChoiceField
+
+
+class RecentPlanChoices(BaseChoiceIterator):
+    """The plan list's options: the most recent plans and those already chosen.
+
+    A tracker holds thousands of plans; listing them all made the dashboard's HTML grow
+    with the data (2,000 options at 100k statements, most of its render time). Any plan
+    can still be chosen by its slug in the URL, which every plan page links to. Evaluated
+    only when the form is drawn, so the API and exports never pay for it.
+    """
+
+    def __init__(self, queryset: QuerySet, chosen: list[str]) -> None:
+        self.queryset, self.chosen = queryset, chosen
+
+    def __iter__(self):
+        recent = list(self.queryset.order_by("-published_on", "-pk")[:PLAN_CHOICES])
+        shown = {plan.slug for plan in recent}
+        missing = [slug for slug in self.chosen if slug not in shown]
+        chosen = list(self.queryset.filter(slug__in=missing[:MAX_VALUES])) if missing else []
+        for plan in chosen + recent:
+            yield plan.slug, str(plan)
+
+
+class TrackerFilterForm(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("plan")
+        if field is not None:
+            chosen = self.data.getlist("plan") if hasattr(self.data, "getlist") else []
+            field.widget.choices = RecentPlanChoices(field.queryset, [str(v) for v in chosen])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        after, before = cleaned.get("date_after"), cleaned.get("date_before")
+        if after and before and after > before:
+            raise ValidationError(
+                _("The start date (%(after)s) is after the end date (%(before)s)."),
+                params={"after": after.isoformat(), "before": before.isoformat()},
+                code="date_order",
+            )
+        return cleaned

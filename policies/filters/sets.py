@@ -1,0 +1,188 @@
+"""One FilterSet per model, serving the dashboard, the lists, the exports, the feeds and the
+API (the API through DRF's filter backend; everything else through ``filters.select``).
+
+The GET names are the public contract: ``sector``, ``theme``, ``actor``, ``plan``, ``kind``
+(each repeatable, matched by slug or, for sectors, by code), ``date_after``, ``date_before``
+and ``q``. A parent sector includes its descendants.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from policies.filters.fields import (
+    MAX_QUERY_LENGTH,
+    QuickSelectMultiple,
+    SlugFilter,
+    TrackerFilterForm,
+)
+from policies.models import Actor, Plan, Sector, Statement, Target, Theme
+from policies.search import matching_statements
+
+KIND_GROUPS = [
+    (_("Statements"), Statement.Kind.choices),
+    (_("Plans"), Plan.Kind.choices),
+    (_("Targets"), Target.Kind.choices),
+]
+
+
+def _exists_through(model, relation: str, field: str, values) -> Exists:
+    """An EXISTS over an M2M table: matches without duplicating rows, unlike a join."""
+    through = model._meta.get_field(relation).remote_field.through
+    owner = model._meta.model_name
+    return Exists(through.objects.filter(**{owner: OuterRef("pk"), f"{field}__in": values}))
+
+
+class TrackerFilterSet(django_filters.FilterSet):
+    """The filters every model shares; subclasses say which of their fields each one reads."""
+
+    sector = SlugFilter(
+        queryset=Sector.objects.all(),
+        lookups=("slug", "code"),
+        method="filter_sector",
+        label=_("Sector"),
+        help_text=_("A sector includes everything below it."),
+    )
+    theme = SlugFilter(queryset=Theme.objects.all(), method="filter_theme", label=_("Theme"))
+    actor = SlugFilter(queryset=Actor.objects.all(), method="filter_actor", label=_("Actor"))
+    plan = SlugFilter(
+        queryset=Plan.objects.published(),
+        method="filter_plan",
+        label=_("Plan"),
+        help_text=_("The most recent plans; a plan's own page links to its records."),
+    )
+    kind = django_filters.MultipleChoiceFilter(
+        method="filter_kind", label=_("Kind"), widget=QuickSelectMultiple
+    )
+    date_after = django_filters.DateFilter(
+        method="filter_date_after",
+        label=_("From"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    date_before = django_filters.DateFilter(
+        method="filter_date_before",
+        label=_("To"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    q = django_filters.CharFilter(
+        method="filter_q",
+        label=_("Search"),
+        max_length=MAX_QUERY_LENGTH,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+
+    kind_choices: ClassVar[list[tuple[str, str]]] = []
+    date_field: ClassVar[str]
+    search_fields: ClassVar[list[str]]
+
+    class Meta:
+        form = TrackerFilterForm
+        fields: ClassVar[list[str]] = []
+
+    def __init__(self, data=None, *args: Any, dashboard: bool = False, **kwargs: Any) -> None:
+        super().__init__(data, *args, **kwargs)
+        # On the dashboard one `kind` list covers statements, plans and targets; each model
+        # then keeps the kinds that are its own.
+        self.filters["kind"].extra["choices"] = KIND_GROUPS if dashboard else self.kind_choices
+
+    def filter_sector(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        if not value:
+            return queryset
+        return self.by_sectors(queryset, Sector.objects.descendants_of(value))
+
+    def filter_kind(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        if not value:
+            return queryset
+        own = {kind for kind, _label in self.kind_choices} & set(value)
+        return queryset.filter(kind__in=own) if own else queryset.none()
+
+    def filter_date_after(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset.filter(**{f"{self.date_field}__gte": value})
+
+    def filter_date_before(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset.filter(**{f"{self.date_field}__lte": value})
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        words = value.split()
+        for word in words:
+            condition = Q()
+            for field in self.search_fields:
+                condition |= Q(**{f"{field}__icontains": word})
+            queryset = queryset.filter(condition)
+        return queryset
+
+    def by_sectors(self, queryset: QuerySet, sectors: QuerySet) -> QuerySet:
+        raise NotImplementedError
+
+
+class StatementFilter(TrackerFilterSet):
+    kind_choices = Statement.Kind.choices
+    date_field = "published_on"
+
+    class Meta(TrackerFilterSet.Meta):
+        model = Statement
+
+    def filter_q(self, queryset, name, value):
+        # Statements are the many: a word index, not a scan (policies/search.py).
+        return matching_statements(queryset, value)
+
+    def by_sectors(self, queryset, sectors):
+        return queryset.filter(_exists_through(Statement, "sectors", "sector", sectors))
+
+    def filter_theme(self, queryset, name, value):
+        return queryset.filter(_exists_through(Statement, "themes", "theme", value))
+
+    def filter_actor(self, queryset, name, value):
+        return queryset.filter(actor__in=value)
+
+    def filter_plan(self, queryset, name, value):
+        return queryset.filter(_exists_through(Statement, "plans", "plan", value))
+
+
+class PlanFilter(TrackerFilterSet):
+    kind_choices = Plan.Kind.choices
+    date_field = "published_on"
+    search_fields = ["title", "title_en", "summary", "document_number"]
+
+    class Meta(TrackerFilterSet.Meta):
+        model = Plan
+
+    def by_sectors(self, queryset, sectors):
+        return queryset.filter(_exists_through(Plan, "sectors", "sector", sectors))
+
+    def filter_theme(self, queryset, name, value):
+        return queryset.filter(_exists_through(Plan, "themes", "theme", value))
+
+    def filter_actor(self, queryset, name, value):
+        return queryset.filter(issuer__in=value)
+
+    def filter_plan(self, queryset, name, value):
+        return queryset.filter(pk__in=value)
+
+
+class TargetFilter(TrackerFilterSet):
+    """Targets: the date range reads the plan's publication date; the sector, the target's own."""
+
+    kind_choices = Target.Kind.choices
+    date_field = "plan__published_on"
+    search_fields = ["indicator", "indicator_en", "plan__title_en"]
+
+    class Meta(TrackerFilterSet.Meta):
+        model = Target
+
+    def by_sectors(self, queryset, sectors):
+        return queryset.filter(sector__in=sectors)
+
+    def filter_theme(self, queryset, name, value):
+        return queryset.filter(theme__in=value)
+
+    def filter_actor(self, queryset, name, value):
+        return queryset.filter(plan__issuer__in=value)
+
+    def filter_plan(self, queryset, name, value):
+        return queryset.filter(plan__in=value)

@@ -1,0 +1,86 @@
+"""Chainable reads, shared by the selectors, the API and the feeds, so each way of loading a
+record ("a statement with its actor, source and themes"; "a target with its latest verified
+figure") is written once and reads like a sentence:
+``Statement.objects.published().with_listing().newest_first()``.
+
+This module imports no model (the models import it for their managers); related models are
+reached through the model's own metadata.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, Self, TypeVar
+
+from django.db import models
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    # Named in the querysets' type parameters below.
+    from policies.models import Plan, Sector, Statement, Target  # noqa: F401
+
+
+class PublicationStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    PUBLISHED = "published", _("published")
+
+
+_M = TypeVar("_M", bound=models.Model)
+
+
+class PublishableQuerySet(models.QuerySet[_M]):
+    def published(self) -> Self:
+        """Only what readers may see; drafts never leave the admin."""
+        return self.filter(status=PublicationStatus.PUBLISHED)
+
+    def newest_first(self) -> Self:
+        """Newest publication first, ties by id (the order of every list and feed)."""
+        return self.order_by("-published_on", "-pk")
+
+
+class StatementQuerySet(PublishableQuerySet["Statement"]):
+    def with_listing(self) -> Self:
+        """With what a list row, a feed entry or an API record shows: actor, source, themes."""
+        return self.select_related("actor", "source").prefetch_related("themes")
+
+
+class PlanQuerySet(PublishableQuerySet["Plan"]):
+    def with_target_count(self) -> Self:
+        """Each plan with its issuer and ``target_count``."""
+        return self.select_related("issuer").annotate(target_count=Count("targets"))
+
+
+class TargetQuerySet(models.QuerySet["Target"]):
+    def of_published_plans(self) -> Self:
+        """Targets of published plans (a target has no status of its own)."""
+        return self.filter(plan__status=PublicationStatus.PUBLISHED)
+
+    def with_latest_verified(self) -> Self:
+        """Each target with its plan, sector and theme, and ``latest_value`` and
+        ``latest_year``: its latest verified observation, read by a subquery (no join that
+        would repeat targets). ``selectors.latest_progress`` turns them into a status."""
+        observation = self.model._meta.get_field("observations").related_model
+        latest = observation._default_manager.filter(
+            target=OuterRef("pk"), verified=True
+        ).order_by("-year", "-pk")
+        return self.select_related("plan", "sector", "theme").annotate(
+            latest_value=Subquery(latest.values("value")[:1]),
+            latest_year=Subquery(latest.values("year")[:1]),
+        )
+
+    def by_plan(self) -> Self:
+        """The targets page's order: by plan, then year, then indicator."""
+        return self.order_by("plan__title_en", "target_year", "indicator_en", "pk")
+
+
+class SectorQuerySet(models.QuerySet["Sector"]):
+    def descendants_of(self, sectors: Iterable[Any], *, include_self: bool = True) -> Self:
+        """Every sector below any of ``sectors`` (a parent includes its whole subtree)."""
+        sectors = list(sectors)
+        condition = Q()
+        for sector in sectors:
+            condition |= Q(path__startswith=sector.path)
+        if not include_self:
+            condition &= ~Q(pk__in=[s.pk for s in sectors])
+        return self.filter(condition) if condition else self.none()

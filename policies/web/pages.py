@@ -1,0 +1,242 @@
+"""Public pages: filter → selector → chart → render. Readers see published records only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from policies import charts, filters, selectors
+from policies.caching import TIMEOUT as CACHE_TIMEOUT
+from policies.caching import cache_key
+from policies.citations import mark_excerpts
+from policies.models import Actor, Plan, Sector, Source, Statement, Target, Theme
+from policies.web.pagination import SEARCH_COUNT_CAP, paginate
+
+DASHBOARD_TARGETS = 12
+
+
+def dashboard_context(data: QueryDict) -> tuple[int, dict[str, Any]]:
+    """The dashboard's status and context for these GET parameters."""
+    selection = filters.select(data, surface="dashboard")
+    figures = selectors.dashboard_figures(selection=selection)
+    target_rows = selectors.dashboard_targets(targets=selection.targets, limit=DASHBOARD_TARGETS)
+    return selection.status, {
+        "filter": selection,
+        "counts": figures.counts,
+        "latest": selectors.latest_statements(statements=selection.statements),
+        "target_rows": target_rows,
+        "charts": [
+            charts.timeline_chart(
+                statement_rows=figures.timeline,
+                plan_rows=figures.plan_timeline,
+                themes=figures.themes,
+                granularity=figures.granularity,
+            ),
+            charts.progress_chart(target_rows),
+            charts.heatmap_chart(
+                rows=figures.heatmap, themes=figures.themes, sectors=figures.sectors
+            ),
+            charts.coverage_chart(counts=figures.coverage, sectors=figures.sectors),
+        ],
+    }
+
+
+def _dashboard_page(
+    request: HttpRequest, data: QueryDict, *, template: str, extra: dict[str, Any] | None = None
+) -> HttpResponse:
+    """The dashboard (or one narrowed to a scope) with its filters, counts and charts.
+
+    The part below the page header depends only on the path, the filters, the language and
+    the data, so it is rendered once and cached under those, until the next write
+    (policies/caching.py). Malformed filters are not cached: they get a 400 page each time.
+    """
+    extra = extra or {}
+    params = [("", request.path)] + [(k, v) for k, values in data.lists() for v in values]
+    key = cache_key("dashboard-page", params)
+    cached = cache.get(key)
+    if cached is None:
+        status, context = dashboard_context(data)
+        body = render_to_string(
+            "components/dashboard_main.html",
+            {**context, "hide": extra.get("scope_param")},
+            request=request,
+        )
+        cached = (status, body)
+        if status == 200:
+            cache.set(key, cached, CACHE_TIMEOUT)
+    status, body = cached
+    return render(request, template, {**extra, "body": body}, status=status)
+
+
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return _dashboard_page(request, request.GET, template="policies/dashboard.html")
+
+
+def _scoped_dashboard(
+    request: HttpRequest, *, param: str, value: str, extra: dict[str, Any]
+) -> HttpResponse:
+    """A dashboard narrowed to one sector, theme or actor; other filters still apply."""
+    data = request.GET.copy()
+    data.setlist(param, [value])
+    return _dashboard_page(
+        request,
+        data,
+        template="policies/scope_detail.html",
+        extra={**extra, "scope_param": param},
+    )
+
+
+def _list_page(
+    request: HttpRequest, *, surface: str, listing: Any, count_cap: int | None = None
+) -> tuple[filters.Selection, Any, str | None, int]:
+    """One list's selection, its requested page and the page's message, and the status."""
+    selection = filters.select(request.GET, surface=surface)
+    page, page_error = paginate(
+        request,
+        listing(selection.records),
+        rows=listing(selection.base),
+        count_cap=count_cap if selection.query else None,
+    )
+    return selection, page, page_error, selection.status
+
+
+@require_GET
+def statement_list(request: HttpRequest) -> HttpResponse:
+    selection, page, page_error, status = _list_page(
+        request,
+        surface="statements",
+        listing=lambda records: selectors.statement_list(statements=records),
+        # Word searches over many statements count only so far (pagination.IdPages).
+        count_cap=SEARCH_COUNT_CAP,
+    )
+    context = {"filter": selection, "page": page, "page_error": page_error}
+    return render(request, "policies/statement_list.html", context, status=status)
+
+
+@require_GET
+def plan_list(request: HttpRequest) -> HttpResponse:
+    selection, page, page_error, status = _list_page(
+        request,
+        surface="plans",
+        listing=lambda records: selectors.plan_list(plans=records),
+    )
+    context = {"filter": selection, "page": page, "page_error": page_error}
+    return render(request, "policies/plan_list.html", context, status=status)
+
+
+@require_GET
+def target_list(request: HttpRequest) -> HttpResponse:
+    selection, page, page_error, status = _list_page(
+        request,
+        surface="targets",
+        listing=lambda records: selectors.target_list(targets=records),
+    )
+    rows = selectors.target_rows(targets=page.object_list)
+    context = {
+        "filter": selection,
+        "page": page,
+        "page_error": page_error,
+        "rows": rows,
+        "chart": charts.progress_chart(rows),
+    }
+    return render(request, "policies/target_list.html", context, status=status)
+
+
+def _found(getter: Any, **key: Any) -> Any:
+    """``getter(**key)``, or 404 when there is no such (published) record."""
+    try:
+        return getter(**key)
+    except (
+        Statement.DoesNotExist,
+        Plan.DoesNotExist,
+        Target.DoesNotExist,
+        Source.DoesNotExist,
+    ):
+        raise Http404 from None
+
+
+@require_GET
+def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    statement = _found(selectors.statement_detail, pk=pk)
+    target_rows = selectors.target_rows(targets=statement.targets.all())
+    context = {"statement": statement, "target_rows": target_rows}
+    return render(request, "policies/statement_detail.html", context)
+
+
+@require_GET
+def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = _found(selectors.plan_detail, slug=slug)
+    rows = selectors.plan_targets(plan=plan)
+    target_charts = [
+        charts.target_chart(
+            target=row.target,
+            observations=list(row.target.observations.all()),
+            progress=row.progress,
+        )
+        for row in rows
+    ]
+    context = {
+        "plan": plan,
+        "rows": rows,
+        "progress": charts.progress_chart(rows),
+        "target_charts": target_charts,
+    }
+    return render(request, "policies/plan_detail.html", context)
+
+
+@require_GET
+def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    target = _found(selectors.target_detail, pk=pk)
+    progress = selectors.latest_progress(target)
+    observations = list(target.observations.all())
+    chart = charts.target_chart(target=target, observations=observations, progress=progress)
+    context = {
+        "target": target,
+        "progress": progress,
+        "observations": observations,
+        "chart": chart,
+    }
+    return render(request, "policies/target_detail.html", context)
+
+
+@require_GET
+def sector_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    sector = get_object_or_404(Sector.objects.select_related("parent"), slug=slug)
+    extra = {
+        "scope": sector,
+        "scope_kind": _("Sector"),
+        "children": list(sector.children.order_by("name")),
+    }
+    return _scoped_dashboard(request, param="sector", value=slug, extra=extra)
+
+
+@require_GET
+def theme_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    theme = get_object_or_404(Theme, slug=slug)
+    extra = {"scope": theme, "scope_kind": _("Theme")}
+    return _scoped_dashboard(request, param="theme", value=slug, extra=extra)
+
+
+@require_GET
+def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    actor = get_object_or_404(Actor, slug=slug)
+    extra = {"scope": actor, "scope_kind": _("Actor")}
+    return _scoped_dashboard(request, param="actor", value=slug, extra=extra)
+
+
+@require_GET
+def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    source = _found(selectors.source_detail, pk=pk)
+    context = {
+        "source": source,
+        "paragraphs": mark_excerpts(source.paragraphs, list(source.statements.all())),
+        "originated": selectors.originated_statements(source=source),
+    }
+    return render(request, "policies/source_detail.html", context)

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from policies.web import exports, pages, site
+
+app_name = "policies"
+
+urlpatterns = [
+    path("", pages.dashboard, name="dashboard"),
+    path("statements/", pages.statement_list, name="statement_list"),
+    path("statements/<int:pk>/", pages.statement_detail, name="statement_detail"),
+    path("plans/", pages.plan_list, name="plan_list"),
+    path("plans/<slug:slug>/", pages.plan_detail, name="plan_detail"),
+    path("targets/", pages.target_list, name="target_list"),
+    path("targets/<int:pk>/", pages.target_detail, name="target_detail"),
+    path("sectors/<slug:slug>/", pages.sector_detail, name="sector_detail"),
+    path("themes/<slug:slug>/", pages.theme_detail, name="theme_detail"),
+    path("actors/<slug:slug>/", pages.actor_detail, name="actor_detail"),
+    path("sources/<int:pk>/", pages.source_detail, name="source_detail"),
+    path("export/<slug:kind>.<slug:file_format>", exports.export, name="export"),
+    path("themes.css", site.theme_styles, name="theme_styles"),
+]
