@@ -262,7 +262,9 @@ SPECTACULAR_SETTINGS = {
         "Read-only access to published statements, plans, targets, observations and the "
         "reference data they point to. Relations are natural keys (slugs; a target as "
         "plan-slug/target-slug). Filters: sector, theme, actor, plan, kind (repeatable), "
-        "date_after, date_before (ISO dates) and q. Unknown parameters answer 400."
+        "date_after, date_before (ISO dates) and q. Unknown parameters, malformed values and "
+        'pages that are not one answer 400 with {"detail": "...", "errors": {"<parameter>": '
+        '["<message>", ...]}}, the shape the exports and feeds answer with.'
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
