@@ -9,7 +9,9 @@ dashboard's statement figures come from the rollups when they can answer
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, cast
 
 from django.db.models import Count, Max, Min, Prefetch, QuerySet
@@ -39,18 +41,28 @@ def target_list(*, targets: QuerySet[Target]) -> QuerySet[Target]:
     return targets.with_latest_verified().by_plan()
 
 
-def latest_progress(target: Target) -> Progress:
-    """Progress of a target as of its latest verified figure, which
-    ``TargetQuerySet.with_latest_verified`` annotates (pure: no query)."""
-    annotated = cast(Any, target)
+def progress_at(
+    target: Target, *, latest_value: Decimal | None, latest_year: int | None
+) -> Progress:
+    """Progress of a target had its latest verified figure been ``latest_value`` in
+    ``latest_year`` (pure: the feeds replay a target's figures year by year)."""
     return target_progress(
         baseline_value=target.baseline_value,
         baseline_year=target.baseline_year,
         target_value=target.target_value,
         target_year=target.target_year,
         decreasing=target.direction == Target.Direction.DECREASE,
-        latest_value=annotated.latest_value,
-        latest_year=annotated.latest_year,
+        latest_value=latest_value,
+        latest_year=latest_year,
+    )
+
+
+def latest_progress(target: Target) -> Progress:
+    """Progress of a target as of its latest verified figure, which
+    ``TargetQuerySet.with_latest_verified`` annotates (pure: no query)."""
+    annotated = cast(Any, target)
+    return progress_at(
+        target, latest_value=annotated.latest_value, latest_year=annotated.latest_year
     )
 
 
@@ -60,7 +72,7 @@ class TargetRow:
     progress: Progress
 
 
-def target_rows(*, targets: Any) -> list[TargetRow]:
+def target_rows(*, targets: Iterable[Target]) -> list[TargetRow]:
     """Every target of ``targets`` (annotated by ``with_latest_verified``) with its progress."""
     return [TargetRow(target, latest_progress(target)) for target in targets]
 

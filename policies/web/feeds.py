@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET
 
 from policies import filters, selectors
 from policies.models import Observation, Statement, Target
-from policies.progress import Status, target_progress
+from policies.progress import Status
 
 FEED_SIZE = 50
 XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -111,14 +111,8 @@ def status_changes(*, targets: QuerySet[Target]) -> list[StatusChange]:
     for target in targets:
         previous = Status.NO_DATA
         for observation in target.verified_observations:
-            status = target_progress(
-                baseline_value=target.baseline_value,
-                baseline_year=target.baseline_year,
-                target_value=target.target_value,
-                target_year=target.target_year,
-                decreasing=target.direction == Target.Direction.DECREASE,
-                latest_value=observation.value,
-                latest_year=observation.year,
+            status = selectors.progress_at(
+                target, latest_value=observation.value, latest_year=observation.year
             ).status
             if status != previous:
                 changes.append(

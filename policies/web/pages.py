@@ -95,8 +95,8 @@ def _scoped_dashboard(
 
 def _list_page(
     request: HttpRequest, *, surface: str, listing: Any, count_cap: int | None = None
-) -> tuple[filters.Selection, Any, str | None, int]:
-    """One list's selection, its requested page and the page's message, and the status."""
+) -> tuple[filters.Selection, dict[str, Any]]:
+    """One list's selection, and the context of its requested page."""
     selection = filters.select(request.GET, surface=surface)
     page, page_error = paginate(
         request,
@@ -104,49 +104,37 @@ def _list_page(
         rows=listing(selection.base),
         count_cap=count_cap if selection.query else None,
     )
-    return selection, page, page_error, selection.status
+    return selection, {"filter": selection, "page": page, "page_error": page_error}
 
 
 @require_GET
 def statement_list(request: HttpRequest) -> HttpResponse:
-    selection, page, page_error, status = _list_page(
+    selection, context = _list_page(
         request,
         surface="statements",
         listing=lambda records: selectors.statement_list(statements=records),
         # Word searches over many statements count only so far (pagination.IdPages).
         count_cap=SEARCH_COUNT_CAP,
     )
-    context = {"filter": selection, "page": page, "page_error": page_error}
-    return render(request, "policies/statement_list.html", context, status=status)
+    return render(request, "policies/statement_list.html", context, status=selection.status)
 
 
 @require_GET
 def plan_list(request: HttpRequest) -> HttpResponse:
-    selection, page, page_error, status = _list_page(
-        request,
-        surface="plans",
-        listing=lambda records: selectors.plan_list(plans=records),
+    selection, context = _list_page(
+        request, surface="plans", listing=lambda records: selectors.plan_list(plans=records)
     )
-    context = {"filter": selection, "page": page, "page_error": page_error}
-    return render(request, "policies/plan_list.html", context, status=status)
+    return render(request, "policies/plan_list.html", context, status=selection.status)
 
 
 @require_GET
 def target_list(request: HttpRequest) -> HttpResponse:
-    selection, page, page_error, status = _list_page(
-        request,
-        surface="targets",
-        listing=lambda records: selectors.target_list(targets=records),
+    selection, context = _list_page(
+        request, surface="targets", listing=lambda records: selectors.target_list(targets=records)
     )
-    rows = selectors.target_rows(targets=page.object_list)
-    context = {
-        "filter": selection,
-        "page": page,
-        "page_error": page_error,
-        "rows": rows,
-        "chart": charts.progress_chart(rows),
-    }
-    return render(request, "policies/target_list.html", context, status=status)
+    rows = selectors.target_rows(targets=context["page"].object_list)
+    context.update(rows=rows, chart=charts.progress_chart(rows))
+    return render(request, "policies/target_list.html", context, status=selection.status)
 
 
 def _found(getter: Any, **key: Any) -> Any:
