@@ -26,5 +26,5 @@ class PoliciesConfig(AppConfig):
                     sender=field.remote_field.through,
                     dispatch_uid=f"cache-m2m-{model.__name__}-{field.name}",
                 )
-        # The dashboard's counts are kept current by the same writes (policies/rollups.py).
+        # The dashboard's counts are kept current by the same writes (policies/rollups/).
         rollups.connect()

@@ -1,4 +1,4 @@
-"""Derived counts behind the dashboard, kept current on every write (see policies/rollups.py).
+"""Derived counts behind the dashboard, kept current on every write (see policies/rollups/).
 
 Nothing here is edited by hand or exported: it is rebuilt from the statements by
 ``rebuild_rollups`` and, between rebuilds, changed by the same transaction that changes a
