@@ -4,7 +4,14 @@ Every chart comes with a one-sentence text alternative and its data as a table, 
 figure shows is also there for screen readers, for copying and for citing.
 """
 
-from policies.charts.base import Chart, granularity_label, period_label, plotly_escape
+from policies.charts.base import (
+    Chart,
+    granularity_label,
+    period_label,
+    period_sequence,
+    plotly_escape,
+    wrap_label,
+)
 from policies.charts.dashboard import coverage_chart, heatmap_chart, timeline_chart
 from policies.charts.targets import progress_chart, target_chart
 
@@ -14,8 +21,10 @@ __all__ = [
     "granularity_label",
     "heatmap_chart",
     "period_label",
+    "period_sequence",
     "plotly_escape",
     "progress_chart",
     "target_chart",
     "timeline_chart",
+    "wrap_label",
 ]

@@ -206,7 +206,7 @@ def target_chart(
         years.append(target.baseline_year)
     summary = "; ".join(_progress_parts(target, progress)) + "."
     if unverified:
-        summary += " " + _("%(count)d unverified make_figure(s) shown apart, not counted.") % {
+        summary += " " + _("%(count)d unverified figure(s) shown apart, not counted.") % {
             "count": len(unverified)
         }
     return Chart(
