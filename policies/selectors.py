@@ -9,8 +9,10 @@ dashboard's statement figures come from the rollups when they can answer
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, cast
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.db.models import Count, Max, Min, Prefetch, QuerySet
 from django.db.models.functions import Trunc
@@ -19,22 +21,33 @@ from policies.charts.base import PeriodRow, PeriodThemeRow, SectorCounts, ThemeS
 from policies.filters import DashboardSelection
 from policies.models import Observation, Plan, Sector, Source, Statement, Target, Theme
 from policies.progress import Progress, target_progress
+from policies.querysets import PlanQuerySet, StatementQuerySet, TargetQuerySet
 from policies.rollups.reading import month_end, rollup_counts
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 Span = tuple[datetime.date | None, datetime.date | None]
 
 
-def statement_list(*, statements: QuerySet[Statement]) -> QuerySet[Statement]:
+class LatestVerified(TypedDict):
+    """What ``TargetQuerySet.with_latest_verified`` annotates on each target."""
+
+    latest_value: Decimal | None
+    latest_year: int | None
+
+
+def statement_list(*, statements: StatementQuerySet) -> StatementQuerySet:
     """Statements with what a list row shows, newest first."""
     return statements.with_listing().newest_first()
 
 
-def plan_list(*, plans: QuerySet[Plan]) -> QuerySet[Plan]:
+def plan_list(*, plans: PlanQuerySet) -> PlanQuerySet:
     """Plans with their issuer and target count, newest first."""
     return plans.with_target_count().newest_first()
 
 
-def target_list(*, targets: QuerySet[Target]) -> QuerySet[Target]:
+def target_list(*, targets: TargetQuerySet) -> TargetQuerySet:
     """Targets, each with its latest verified observation, by plan and year."""
     return targets.with_latest_verified().by_plan()
 
@@ -42,7 +55,7 @@ def target_list(*, targets: QuerySet[Target]) -> QuerySet[Target]:
 def latest_progress(target: Target) -> Progress:
     """Progress of a target as of its latest verified figure, which
     ``TargetQuerySet.with_latest_verified`` annotates (pure: no query)."""
-    annotated = cast(Any, target)
+    annotated = cast("WithAnnotations[Target, LatestVerified]", target)
     return target_progress(
         baseline_value=target.baseline_value,
         baseline_year=target.baseline_year,
@@ -60,7 +73,7 @@ class TargetRow:
     progress: Progress
 
 
-def target_rows(*, targets: Any) -> list[TargetRow]:
+def target_rows(*, targets: Iterable[Target]) -> list[TargetRow]:
     """Every target of ``targets`` (annotated by ``with_latest_verified``) with its progress."""
     return [TargetRow(target, latest_progress(target)) for target in targets]
 
@@ -240,7 +253,7 @@ def dashboard_figures(*, selection: DashboardSelection) -> DashboardFigures:
     )
 
 
-def dashboard_targets(*, targets: QuerySet[Target], limit: int) -> list[TargetRow]:
+def dashboard_targets(*, targets: TargetQuerySet, limit: int) -> list[TargetRow]:
     """The targets of the most recent plans, with their progress: a bounded selection keeps
     the dashboard's cost flat however many targets match (the targets page lists them all)."""
     return target_rows(
@@ -248,7 +261,7 @@ def dashboard_targets(*, targets: QuerySet[Target], limit: int) -> list[TargetRo
     )
 
 
-def latest_statements(*, statements: QuerySet[Statement], limit: int = 5) -> list[Statement]:
+def latest_statements(*, statements: StatementQuerySet, limit: int = 5) -> list[Statement]:
     return list(statement_list(statements=statements)[:limit])
 
 
