@@ -33,9 +33,11 @@ serve-prod: install
 	$(BIN)/gunicorn tracker.wsgi --bind $${GUNICORN_BIND:-127.0.0.1:8000} \
 		--workers $${GUNICORN_WORKERS:-2} --access-logfile -
 
+# mypy's Django plugin imports the settings, which need DJANGO_DEBUG=1 or a real secret key.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(DEV) $(BIN)/mypy
 
 format: install
 	$(BIN)/ruff check --fix .
@@ -59,4 +61,4 @@ loadtest: install
 	$(BIN)/python bench/loadtest.py
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache .mypy_cache
