@@ -33,10 +33,12 @@ serve-prod: install
 	$(BIN)/gunicorn tracker.wsgi --bind $${GUNICORN_BIND:-127.0.0.1:8000} \
 		--workers $${GUNICORN_WORKERS:-2} --access-logfile -
 
+# mypy's Django plugin imports the settings, which need DJANGO_DEBUG=1 or a real secret key.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(DEV) $(BIN)/mypy
 
 format: install
 	$(BIN)/ruff check --fix .
@@ -60,4 +62,4 @@ loadtest: install
 	$(BIN)/python bench/loadtest.py
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache .mypy_cache

@@ -12,7 +12,7 @@ set REDIS_URL so every process shares both (see README).
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import Any, cast
 
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -23,7 +23,8 @@ TIMEOUT = 600
 
 
 def data_version() -> int:
-    return cache.get_or_set(VERSION_KEY, 1, timeout=None)
+    # Set to 1 when missing, so never None.
+    return cast(int, cache.get_or_set(VERSION_KEY, 1, timeout=None))
 
 
 def _bump() -> None:
@@ -35,9 +36,8 @@ def _bump() -> None:
 
 def data_changed(**_signal_kwargs: Any) -> None:
     """Invalidate cached aggregates once the current transaction commits (once per commit)."""
-    if connection.in_atomic_block and any(
-        func is _bump for _sids, func, _robust in connection.run_on_commit
-    ):
+    # Each entry is (savepoint ids, function, robust); django-stubs knows only the first two.
+    if connection.in_atomic_block and any(entry[1] is _bump for entry in connection.run_on_commit):
         return
     transaction.on_commit(_bump)
 

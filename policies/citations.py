@@ -6,23 +6,40 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import Protocol
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+
+
+class CitedStatement(Protocol):
+    """What marking reads from a statement (a model instance, or a dataclass in a test)."""
+
+    @property
+    def paragraph(self) -> int: ...
+
+    @property
+    def excerpt(self) -> str: ...
+
+    @property
+    def headline(self) -> str: ...
+
+    def get_absolute_url(self) -> str: ...
 
 
 @dataclass(frozen=True)
 class MarkedParagraph:
     number: int
     html: SafeString
-    statements: list[Any]
+    statements: list[CitedStatement]
 
 
-def mark_excerpts(paragraphs: list[str], statements: list[Any]) -> list[MarkedParagraph]:
+def mark_excerpts(
+    paragraphs: list[str], statements: list[CitedStatement]
+) -> list[MarkedParagraph]:
     """Each paragraph as HTML with the excerpts cited from it marked and linked to their
     statements. Text is escaped; where two excerpts overlap, the earlier one is marked."""
-    by_paragraph: dict[int, list[Any]] = defaultdict(list)
+    by_paragraph: dict[int, list[CitedStatement]] = defaultdict(list)
     for statement in statements:
         by_paragraph[statement.paragraph].append(statement)
     marked = []
@@ -36,7 +53,7 @@ def mark_excerpts(paragraphs: list[str], statements: list[Any]) -> list[MarkedPa
             ),
             key=lambda span: (span[0], span[1]),
         )
-        parts: list[Any] = []
+        parts: list[str] = []
         position = 0
         for start, end, statement in spans:
             if start < position:

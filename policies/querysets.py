@@ -10,7 +10,7 @@ reached through the model's own metadata.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
@@ -60,7 +60,9 @@ class TargetQuerySet(models.QuerySet["Target"]):
         """Each target with its plan, sector and theme, and ``latest_value`` and
         ``latest_year``: its latest verified observation, read by a subquery (no join that
         would repeat targets). ``selectors.latest_progress`` turns them into a status."""
-        observation = self.model._meta.get_field("observations").related_model
+        observation = cast(
+            "type[models.Model]", self.model._meta.get_field("observations").related_model
+        )
         latest = observation._default_manager.filter(
             target=OuterRef("pk"), verified=True
         ).order_by("-year", "-pk")

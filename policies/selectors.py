@@ -12,7 +12,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.db.models import Count, Max, Min, Prefetch, QuerySet
 from django.db.models.functions import Trunc
@@ -21,22 +21,33 @@ from policies.charts.base import PeriodRow, PeriodThemeRow, SectorCounts, ThemeS
 from policies.filters import DashboardSelection
 from policies.models import Observation, Plan, Sector, Source, Statement, Target, Theme
 from policies.progress import Progress, target_progress
+from policies.querysets import PlanQuerySet, StatementQuerySet, TargetQuerySet
 from policies.rollups.reading import month_end, rollup_counts
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 Span = tuple[datetime.date | None, datetime.date | None]
 
 
-def statement_list(*, statements: QuerySet[Statement]) -> QuerySet[Statement]:
+class LatestVerified(TypedDict):
+    """What ``TargetQuerySet.with_latest_verified`` annotates on each target."""
+
+    latest_value: Decimal | None
+    latest_year: int | None
+
+
+def statement_list(*, statements: StatementQuerySet) -> StatementQuerySet:
     """Statements with what a list row shows, newest first."""
     return statements.with_listing().newest_first()
 
 
-def plan_list(*, plans: QuerySet[Plan]) -> QuerySet[Plan]:
+def plan_list(*, plans: PlanQuerySet) -> PlanQuerySet:
     """Plans with their issuer and target count, newest first."""
     return plans.with_target_count().newest_first()
 
 
-def target_list(*, targets: QuerySet[Target]) -> QuerySet[Target]:
+def target_list(*, targets: TargetQuerySet) -> TargetQuerySet:
     """Targets, each with its latest verified observation, by plan and year."""
     return targets.with_latest_verified().by_plan()
 
@@ -60,7 +71,7 @@ def progress_at(
 def latest_progress(target: Target) -> Progress:
     """Progress of a target as of its latest verified figure, which
     ``TargetQuerySet.with_latest_verified`` annotates (pure: no query)."""
-    annotated = cast(Any, target)
+    annotated = cast("WithAnnotations[Target, LatestVerified]", target)
     return progress_at(
         target, latest_value=annotated.latest_value, latest_year=annotated.latest_year
     )
@@ -252,7 +263,7 @@ def dashboard_figures(*, selection: DashboardSelection) -> DashboardFigures:
     )
 
 
-def dashboard_targets(*, targets: QuerySet[Target], limit: int) -> list[TargetRow]:
+def dashboard_targets(*, targets: TargetQuerySet, limit: int) -> list[TargetRow]:
     """The targets of the most recent plans, with their progress: a bounded selection keeps
     the dashboard's cost flat however many targets match (the targets page lists them all)."""
     return target_rows(
@@ -260,7 +271,7 @@ def dashboard_targets(*, targets: QuerySet[Target], limit: int) -> list[TargetRo
     )
 
 
-def latest_statements(*, statements: QuerySet[Statement], limit: int = 5) -> list[Statement]:
+def latest_statements(*, statements: StatementQuerySet, limit: int = 5) -> list[Statement]:
     return list(statement_list(statements=statements)[:limit])
 
 

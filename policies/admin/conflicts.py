@@ -4,17 +4,30 @@ saved first and when, instead of silently overwriting the first (optimistic lock
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
+from django.contrib import admin
 from django.db import models
+from django.http import HttpRequest
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
+
+from policies.models.common import tracked
+
+if TYPE_CHECKING:
+    # What the mixin is mixed into; at run time the ModelAdmin comes after it in the bases.
+    _ModelAdmin = admin.ModelAdmin[Any]
+else:
+    _ModelAdmin = object
 
 
 def latest_version(record: models.Model) -> int:
     """The id of a record's newest history row: every save, link change and import of it
     writes one, so it changes whenever the record does."""
-    return record.history.order_by("-history_id").values_list("history_id", flat=True).first() or 0
+    history = tracked(record).history
+    return history.order_by("-history_id").values_list("history_id", flat=True).first() or 0
 
 
 class VersionedForm(forms.ModelForm):
@@ -22,7 +35,7 @@ class VersionedForm(forms.ModelForm):
 
     seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
             self.fields["seen_version"].initial = latest_version(self.instance)
@@ -31,8 +44,10 @@ class VersionedForm(forms.ModelForm):
     # values it was opened with. An inline row is saved only when changed (below).
     check_unchanged = True
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        # What ModelForm.clean() returns (django-stubs allows any form's clean() None).
+        cleaned = self.cleaned_data
         changed = [name for name in self.changed_data if name != "seen_version"]
         if self.instance.pk is None or not (self.check_unchanged or changed):
             return cleaned
@@ -41,7 +56,7 @@ class VersionedForm(forms.ModelForm):
         # (PostgreSQL), so two saves cannot both pass this check.
         model._default_manager.select_for_update().filter(pk=self.instance.pk).exists()
         if cleaned.get("seen_version") != latest_version(self.instance):
-            latest = self.instance.history.order_by("-history_id").first()
+            latest = tracked(self.instance).history.order_by("-history_id").first()
             raise forms.ValidationError(
                 _(
                     "%(who)s saved this record on %(when)s, after you opened it. Nothing "
@@ -66,13 +81,13 @@ class VersionedInlineForm(VersionedForm):
     check_unchanged = False
 
 
-class EditConflictMixin:
+class EditConflictMixin(_ModelAdmin):
     """Refuses the second of two overlapping edits of one record (optimistic locking),
     instead of letting it silently overwrite the first."""
 
     form = VersionedForm
 
-    def get_fieldsets(self, request, obj=None):
+    def get_fieldsets(self, request: HttpRequest, obj: models.Model | None = None) -> Any:
         fieldsets = super().get_fieldsets(request, obj)
         if any("seen_version" in options["fields"] for _name, options in fieldsets):
             return fieldsets

@@ -7,19 +7,27 @@ The preview is a full dry run in a rolled-back transaction; the file waits in th
 from __future__ import annotations
 
 import secrets
+from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from policies.data_io.loads import IMPORT_MAX_BYTES, records_import
 from policies.data_io.readers import ImportFileError
 from policies.data_io.schema import RECORD_KINDS, RecordKind
+
+if TYPE_CHECKING:
+    # What the mixin is mixed into; at run time the ModelAdmin comes after it in the bases.
+    _ModelAdmin = admin.ModelAdmin[Any]
+else:
+    _ModelAdmin = object
 
 IMPORT_WAIT_SECONDS = 3600
 
@@ -34,11 +42,11 @@ class ImportForm(forms.Form):
     )
 
 
-def record_kind_for(model) -> RecordKind:
+def record_kind_for(model: type[models.Model]) -> RecordKind:
     return next(kind for kind in RECORD_KINDS.values() if kind.model is model)
 
 
-class ImportMixin:
+class ImportMixin(_ModelAdmin):
     """An "Import" page on a model's changelist: upload, preview every row, then confirm.
 
     The preview is a full dry run in a rolled-back transaction; the file waits in the cache
@@ -47,7 +55,7 @@ class ImportMixin:
 
     change_list_template = "admin/policies/change_list_with_import.html"
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern]:
         info = self.model._meta.app_label, self.model._meta.model_name
         return [
             path(
@@ -61,7 +69,9 @@ class ImportMixin:
     def has_import_permission(self, request: HttpRequest) -> bool:
         return self.has_add_permission(request) and self.has_change_permission(request)
 
-    def changelist_view(self, request, extra_context=None):
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         extra_context = {
             **(extra_context or {}),
             "can_import": self.has_import_permission(request),
@@ -113,7 +123,9 @@ class ImportMixin:
                     )
         return TemplateResponse(request, "admin/policies/import.html", context)
 
-    def _confirm(self, request: HttpRequest, kind, context: dict) -> HttpResponse:
+    def _confirm(
+        self, request: HttpRequest, kind: RecordKind, context: dict[str, Any]
+    ) -> HttpResponse:
         key = self._cache_key(request, request.POST["token"][:64])
         stored = cache.get(key)
         changelist = reverse(

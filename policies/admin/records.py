@@ -7,6 +7,8 @@ import page (``imports``) and refuses overlapping edits (``conflicts``).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django.contrib import admin
 from django.db import models
 from django.db.models import Count, QuerySet
@@ -19,6 +21,9 @@ from simple_history.admin import SimpleHistoryAdmin
 from policies.admin.conflicts import EditConflictMixin, VersionedInlineForm
 from policies.admin.imports import ImportMixin
 from policies.models import Actor, Observation, Plan, Sector, Source, Statement, Target, Theme
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise, WithAnnotations
 
 
 @admin.register(Source)
@@ -38,7 +43,7 @@ class SourceAdmin(ImportMixin, EditConflictMixin, SimpleHistoryAdmin):
     ]
 
     @admin.display(description=_("paragraphs, as statements cite them"))
-    def numbered_paragraphs(self, obj: Source) -> str:
+    def numbered_paragraphs(self, obj: Source) -> StrOrPromise:
         if not obj.paragraphs:
             return _("No text held: statements cannot cite this source.")
         return format_html(
@@ -108,6 +113,12 @@ class TargetInline(admin.TabularInline):
     show_change_link = True
 
 
+class TargetTotal(TypedDict):
+    """What ``PlanAdmin.get_queryset`` annotates on each plan."""
+
+    _targets: int
+
+
 @admin.register(Plan)
 class PlanAdmin(ImportMixin, EditConflictMixin, SimpleHistoryAdmin):
     list_display = [
@@ -158,7 +169,7 @@ class PlanAdmin(ImportMixin, EditConflictMixin, SimpleHistoryAdmin):
         return f"{obj.start_year}–{obj.end_year}"
 
     @admin.display(description=_("targets"), ordering="_targets")
-    def target_count(self, obj: Plan) -> int:
+    def target_count(self, obj: WithAnnotations[Plan, TargetTotal]) -> int:
         return obj._targets
 
 

@@ -3,7 +3,7 @@ plan-slug/target-slug), as in the exports."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -25,7 +25,12 @@ from policies.models import (
 
 @extend_schema_field({"type": "string", "nullable": True})
 class KeyField(serializers.Field):
-    """A related record as its natural key."""
+    """A related record as its natural key.
+
+    Declared as ``source`` or ``parent``, it is a field of that name, not an override of
+    the ``Field`` attribute: DRF's metaclass takes declared fields out of the class. The
+    stubs cannot tell (typeddjango/djangorestframework-stubs#158), hence the ignores.
+    """
 
     def to_representation(self, value: Any) -> str | None:
         return natural_key(value)
@@ -35,10 +40,11 @@ class KeyField(serializers.Field):
 class KeyListField(serializers.Field):
     """Related records as a list of natural keys (prefetched by the viewset)."""
 
-    def get_attribute(self, instance):
-        return getattr(instance, self.source).all()
+    def get_attribute(self, instance: Any) -> Any:
+        # Bound to its serializer: the field's name, or the ``source`` it was given.
+        return getattr(instance, cast(str, self.source)).all()
 
-    def to_representation(self, value) -> list[str]:
+    def to_representation(self, value: Any) -> list[str]:
         return sorted(natural_key(obj) for obj in value)
 
 
@@ -103,7 +109,7 @@ class ThemeSerializer(serializers.ModelSerializer):
 
 
 class SectorSerializer(serializers.ModelSerializer):
-    parent = KeyField(read_only=True)
+    parent = KeyField(read_only=True)  # type: ignore[assignment]  # a field: see KeyField
     page = page_link()
 
     class Meta:
@@ -113,7 +119,7 @@ class SectorSerializer(serializers.ModelSerializer):
 
 class PlanSerializer(serializers.ModelSerializer):
     issuer = KeyField(read_only=True)
-    source = KeyField(read_only=True)
+    source = KeyField(read_only=True)  # type: ignore[assignment]  # a field: see KeyField
     themes = KeyListField(read_only=True)
     sectors = KeyListField(read_only=True)
     targets = KeyListField(read_only=True)
@@ -148,7 +154,7 @@ class TargetSerializer(serializers.ModelSerializer):
     plan = KeyField(read_only=True)
     sector = KeyField(read_only=True)
     theme = KeyField(read_only=True)
-    source = KeyField(read_only=True)
+    source = KeyField(read_only=True)  # type: ignore[assignment]  # a field: see KeyField
     supersedes = serializers.SerializerMethodField()
     status = serializers.SerializerMethodField()
     latest_verified_value = serializers.DecimalField(
@@ -211,7 +217,7 @@ class TargetSerializer(serializers.ModelSerializer):
 
 class ObservationSerializer(serializers.ModelSerializer):
     target = KeyField(read_only=True)
-    source = KeyField(read_only=True)
+    source = KeyField(read_only=True)  # type: ignore[assignment]  # a field: see KeyField
 
     class Meta:
         model = Observation
@@ -230,7 +236,7 @@ class ObservationSerializer(serializers.ModelSerializer):
 
 class StatementSerializer(serializers.ModelSerializer):
     actor = KeyField(read_only=True)
-    source = KeyField(read_only=True)
+    source = KeyField(read_only=True)  # type: ignore[assignment]  # a field: see KeyField
     origin = KeyField(read_only=True)
     language = serializers.CharField(read_only=True)
     themes = KeyListField(read_only=True)

@@ -49,7 +49,7 @@ class PlanLike(Protocol):
 
 
 class TargetLike(Protocol):
-    pk: Any
+    pk: int
     indicator_en: str
     unit_en: str
     baseline_value: Decimal | None

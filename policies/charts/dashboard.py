@@ -47,12 +47,14 @@ def timeline_chart(
     seen = sorted({p for by_period in counts.values() for p in by_period} | set(plan_counts))
     periods = period_sequence(seen[0], seen[-1], granularity) if seen else []
 
-    series = [(t.slug, t.name, t.colour) for t in themes if t.slug in counts]
+    series: list[tuple[str | None, str, str]] = [
+        (t.slug, t.name, t.colour) for t in themes if t.slug in counts
+    ]
     if None in counts:
         series.append((None, _("No theme"), NO_THEME_COLOUR))
     labels = [period_label(p, granularity) for p in periods]
     x = labels
-    data: list[Any] = [
+    data: list[dict[str, Any]] = [
         make_trace(
             "bar",
             name=plotly_escape(name),
@@ -82,7 +84,7 @@ def timeline_chart(
     ]
     totals = {name: sum(counts[slug].values()) for slug, name, _c in series}
     if rows:
-        top = max(totals, key=totals.get) if totals else None
+        top = max(totals, key=totals.__getitem__) if totals else None
         plans = sum(plan_counts.values())
         summary = _(
             "Statements and plans by %(granularity)s from %(first)s to %(last)s, "

@@ -150,7 +150,7 @@ def target_chart(
     *, target: TargetLike, observations: Sequence[ObservationLike], progress: Progress
 ) -> Chart:
     """One target: its observations against the straight path from baseline to target."""
-    data: list[Any] = []
+    data: list[dict[str, Any]] = []
     if target.baseline_value is not None:
         data.append(
             make_trace(

@@ -47,7 +47,7 @@ TRUE_WORDS = {"true", "1", "yes", "t", "y"}
 FALSE_WORDS = {"false", "0", "no", "f", "n"}
 
 
-def parse_value(model_field: models.Field, raw: Any, *, from_text: bool) -> Any:
+def parse_value(model_field: models.Field[Any, Any], raw: Any, *, from_text: bool) -> Any:
     """One cell or YAML/JSON value as the field's Python value, or RecordError saying why.
 
     ``from_text``: the value comes from a spreadsheet cell, where an empty cell means "none".

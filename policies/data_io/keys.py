@@ -7,16 +7,18 @@ and thousands of plans and targets: they are read a few hundred keys per query, 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, cast
 
 from django.db import models
 
 from policies.data_io.cells import RecordError, parse_value, split_many
-from policies.data_io.schema import RecordKind
+from policies.data_io.schema import RecordKind, Slugged
 from policies.models import Target
 
 
-def _by_keys(model: type[models.Model], keys: list[str]) -> dict:
+def _by_keys(
+    model: type[models.Model], keys: list[str]
+) -> dict[tuple[type[models.Model], str], models.Model]:
     """{(model, key): record} for those of ``keys`` that name a record (see ``ResolvedKeys``)."""
     if model is Target:
         pairs = [key.partition("/") for key in keys]
@@ -29,7 +31,8 @@ def _by_keys(model: type[models.Model], keys: list[str]) -> dict:
             for target in found
             if (key := f"{target.plan.slug}/{target.slug}") in wanted
         }
-    return {(model, record.slug): record for record in model.objects.filter(slug__in=keys)}
+    records = model._default_manager.filter(slug__in=keys)
+    return {(model, cast(Slugged, record).slug): record for record in records}
 
 
 class ResolvedKeys:
@@ -46,7 +49,7 @@ class ResolvedKeys:
         self.kind = kind
         self._found: dict[tuple[type[models.Model], str], models.Model] = {}
 
-    def prefetch(self, records: Iterable[dict], *, from_text: bool) -> None:
+    def prefetch(self, records: Iterable[dict[str, Any]], *, from_text: bool) -> None:
         """Look up every key these rows name, a few hundred per query, before the rows are
         read one by one: at a million statements an import names thousands of plans and
         targets, each a query of its own otherwise. Keys that are not found are left to
@@ -55,7 +58,7 @@ class ResolvedKeys:
         for record in records:
             for column in (*self.kind.refs, *self.kind.many):
                 raw = record.get(column)
-                model = self.kind.model._meta.get_field(column).related_model
+                model = self._related_model(column)
                 if model is self.kind.model or raw is None or (from_text and raw == ""):
                     continue
                 if column in self.kind.many:
@@ -66,13 +69,15 @@ class ResolvedKeys:
                 else:
                     keys = [str(raw)]
                 wanted.setdefault(model, set()).update(keys)
-        for model, keys in wanted.items():
-            ordered = sorted(keys)
+        for model, model_keys in wanted.items():
+            ordered = sorted(model_keys)
             for start in range(0, len(ordered), 500):
                 self._found.update(_by_keys(model, ordered[start : start + 500]))
 
-    def resolve(self, column: str, resolver: Callable[[str], models.Model], key: str):
-        model = self.kind.model._meta.get_field(column).related_model
+    def resolve(
+        self, column: str, resolver: Callable[[str], models.Model], key: str
+    ) -> models.Model:
+        model = self._related_model(column)
         if model is self.kind.model:
             return resolver(key)
         try:
@@ -80,6 +85,10 @@ class ResolvedKeys:
         except KeyError:
             found = self._found[model, key] = resolver(key)
             return found
+
+    def _related_model(self, column: str) -> type[models.Model]:
+        # A reference or many-to-many column: its field names one model, resolved.
+        return cast("type[models.Model]", self.kind.model._meta.get_field(column).related_model)
 
 
 def resolve_record(
@@ -128,6 +137,8 @@ def resolve_record(
             many[name] = [lookups.resolve(name, resolver, key) for key in keys]
         except RecordError as error:
             raise RecordError(error.message, column=name) from None
-        if not many[name] and not kind.model._meta.get_field(name).blank:
-            raise RecordError("at least one is required", column=name)
+        if not many[name]:
+            field = cast("models.ManyToManyField[Any, Any]", kind.model._meta.get_field(name))
+            if not field.blank:
+                raise RecordError("at least one is required", column=name)
     return values, many

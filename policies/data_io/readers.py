@@ -11,6 +11,7 @@ import datetime
 import io
 import json
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +60,7 @@ def read_yaml(path: Path) -> list[Any]:
     return records
 
 
-def text_file_reader(directory: Path):
+def text_file_reader(directory: Path) -> dict[str, Callable[[Any], tuple[str, str]]]:
     """Seeds may hold a source's text in a file beside them: ``text_file: sources/x.txt``."""
 
     def read(relative: Any) -> tuple[str, str]:

@@ -5,8 +5,8 @@ instances, so a million records stream in constant memory.
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, cast
 
 from django.db import connections, models
 from django.db.models.expressions import RawSQL
@@ -26,7 +26,9 @@ def _key_lookups(model: type[models.Model], prefix: str) -> list[str]:
     return [f"{prefix}__slug"]
 
 
-def _key_from(values: dict | tuple, lookups: list[str], published_only: bool) -> str | None:
+def _key_from(
+    values: dict[str, Any] | Sequence[Any], lookups: list[str], published_only: bool
+) -> str | None:
     """A natural key from looked-up values; None for a missing or hidden record."""
     got = [values[name] for name in lookups] if isinstance(values, dict) else list(values)
     if got[0] is None:
@@ -82,7 +84,7 @@ def iter_values(
             continue
         field = model._meta.get_field(name)
         if name in kind.refs:
-            refs[name] = _key_lookups(field.related_model, name)
+            refs[name] = _key_lookups(cast("type[models.Model]", field.related_model), name)
         else:
             scalar.append(name)
     vendor = connections[queryset.db].vendor
@@ -102,7 +104,7 @@ def iter_values(
     tail: dict[str, int] = {}
     as_text = {}
     for name in scalar:
-        field = model._meta.get_field(name)
+        field = cast("models.Field[Any, Any]", model._meta.get_field(name))
         if vendor == "sqlite" and type(field) is models.DateField:
             # SQLite keeps dates as ISO text: read them as text, skipping a parse and a
             # format per cell. (PostgreSQL's to_char costs more than the format.)
@@ -163,13 +165,13 @@ def _many_ids_sql(kind: RecordKind, name: str, vendor: str) -> RawSQL:
     SQLite (None there when there are none). Only names from the models' metadata are
     formatted in.
     """
-    field = kind.model._meta.get_field(name)
-    through = field.remote_field.through
+    field = cast("models.ManyToManyField[Any, Any]", kind.model._meta.get_field(name))
     q = connections["default"].ops.quote_name
     owner_table = q(kind.model._meta.db_table)
-    link = q(through._meta.db_table)
-    owner = q(through._meta.get_field(kind.model._meta.model_name).column)
-    other = q(through._meta.get_field(field.related_model._meta.model_name).column)
+    # The link table, and its columns naming this record and the linked one.
+    link = q(field.m2m_db_table())
+    owner = q(field.m2m_column_name())
+    other = q(field.m2m_reverse_name())
     where = f"l.{owner} = {owner_table}.id"
     if vendor == "postgresql":
         sql = f"ARRAY(SELECT l.{other} FROM {link} l WHERE {where})"  # noqa: S608
@@ -183,12 +185,13 @@ def _many_keys(
 ) -> Callable[[Any], Any]:
     """Turns a record's linked ids (``_many_ids_sql``) into its keys column: sorted by code
     point, as on every database, and joined; None when none is left to show."""
-    related = kind.model._meta.get_field(name).related_model
-    records = related.objects.all()
+    related = cast("type[models.Model]", kind.model._meta.get_field(name).related_model)
+    records = related._default_manager.all()
     if published_only and related is Target:
         records = records.filter(plan__status="published")
     elif published_only and related is Plan:
         records = records.filter(status="published")
+    pairs: Iterable[tuple[Any, str]]
     if related is Target:
         pairs = (
             (pk, f"{plan}/{slug}")

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, Protocol, cast, overload
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 
 from policies.data_io.cells import RecordError
@@ -19,11 +21,19 @@ from policies.models import Actor, Observation, Plan, Sector, Source, Statement,
 OUTCOMES = ("created", "updated", "unchanged", "kept")
 
 
+class Slugged(Protocol):
+    """A record named by its slug: every kind but a target."""
+
+    @property
+    def slug(self) -> str: ...
+
+
 def _by_slug(model: type[models.Model]) -> Callable[[str], models.Model]:
     def resolve(value: str) -> models.Model:
         try:
-            return model.objects.get(slug=value)
-        except model.DoesNotExist:
+            return model._default_manager.get(slug=value)
+        # The model's DoesNotExist, by its base: mypy sees none on a type[Model].
+        except ObjectDoesNotExist:
             raise RecordError(
                 f"unknown {model._meta.verbose_name} {value!r} (no record with that slug)"
             ) from None
@@ -41,16 +51,24 @@ def _target_by_key(value: str) -> Target:
         raise RecordError(f"unknown target {value!r}") from None
 
 
+@overload
+def natural_key(obj: models.Model) -> str: ...
+
+
+@overload
+def natural_key(obj: models.Model | None) -> str | None: ...
+
+
 def natural_key(obj: models.Model | None) -> str | None:
     """How a record is named in files: its slug, or plan/slug for a target."""
     if obj is None:
         return None
     if isinstance(obj, Target):
         return f"{obj.plan.slug}/{obj.slug}"
-    return obj.slug
+    return cast(Slugged, obj).slug
 
 
-def key_label(key: tuple) -> str:
+def key_label(key: tuple[Any, ...]) -> str:
     return "/".join(str(natural_key(v) if isinstance(v, models.Model) else v) for v in key)
 
 
@@ -78,9 +96,10 @@ class RecordKind:
         return str(self.model._meta.verbose_name_plural)
 
     @property
-    def fields(self) -> dict[str, models.Field]:
+    def fields(self) -> dict[str, models.Field[Any, Any]]:
+        # Every column but the many-to-many ones is a concrete field (a reference too).
         return {
-            name: self.model._meta.get_field(name)
+            name: cast("models.Field[Any, Any]", self.model._meta.get_field(name))
             for name in self.columns
             if name not in self.many
         }

@@ -5,7 +5,7 @@ batched kind written a thousand at a time, each as a single admin save would hav
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import IntegrityError, connection, models, transaction
@@ -14,16 +14,17 @@ from policies import rollups
 from policies.caching import data_changed
 from policies.data_io.schema import RecordKind
 from policies.models import Statement
+from policies.models.common import Tracked, tracked
 
 
 def load_record(
     kind: RecordKind,
     values: dict[str, Any],
-    many: dict[str, list],
+    many: dict[str, list[models.Model]],
     *,
     change_reason: str,
     keep_edits_by_others: bool,
-) -> tuple[str, tuple, list[str]]:
+) -> tuple[str, tuple[Any, ...], list[str]]:
     """Create or update one record by its natural key; returns (outcome, key, changed).
 
     Every record is validated, unchanged ones too. With ``keep_edits_by_others``, a record
@@ -31,12 +32,12 @@ def load_record(
     """
     key = tuple(values.get(name) for name in kind.key)
     lookup = {name: values.get(name) for name in kind.key}
-    instance = kind.model.objects.filter(**lookup).first()
+    instance = kind.model._default_manager.filter(**lookup).first()
 
     if instance is None:
         instance = kind.model(**values)
         instance.full_clean()
-        instance._change_reason = change_reason
+        tracked(instance)._change_reason = change_reason
         instance.save()
         for name, related in many.items():
             getattr(instance, name).set(related)
@@ -57,7 +58,7 @@ def load_record(
         return "unchanged", key, []
     if edited:
         return "kept", key, changed
-    instance._change_reason = change_reason
+    tracked(instance)._change_reason = change_reason
     instance.save()
     for name in changed:
         if name in many:
@@ -67,7 +68,7 @@ def load_record(
 
 def _edited_by_others(instance: models.Model, change_reason: str) -> bool:
     try:
-        latest = instance.history.latest()
+        latest = tracked(instance).history.latest()
     except ObjectDoesNotExist:
         return False
     return latest.history_change_reason != change_reason
@@ -95,9 +96,9 @@ class NewRecords:
             raise ValueError(f"{kind.name} cannot be written in batches")
         self.kind = kind
         self.change_reason = change_reason
-        self.pending: list[tuple[str, models.Model, dict[str, list]]] = []
+        self.pending: list[tuple[str, models.Model, dict[str, list[models.Model]]]] = []
 
-    def existing_keys(self, records: Iterable[dict]) -> set[str]:
+    def existing_keys(self, records: Iterable[dict[str, Any]]) -> set[str]:
         """Which of these rows' keys are already in the database (a query per 500 keys)."""
         (name,) = self.kind.key
         wanted = sorted({str(r[name]) for r in records if isinstance(r.get(name), (str, int))})
@@ -105,7 +106,7 @@ class NewRecords:
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
             found.update(
-                self.kind.model.objects.filter(**{f"{name}__in": chunk}).values_list(
+                self.kind.model._default_manager.filter(**{f"{name}__in": chunk}).values_list(
                     name, flat=True
                 )
             )
@@ -115,7 +116,9 @@ class NewRecords:
     def full(self) -> bool:
         return len(self.pending) >= self.BATCH_SIZE
 
-    def add(self, position: str, values: dict[str, Any], many: dict[str, list]) -> tuple:
+    def add(
+        self, position: str, values: dict[str, Any], many: dict[str, list[models.Model]]
+    ) -> tuple[Any, ...]:
         """Validate one new record and queue it; raises ValidationError. Returns its key."""
         instance = self.kind.model(**values)
         errors: dict[str, list[str]] = {}
@@ -136,7 +139,7 @@ class NewRecords:
                 errors.setdefault(name, []).extend(messages)
         if errors:
             raise ValidationError(errors)
-        instance._change_reason = self.change_reason
+        tracked(instance)._change_reason = self.change_reason
         self.pending.append((position, instance, many))
         return tuple(values.get(name) for name in self.kind.key)
 
@@ -163,24 +166,26 @@ class NewRecords:
             ]
         return []
 
-    def _write(self, batch: list[tuple[str, models.Model, dict[str, list]]]) -> None:
+    def _write(self, batch: list[tuple[str, models.Model, dict[str, list[models.Model]]]]) -> None:
         model = self.kind.model
-        instances = model.objects.bulk_create([instance for _p, instance, _m in batch])
-        history = model.history.bulk_history_create(
+        history_manager = cast("type[Tracked]", model).history
+        instances = model._default_manager.bulk_create([instance for _p, instance, _m in batch])
+        history = history_manager.bulk_history_create(
             instances, default_change_reason=self.change_reason
         )
         # Links and their history are written in SQL: as model instances they were 80 % of
         # the objects a batch built, and half its time. Only names from the models'
         # metadata are formatted in; every value is a parameter.
         q = connection.ops.quote_name
-        history_table = q(model.history.model._meta.db_table)
+        history_table = q(history_manager.model._meta.db_table)
         history_ids = [record.history_id for record in history]
         with connection.cursor() as cursor:
             for name in self.kind.many:
-                m2m = model._meta.get_field(name)
-                through = m2m.remote_field.through
-                own = through._meta.get_field(m2m.m2m_field_name()).column
-                other = through._meta.get_field(m2m.m2m_reverse_field_name()).column
+                m2m = cast("models.ManyToManyField[Any, Any]", model._meta.get_field(name))
+                # Resolved when the models loaded: a model, never a name or None.
+                through = cast("type[models.Model]", m2m.remote_field.through)
+                # The link table's columns naming this record and the linked one.
+                own, other = m2m.m2m_column_name(), m2m.m2m_reverse_name()
                 links = [
                     (instance.pk, related.pk)
                     for _p, instance, many in batch
@@ -195,7 +200,7 @@ class NewRecords:
                 )
                 # The history of a link is a copy of its row, tied to the record's history
                 # row (which carries the record's id), as django-simple-history writes it.
-                link_history = getattr(model.history.model, name).model._meta.db_table
+                link_history = getattr(history_manager.model, name).model._meta.db_table
                 copied = ", ".join(q(f.column) for f in through._meta.fields)
                 placeholders = ", ".join(["%s"] * len(history_ids))
                 cursor.execute(
@@ -211,7 +216,7 @@ class NewRecords:
         data_changed()
 
     def _check(
-        self, batch: list[tuple[str, models.Model, dict[str, list]]]
+        self, batch: list[tuple[str, models.Model, dict[str, list[models.Model]]]]
     ) -> list[tuple[str, ValidationError]]:
         refused = []
         for position, instance, _many in batch:

@@ -13,13 +13,14 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal, overload
+from typing import Any, Literal, TypeVar, cast, overload
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from policies.filters.sets import PlanFilter, StatementFilter, TargetFilter, TrackerFilterSet
 from policies.models import Actor, Observation, Plan, Sector, Source, Statement, Target, Theme
+from policies.querysets import PlanQuerySet, StatementQuerySet, TargetQuerySet
 from policies.rollups.reading import rollup_scope
 
 __all__ = [
@@ -99,15 +100,16 @@ class Selection:
 class DashboardSelection(Selection):
     """The dashboard's three querysets, and the rollup scope that can answer them."""
 
-    plans: QuerySet[Plan] = field(default_factory=Plan.objects.none)
-    targets: QuerySet[Target] = field(default_factory=Target.objects.none)
+    plans: PlanQuerySet = field(default_factory=Plan.objects.none)
+    targets: TargetQuerySet = field(default_factory=Target.objects.none)
     # The rollup scope ("" for no filter, "s12" for one sector...) or None when only the
     # live queries can answer, or when the filters are invalid (nothing is to be counted).
     scope: str | None = None
 
     @property
-    def statements(self) -> QuerySet[Statement]:
-        return self.records
+    def statements(self) -> StatementQuerySet:
+        # The dashboard's records are its statements (``_base("dashboard")``).
+        return cast(StatementQuerySet, self.records)
 
 
 @overload
@@ -198,6 +200,18 @@ def _own_kind(selection: Selection) -> Selection:
     )
 
 
+@overload
+def _base(surface: Literal["plans"], *, include_drafts: bool) -> PlanQuerySet: ...
+
+
+@overload
+def _base(surface: Literal["targets"], *, include_drafts: bool) -> TargetQuerySet: ...
+
+
+@overload
+def _base(surface: str, *, include_drafts: bool) -> QuerySet[Any]: ...
+
+
 def _base(surface: str, *, include_drafts: bool) -> QuerySet[Any]:
     """Every record a surface may show before any filter: published ones for readers."""
     if surface in ("dashboard", "statements"):
@@ -218,9 +232,12 @@ def _base(surface: str, *, include_drafts: bool) -> QuerySet[Any]:
     return reference[surface].objects.all()
 
 
+_Records = TypeVar("_Records", bound=QuerySet[Any])
+
+
 def _apply(
-    filterset_class: type[TrackerFilterSet], queryset: QuerySet[Any], cleaned: Mapping[str, Any]
-) -> QuerySet[Any]:
+    filterset_class: type[TrackerFilterSet], queryset: _Records, cleaned: Mapping[str, Any]
+) -> _Records:
     """``queryset`` under values another FilterSet with the same fields has cleaned."""
     filterset = filterset_class(None, queryset=queryset, dashboard=True)
     for name, value in cleaned.items():

@@ -3,7 +3,8 @@ choices that do not grow with the data, and the form that checks the date order.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, cast
 
 import django_filters
 from django import forms
@@ -13,10 +14,13 @@ from django.db.models import Q, QuerySet
 from django.forms.utils import flatatt
 from django.utils.choices import BaseChoiceIterator
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
+
+if TYPE_CHECKING:
+    from django.forms.renderers import BaseRenderer
 
 MAX_VALUES = 50
 
@@ -34,10 +38,16 @@ class QuickSelectMultiple(forms.SelectMultiple):
     actors, recent plans) that was most of the dashboard's render time.
     """
 
-    def render(self, name, value, attrs=None, renderer=None) -> str:
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: BaseRenderer | None = None,
+    ) -> SafeString:
         chosen = {str(v) for v in (value or [])}
         final = self.build_attrs(self.attrs, attrs)
-        parts = [format_html("<select{} multiple>", flatatt({"name": name, **final}))]
+        parts: list[str] = [format_html("<select{} multiple>", flatatt({"name": name, **final}))]
         for option_value, label in self.choices:
             if isinstance(label, (list, tuple)):
                 parts.append(format_html('<optgroup label="{}">', option_value))
@@ -71,7 +81,8 @@ class SlugOrCodeMultipleChoiceField(forms.ModelMultipleChoiceField):
         kwargs.setdefault("to_field_name", "slug")
         super().__init__(*args, **kwargs)
 
-    def clean(self, value: Any) -> QuerySet | list:
+    # [] where Django's field returns an empty QuerySet, which django-filter would apply.
+    def clean(self, value: Any) -> QuerySet[Any] | list[Any]:  # type: ignore[override]
         # Empty values (``?sector=``) mean no filter, never "sectors with a blank code"; an
         # empty list lets django-filter skip the method.
         if isinstance(value, (list, tuple)):
@@ -84,7 +95,7 @@ class SlugOrCodeMultipleChoiceField(forms.ModelMultipleChoiceField):
         # Sectors are a tree: indent each by its depth so the list reads as one.
         return "— " * getattr(obj, "depth", 0) + str(obj)
 
-    def _check_values(self, value: list[str]) -> QuerySet:
+    def _check_values(self, value: list[str]) -> QuerySet[Any]:
         values = [str(v) for v in value]
         for v in values:
             # PostgreSQL refuses NUL in text; say so instead of failing the query.
@@ -96,7 +107,9 @@ class SlugOrCodeMultipleChoiceField(forms.ModelMultipleChoiceField):
         condition = Q()
         for lookup in self.lookups:
             condition |= Q(**{f"{lookup}__in": values})
-        found = list(self.queryset.filter(condition))
+        # Always given: SlugFilter passes its queryset on.
+        queryset = cast("QuerySet[Any]", self.queryset)
+        found = list(queryset.filter(condition))
         known = {getattr(obj, lookup) for obj in found for lookup in self.lookups}
         unknown = [v for v in dict.fromkeys(values) if v not in known]
         if unknown:
@@ -104,11 +117,11 @@ class SlugOrCodeMultipleChoiceField(forms.ModelMultipleChoiceField):
                 self.error_messages["unknown"],
                 code="unknown",
                 params={
-                    "what": self.queryset.model._meta.verbose_name,
+                    "what": queryset.model._meta.verbose_name,
                     "values": ", ".join(f"“{v[:60]}”" for v in unknown[:5]),
                 },
             )
-        return self.queryset.filter(pk__in=[obj.pk for obj in found])
+        return queryset.filter(pk__in=[obj.pk for obj in found])
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -127,10 +140,10 @@ class RecentPlanChoices(BaseChoiceIterator):
     only when the form is drawn, so the API and exports never pay for it.
     """
 
-    def __init__(self, queryset: QuerySet, chosen: list[str]) -> None:
+    def __init__(self, queryset: QuerySet[Any], chosen: list[str]) -> None:
         self.queryset, self.chosen = queryset, chosen
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[tuple[str, str]]:
         recent = list(self.queryset.order_by("-published_on", "-pk")[:PLAN_CHOICES])
         shown = {plan.slug for plan in recent}
         missing = [slug for slug in self.chosen if slug not in shown]
@@ -142,13 +155,16 @@ class RecentPlanChoices(BaseChoiceIterator):
 class TrackerFilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields.get("plan")
+        field = cast("SlugOrCodeMultipleChoiceField | None", self.fields.get("plan"))
         if field is not None:
             chosen = self.data.getlist("plan") if hasattr(self.data, "getlist") else []
-            field.widget.choices = RecentPlanChoices(field.queryset, [str(v) for v in chosen])
+            plans = cast("QuerySet[Any]", field.queryset)  # SlugFilter passes its queryset on
+            field.widget.choices = RecentPlanChoices(plans, [str(v) for v in chosen])
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        # What Form.clean() returns (django-stubs allows any form's clean() None).
+        cleaned = self.cleaned_data
         after, before = cleaned.get("date_after"), cleaned.get("date_before")
         if after and before and after > before:
             raise ValidationError(

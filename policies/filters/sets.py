@@ -8,10 +8,12 @@ and ``q``. A parent sector includes its descendants.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 import django_filters
 from django import forms
+from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +26,9 @@ from policies.filters.fields import (
 from policies.models import Actor, Plan, Sector, Statement, Target, Theme
 from policies.search import matching_statements
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 KIND_GROUPS = [
     (_("Statements"), Statement.Kind.choices),
     (_("Plans"), Plan.Kind.choices),
@@ -31,11 +36,15 @@ KIND_GROUPS = [
 ]
 
 
-def _exists_through(model, relation: str, field: str, values) -> Exists:
+def _exists_through(model: type[models.Model], relation: str, field: str, values: Any) -> Exists:
     """An EXISTS over an M2M table: matches without duplicating rows, unlike a join."""
-    through = model._meta.get_field(relation).remote_field.through
-    owner = model._meta.model_name
-    return Exists(through.objects.filter(**{owner: OuterRef("pk"), f"{field}__in": values}))
+    m2m = cast("models.ManyToManyField[Any, Any]", model._meta.get_field(relation))
+    # Resolved when the models loaded: a model, never a name or None.
+    through = cast("type[models.Model]", m2m.remote_field.through)
+    owner = m2m.m2m_field_name()  # the link table's reference to ``model``
+    return Exists(
+        through._default_manager.filter(**{owner: OuterRef("pk"), f"{field}__in": values})
+    )
 
 
 class TrackerFilterSet(django_filters.FilterSet):
@@ -76,7 +85,7 @@ class TrackerFilterSet(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"type": "search"}),
     )
 
-    kind_choices: ClassVar[list[tuple[str, str]]] = []
+    kind_choices: ClassVar[Sequence[tuple[str, StrOrPromise]]] = []
     date_field: ClassVar[str]
     search_fields: ClassVar[list[str]]
 
@@ -84,30 +93,32 @@ class TrackerFilterSet(django_filters.FilterSet):
         form = TrackerFilterForm
         fields: ClassVar[list[str]] = []
 
-    def __init__(self, data=None, *args: Any, dashboard: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, data: Any = None, *args: Any, dashboard: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(data, *args, **kwargs)
         # On the dashboard one `kind` list covers statements, plans and targets; each model
         # then keeps the kinds that are its own.
         self.filters["kind"].extra["choices"] = KIND_GROUPS if dashboard else self.kind_choices
 
-    def filter_sector(self, queryset: QuerySet, name: str, value) -> QuerySet:
+    def filter_sector(self, queryset: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
         if not value:
             return queryset
         return self.by_sectors(queryset, Sector.objects.descendants_of(value))
 
-    def filter_kind(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+    def filter_kind(self, queryset: QuerySet[Any], name: str, value: list[str]) -> QuerySet[Any]:
         if not value:
             return queryset
         own = {kind for kind, _label in self.kind_choices} & set(value)
         return queryset.filter(kind__in=own) if own else queryset.none()
 
-    def filter_date_after(self, queryset: QuerySet, name: str, value) -> QuerySet:
+    def filter_date_after(self, queryset: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
         return queryset.filter(**{f"{self.date_field}__gte": value})
 
-    def filter_date_before(self, queryset: QuerySet, name: str, value) -> QuerySet:
+    def filter_date_before(self, queryset: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
         return queryset.filter(**{f"{self.date_field}__lte": value})
 
-    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+    def filter_q(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         words = value.split()
         for word in words:
             condition = Q()
@@ -116,7 +127,7 @@ class TrackerFilterSet(django_filters.FilterSet):
             queryset = queryset.filter(condition)
         return queryset
 
-    def by_sectors(self, queryset: QuerySet, sectors: QuerySet) -> QuerySet:
+    def by_sectors(self, queryset: QuerySet[Any], sectors: QuerySet[Any]) -> QuerySet[Any]:
         raise NotImplementedError
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast
+
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -10,7 +12,18 @@ from django.utils.translation import gettext_lazy as _
 from policies.models.excerpts import ExcerptError, verify_excerpt
 from policies.querysets import PublicationStatus
 
-__all__ = ["PublicationStatus", "bcp47_validator", "clean_citation", "colour_validator"]
+if TYPE_CHECKING:
+    from policies.models.reference import Source
+
+__all__ = [
+    "CitingRecord",
+    "PublicationStatus",
+    "Tracked",
+    "bcp47_validator",
+    "clean_citation",
+    "colour_validator",
+    "tracked",
+]
 
 bcp47_validator = RegexValidator(
     r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
@@ -25,7 +38,23 @@ jurisdiction_validator = RegexValidator(
 )
 
 
-def clean_citation(record: models.Model, *, required: bool) -> None:
+class CitingRecord(Protocol):
+    """A record that cites a passage of its source: a statement, or a target."""
+
+    @property
+    def excerpt(self) -> str: ...
+
+    @property
+    def paragraph(self) -> int | None: ...
+
+    @property
+    def source_id(self) -> int | None: ...
+
+    @property
+    def source(self) -> Source | None: ...
+
+
+def clean_citation(record: CitingRecord, *, required: bool) -> None:
     """Raise a field-level ValidationError unless the record's excerpt is in its source."""
     if not record.excerpt and not required:
         return
@@ -34,7 +63,24 @@ def clean_citation(record: models.Model, *, required: bool) -> None:
         if not required:
             raise ValidationError({"source": _("An excerpt needs the source it comes from.")})
         return
+    # It has a source id, so it has a source.
+    source = cast("Source", record.source)
     try:
-        verify_excerpt(record.source, paragraph=record.paragraph, excerpt=record.excerpt)
+        verify_excerpt(source, paragraph=record.paragraph, excerpt=record.excerpt)
     except ExcerptError as error:
         raise ValidationError({error.field: str(error)}) from None
+
+
+class Tracked(Protocol):
+    """What django-simple-history adds to a model with ``history = HistoricalRecords()``
+    (every record here): ``history``, the manager of its history rows, and
+    ``_change_reason``, which the history row of its next save records when set."""
+
+    # simple_history.manager.HistoryManager, which has no types.
+    history: ClassVar[Any]
+    _change_reason: str
+
+
+def tracked(record: models.Model) -> Tracked:
+    """``record`` as django-simple-history sees it."""
+    return cast(Tracked, record)

@@ -15,8 +15,9 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import cast
 
-from django.db import transaction
+from django.db import models, transaction
 
 from policies import rollups
 from policies.caching import data_changed
@@ -225,7 +226,7 @@ def demo_data_generate(
                     )
                 )
             created = Statement.objects.bulk_create(batch)
-            links = {"themes": [], "sectors": [], "plans": []}
+            links: dict[str, list[models.Model]] = {"themes": [], "sectors": [], "plans": []}
             for statement in created:
                 for theme in set(rng.choices(themes, theme_weights, k=rng.randint(1, 3))):
                     links["themes"].append(
@@ -243,7 +244,7 @@ def demo_data_generate(
                         )
                     )
             for name, rows in links.items():
-                through[name].objects.bulk_create(rows, batch_size=BATCH)
+                through[name]._default_manager.bulk_create(rows, batch_size=BATCH)
                 report.links += len(rows)
             report.statements += len(created)
             say(f"{report.statements} statements")
@@ -335,14 +336,17 @@ def _targets(
     observations = []
     for target in targets:
         pace = Decimal(rng.uniform(0.5, 1.3)).quantize(Decimal("0.01"))
-        span = target.target_year - target.baseline_year
-        for year in range(target.baseline_year + 1, min(target.target_year, 2025) + 1):
-            share = pace * (year - target.baseline_year) / span
+        # Every demo target has a baseline (above).
+        baseline_year = cast(int, target.baseline_year)
+        baseline_value = cast(Decimal, target.baseline_value)
+        span = target.target_year - baseline_year
+        for year in range(baseline_year + 1, min(target.target_year, 2025) + 1):
+            share = pace * (year - baseline_year) / span
             observations.append(
                 Observation(
                     target=target,
                     year=year,
-                    value=(target.baseline_value * (1 + share / 2)).quantize(Decimal("0.01")),
+                    value=(baseline_value * (1 + share / 2)).quantize(Decimal("0.01")),
                     source=statistics,
                     verified=True,
                     note="Synthetic figure.",

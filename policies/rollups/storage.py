@@ -41,7 +41,7 @@ def _published_rows(ids: list[int], apps: Any = None) -> Iterator[Row]:
             yield from _listed_rows(statement_model, chunk)
 
 
-def _range_rows(statement_model, lo: int | None, hi: int | None) -> Iterator[Row]:
+def _range_rows(statement_model: Any, lo: int | None, hi: int | None) -> Iterator[Row]:
     """Published statements with lo <= pk <= hi (None: unbounded), merged with their tags."""
     bounds = {}
     if lo is not None:
@@ -73,7 +73,7 @@ def _range_rows(statement_model, lo: int | None, hi: int | None) -> Iterator[Row
         )
 
 
-def _grouped(through, field: str, bounds: dict) -> Iterator[tuple[int, list[int]]]:
+def _grouped(through: Any, field: str, bounds: dict[str, int]) -> Iterator[tuple[int, list[int]]]:
     rows = (
         through.objects.filter(**bounds)
         .order_by("statement_id")
@@ -84,7 +84,7 @@ def _grouped(through, field: str, bounds: dict) -> Iterator[tuple[int, list[int]
         yield pk, [other for _pk, other in group]
 
 
-def _listed_rows(statement_model, ids: list[int]) -> Iterator[Row]:
+def _listed_rows(statement_model: Any, ids: list[int]) -> Iterator[Row]:
     themes = _links(statement_model.themes.through, "theme_id", ids)
     sectors = _links(statement_model.sectors.through, "sector_id", ids)
     rows = (
@@ -96,7 +96,7 @@ def _listed_rows(statement_model, ids: list[int]) -> Iterator[Row]:
         yield pk, actor, month_of(published_on), themes.get(pk, []), sectors.get(pk, [])
 
 
-def _links(through, field: str, ids: list[int]) -> dict[int, list[int]]:
+def _links(through: Any, field: str, ids: list[int]) -> dict[int, list[int]]:
     links: dict[int, list[int]] = {}
     rows = (
         through.objects.filter(statement_id__in=ids).order_by().values_list("statement_id", field)
@@ -106,8 +106,8 @@ def _links(through, field: str, ids: list[int]) -> dict[int, list[int]]:
     return links
 
 
-def _count(rows: Iterable[Row], ancestors: dict[int, tuple[int, ...]]) -> Counter:
-    totals = Counter()
+def _count(rows: Iterable[Row], ancestors: dict[int, tuple[int, ...]]) -> Counter[Key]:
+    totals: Counter[Key] = Counter()
     for _pk, actor, month, themes, sectors in rows:
         totals.update(
             contribution(
@@ -117,10 +117,10 @@ def _count(rows: Iterable[Row], ancestors: dict[int, tuple[int, ...]]) -> Counte
     return totals
 
 
-def contributions(ids: Iterable[int], apps: Any = None) -> dict[int, Counter]:
+def contributions(ids: Iterable[int], apps: Any = None) -> dict[int, Counter[Key]]:
     """The current contribution of each statement in ``ids`` (empty if absent or a draft)."""
     ids = sorted(set(ids))
-    result = {pk: Counter() for pk in ids}
+    result: dict[int, Counter[Key]] = {pk: Counter() for pk in ids}
     if ids:
         ancestors = ancestors_map(apps)
         for row in _published_rows(ids, apps):
@@ -128,7 +128,7 @@ def contributions(ids: Iterable[int], apps: Any = None) -> dict[int, Counter]:
     return result
 
 
-def total_contribution(ids: Iterable[int], apps: Any = None) -> Counter:
+def total_contribution(ids: Iterable[int], apps: Any = None) -> Counter[Key]:
     """The sum of the contributions of ``ids``: what they add to the rollups together."""
     ids = sorted(set(ids))
     return _count(_published_rows(ids, apps), ancestors_map(apps)) if ids else Counter()
@@ -137,7 +137,7 @@ def total_contribution(ids: Iterable[int], apps: Any = None) -> Counter:
 # --- Writing ----------------------------------------------------------------------------
 
 
-def apply_delta(delta: Counter) -> None:
+def apply_delta(delta: Counter[Key]) -> None:
     """Add ``delta`` to the stored counts, then drop the keys that fell to zero."""
     changes = [(key, n) for key, n in delta.items() if n]
     if not changes:
@@ -174,7 +174,7 @@ def apply_delta(delta: Counter) -> None:
         StatementRollup.objects.filter(n=0, scope__in=scopes[start : start + WRITE_BATCH]).delete()
 
 
-def recount(apps: Any = None) -> Counter:
+def recount(apps: Any = None) -> Counter[Key]:
     """Every key's count, computed from the statements (streams them; writes nothing)."""
     statement_model = models_for(apps)[0]
     return _count(_range_rows(statement_model, None, None), ancestors_map(apps))

@@ -18,10 +18,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection
+from django.db import connection, models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from policies.models import Sector, Statement, Theme
+from policies.rollups.keys import Key
 from policies.rollups.storage import apply_delta, contributions, rewrite, total_contribution
 
 
@@ -30,7 +31,7 @@ class PendingChanges:
     """One thread's rollup upkeep in progress (each request or command runs in one thread)."""
 
     # statement pk -> its contribution before the pending change
-    old: dict[int, Counter] = field(default_factory=dict)
+    old: dict[int, Counter[Key]] = field(default_factory=dict)
     # nesting of deferred()
     depth: int = 0
     # a deferred block asked for a full rebuild
@@ -128,25 +129,34 @@ def rebuild(apps: Any = None) -> int:
 # --- Signals ----------------------------------------------------------------------------
 
 
-def _statement_pre_save(sender, instance: Statement, raw: bool = False, **kwargs) -> None:
+def _statement_pre_save(
+    sender: type[Statement], instance: Statement, raw: bool = False, **kwargs: Any
+) -> None:
     if instance.pk is not None:
         _capture([instance.pk])
 
 
-def _statement_post_save(sender, instance: Statement, **kwargs) -> None:
+def _statement_post_save(sender: type[Statement], instance: Statement, **kwargs: Any) -> None:
     _state().old.setdefault(instance.pk, Counter())
     _after_change([instance.pk])
 
 
-def _statement_pre_delete(sender, instance: Statement, **kwargs) -> None:
+def _statement_pre_delete(sender: type[Statement], instance: Statement, **kwargs: Any) -> None:
     _capture([instance.pk])
 
 
-def _statement_post_delete(sender, instance: Statement, **kwargs) -> None:
+def _statement_post_delete(sender: type[Statement], instance: Statement, **kwargs: Any) -> None:
     _after_change([instance.pk])
 
 
-def _links_changed(sender, instance, action: str, reverse: bool, pk_set, **kwargs) -> None:
+def _links_changed(
+    sender: type[models.Model],
+    instance: models.Model,
+    action: str,
+    reverse: bool,
+    pk_set: set[int] | None,
+    **kwargs: Any,
+) -> None:
     """Themes or sectors of statements were added, removed or cleared."""
     if action not in {
         "pre_add",
@@ -164,7 +174,9 @@ def _links_changed(sender, instance, action: str, reverse: bool, pk_set, **kwarg
         # theme.statements.clear(): the statements are those linked before the clear.
         field = "theme" if sender is Statement.themes.through else "sector"
         ids = list(
-            sender.objects.filter(**{field: instance.pk}).values_list("statement_id", flat=True)
+            sender._default_manager.filter(**{field: instance.pk}).values_list(
+                "statement_id", flat=True
+            )
         )
         state.cleared[(sender, instance.pk)] = ids
     elif action == "post_clear":
@@ -177,21 +189,25 @@ def _links_changed(sender, instance, action: str, reverse: bool, pk_set, **kwarg
         _after_change(ids)
 
 
-def _sector_pre_save(sender, instance: Sector, raw: bool = False, **kwargs) -> None:
+def _sector_pre_save(
+    sender: type[Sector], instance: Sector, raw: bool = False, **kwargs: Any
+) -> None:
     if instance.pk is not None:
         _state().old_parents[instance.pk] = (
             Sector.objects.filter(pk=instance.pk).values_list("parent_id", flat=True).first()
         )
 
 
-def _sector_post_save(sender, instance: Sector, created: bool, **kwargs) -> None:
+def _sector_post_save(
+    sender: type[Sector], instance: Sector, created: bool, **kwargs: Any
+) -> None:
     # A moved subtree changes which sector scopes count its statements.
     old_parent = _state().old_parents.pop(instance.pk, None)
     if not created and old_parent != instance.parent_id:
         rebuild()
 
 
-def _tag_deleted(sender, instance, **kwargs) -> None:
+def _tag_deleted(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
     # Deleting a theme or sector drops its links without m2m signals: recount.
     rebuild()
 

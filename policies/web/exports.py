@@ -14,7 +14,9 @@ CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 
 
 @require_GET
-def export(request: HttpRequest, kind: str, file_format: str) -> HttpResponse:
+def export(
+    request: HttpRequest, kind: str, file_format: str
+) -> HttpResponse | StreamingHttpResponse:
     """The filtered records of one kind, streamed; editors' exports include drafts."""
     record_kind = RECORD_KINDS.get(kind)
     if record_kind is None or file_format not in FORMATS:

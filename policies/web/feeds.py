@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch, QuerySet
@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET
 from policies import filters, selectors
 from policies.models import Observation, Statement, Target
 from policies.progress import Status
+from policies.querysets import StatementQuerySet
 
 FEED_SIZE = 50
 XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -31,10 +32,12 @@ class SafeAtom1Feed(Atom1Feed):
     """Atom that drops the control characters XML cannot carry, so one stray character in a
     record never breaks the feed for every subscriber."""
 
-    def add_item(self, **kwargs: Any) -> None:
-        super().add_item(
-            **{k: XML_ILLEGAL.sub("", v) if isinstance(v, str) else v for k, v in kwargs.items()}
-        )
+    # Django's Feed passes every field by keyword, so keywords are all this one takes.
+    def add_item(self, **kwargs: Any) -> None:  # type: ignore[override]
+        cleaned: dict[str, Any] = {
+            k: XML_ILLEGAL.sub("", v) if isinstance(v, str) else v for k, v in kwargs.items()
+        }
+        super().add_item(**cleaned)
 
 
 def _midnight(day: datetime.date) -> datetime.datetime:
@@ -45,7 +48,7 @@ class StatementFeed(Feed):
     feed_type = SafeAtom1Feed
     description_template = "policies/feed_statement.html"
 
-    def __init__(self, statements: QuerySet[Statement], query: str) -> None:
+    def __init__(self, statements: StatementQuerySet, query: str) -> None:
         super().__init__()
         self.statements = statements
         self.query = query
@@ -80,7 +83,9 @@ def statements_feed(request: HttpRequest) -> HttpResponse:
     selection = filters.select(request.GET, surface="statements")
     if not selection.valid:
         return JsonResponse(selection.error_document(), status=selection.status)
-    return StatementFeed(selection.records, request.GET.urlencode())(request)
+    # The records of the "statements" surface are a StatementQuerySet.
+    statements = cast(StatementQuerySet, selection.records)
+    return StatementFeed(statements, request.GET.urlencode())(request)
 
 
 @dataclass(frozen=True)
@@ -95,20 +100,20 @@ class StatusChange:
 
 def status_changes(*, targets: QuerySet[Target]) -> list[StatusChange]:
     """Every change of computed status, replaying each target's verified figures by year."""
-    targets = targets.select_related("plan").prefetch_related(
+    loaded = targets.select_related("plan").prefetch_related(
         Prefetch(
             "observations",
             queryset=Observation.objects.filter(verified=True).order_by("year", "pk"),
             to_attr="verified_observations",
         )
     )
-    targets = list(targets)
-    ids = [o.pk for t in targets for o in t.verified_observations]
+    records = list(loaded)
+    ids = [o.pk for t in records for o in t.verified_observations]
     recorded = dict(
         Observation.history.filter(id__in=ids, history_type="+").values_list("id", "history_date")
     )
     changes = []
-    for target in targets:
+    for target in records:
         previous = Status.NO_DATA
         for observation in target.verified_observations:
             status = selectors.progress_at(

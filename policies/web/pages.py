@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
@@ -19,6 +20,8 @@ from policies.models import Actor, Plan, Sector, Source, Statement, Target, Them
 from policies.web.pagination import SEARCH_COUNT_CAP, paginate
 
 DASHBOARD_TARGETS = 12
+
+_Record = TypeVar("_Record")
 
 
 def dashboard_context(data: QueryDict) -> tuple[int, dict[str, Any]]:
@@ -137,7 +140,7 @@ def target_list(request: HttpRequest) -> HttpResponse:
     return render(request, "policies/target_list.html", context, status=selection.status)
 
 
-def _found(getter: Any, **key: Any) -> Any:
+def _found(getter: Callable[..., _Record], **key: Any) -> _Record:
     """``getter(**key)``, or 404 when there is no such (published) record."""
     try:
         return getter(**key)

@@ -79,13 +79,14 @@ def paginate(
     *,
     rows: QuerySet[Any] | None = None,
     count_cap: int | None = None,
-) -> tuple[Page, str | None]:
+) -> tuple[Page[Any], str | None]:
     """The requested page, or the first one with a message when the number is not a page.
 
     ``rows``: the unfiltered listing the page's records are read from (``IdPages``).
     """
     pages = IdPages(queryset, rows=rows, count_cap=count_cap)
-    paginator = Paginator(pages, PER_PAGE)  # type: ignore[arg-type]
+    # IdPages is read a page (a slice) at a time, never by index: it is no Sequence.
+    paginator: Paginator[Any] = Paginator(pages, PER_PAGE)  # type: ignore[arg-type]
     raw = request.GET.get("page", "1")
     if raw.isascii() and raw.isdigit() and len(raw) <= 9 and 1 <= int(raw) <= paginator.num_pages:
         return paginator.page(int(raw)), None

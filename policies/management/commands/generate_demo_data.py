@@ -1,4 +1,5 @@
 import time
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -17,7 +18,9 @@ class Command(BaseCommand):
             "--seed", type=int, default=1, help="Random seed: the same seed makes the same data."
         )
 
-    def handle(self, *args, statements: int, seed: int, verbosity: int, **options) -> None:
+    def handle(
+        self, *args: Any, statements: int, seed: int, verbosity: int, **options: Any
+    ) -> None:
         if statements < 1:
             raise CommandError("--statements must be a positive number.")
         started = time.perf_counter()

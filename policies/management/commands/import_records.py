@@ -1,4 +1,5 @@
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -26,7 +27,9 @@ class Command(BaseCommand):
             help="Check every row and report what would change, writing nothing.",
         )
 
-    def handle(self, *args, file: Path, model: str | None, dry_run: bool, **options) -> None:
+    def handle(
+        self, *args: Any, file: Path, model: str | None, dry_run: bool, **options: Any
+    ) -> None:
         try:
             size = file.stat().st_size
         except OSError as error:

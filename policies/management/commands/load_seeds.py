@@ -1,4 +1,5 @@
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -26,7 +27,7 @@ class Command(BaseCommand):
             help="The seeds directory (default: seeds/ in the project).",
         )
 
-    def handle(self, *args, check: bool, path: Path, verbosity: int, **options) -> None:
+    def handle(self, *args: Any, check: bool, path: Path, verbosity: int, **options: Any) -> None:
         try:
             report = seed_load(directory=path, dry_run=check)
         except SeedError as error:

@@ -1,4 +1,5 @@
 import time
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -19,7 +20,7 @@ class Command(BaseCommand):
             help="Write nothing; exit with an error if any stored count differs from a recount.",
         )
 
-    def handle(self, *args, check: bool, **options) -> None:
+    def handle(self, *args: Any, check: bool, **options: Any) -> None:
         started = time.perf_counter()
         if check:
             stale = rollups.stale_keys()
