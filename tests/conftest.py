@@ -6,6 +6,8 @@ from django.utils import translation
 from policies.data_io.loads import seed_load
 from tests.factories import make_editor
 
+pytest_plugins = ["tests.browser.fixtures"]
+
 
 def pytest_configure(config):
     # Production mode serves hashed files from a manifest that `collectstatic` writes; the

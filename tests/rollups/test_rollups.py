@@ -26,7 +26,7 @@ from policies.models import (
     Theme,
 )
 from tests.factories import StatementFactory, ThemeFactory
-from tests.test_demo import generate
+from tests.ops.test_demo import generate
 
 pytestmark = pytest.mark.django_db
 

@@ -234,7 +234,7 @@ class TestImport:
     def test_new_statements_written_in_batches_name_their_editor(
         self, seeded, editor_client, editor
     ):
-        from tests.test_imports import statements_csv
+        from tests.data_io.test_imports import statements_csv
 
         response = self.upload(editor_client, Statement, "statements.csv", statements_csv())
         assert response.context["report"].lines() == ["statements: 2 created"]

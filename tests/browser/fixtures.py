@@ -1,5 +1,7 @@
 """Browser tests drive Debian's chromium through Playwright against Django's live server.
 
+A plugin (``pytest_plugins`` in tests/conftest.py) rather than this folder's conftest, so that
+browser tests elsewhere (tests/properties/test_hostile_content.py) have the same fixtures.
 Without a chromium at CHROMIUM_PATH they are skipped, unless REQUIRE_BROWSER=1 (as CI sets
 it), which turns a missing browser into a failure.
 """
