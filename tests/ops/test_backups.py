@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from tests.properties.test_serving import manage, production_env
+from tests.processes import manage, production_env
 
 ROOT = settings.BASE_DIR
 
