@@ -1,12 +1,39 @@
+"""The suite's fixtures, its markers, and the one seeded database each worker keeps.
+
+Seeding once. Each pytest-xdist worker (or the one pytest process) has a test database of
+its own; ``django_db_setup`` migrates it and loads the seeds into it once, committed. A
+``db`` test runs inside a transaction over that data and rolls back, so every test that
+asks for ``seeded`` reads the seeds without paying for them.
+
+A transactional test (``transactional_db``, ``live_server``, the browser tests) commits for
+real and flushes every table when it ends. pytest-django runs those after the other tests of
+a process, and nothing else here should have to count on that order: the first test to use
+the database after a flush gets the seeds, and the editors group that a data migration made,
+back before it starts (``pytest_runtest_setup`` below). So only the transactional tests
+reload the seeds, as they did before.
+
+A test about an empty database (a first load, a search that expects one match) asks for
+``empty_db``: see there.
+"""
+
+from dataclasses import dataclass
+
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.utils import translation
+from pytest_django.fixtures import validate_django_db
+from pytest_django.plugin import blocking_manager_key
 
-from policies.data_io.loads import seed_load
-from tests.factories import make_editor
+from policies.data_io.loads import LoadReport, seed_load
+from policies.models import Source
+from tests.factories import editors_group, empty_records, make_editor
 
 pytest_plugins = ["tests.browser.fixtures"]
+
+SEEDS = settings.BASE_DIR / "seeds"
+SEED_REPORT = "fr-report-xi-qiushi-digital-economy-2022-01"  # a source the seeds hold
 
 
 def pytest_configure(config):
@@ -18,6 +45,69 @@ def pytest_configure(config):
     }
     # A deliberately slow password hash buys nothing in tests and costs seconds per login.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_collection_modifyitems(config, items):
+    vendor = connection.vendor  # from the settings; no query
+    only = {
+        "postgres": ("postgresql", "needs PostgreSQL (DATABASE_URL=postgres://...)"),
+        "sqlite": ("sqlite", "needs SQLite (the default database)"),
+    }
+    for item in items:
+        for marker, (needed, reason) in only.items():
+            if marker in item.keywords and vendor != needed:
+                item.add_marker(pytest.mark.skip(reason=reason))
+
+
+def database_use(item: pytest.Item) -> tuple[bool, bool]:
+    """(uses the database, transactionally), as pytest-django decides it for ordering."""
+    fixtures = getattr(item, "fixturenames", ())
+    marker = item.get_closest_marker("django_db")
+    transactional = False
+    if marker is not None:
+        transaction, reset_sequences, *_ = validate_django_db(marker)
+        transactional = transaction or reset_sequences
+    transactional = transactional or any(
+        name in fixtures
+        for name in ("transactional_db", "live_server", "django_db_reset_sequences")
+    )
+    uses_db = marker is not None or transactional or "db" in fixtures
+    return uses_db, transactional
+
+
+@dataclass
+class WorkerDatabase:
+    """What this process's test database holds between tests."""
+
+    report: LoadReport | None = None  # the last load of the seeds
+    flushed: bool = False  # a transactional test has run since; the seeds may be gone
+
+    def seed(self) -> None:
+        editors_group()
+        self.report = seed_load(directory=SEEDS)
+
+
+DATABASE = WorkerDatabase()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database (one per xdist worker), migrated, then seeded once."""
+    with django_db_blocker.unblock():
+        DATABASE.seed()
+
+
+@pytest.hookimpl(tryfirst=True)  # before the test's fixtures open its transaction
+def pytest_runtest_setup(item):
+    uses_db, transactional = database_use(item)
+    if not uses_db:
+        return
+    if DATABASE.flushed:
+        with item.config.stash[blocking_manager_key].unblock():
+            DATABASE.seed()
+    # A transactional test flushes when it ends. (When it is a worker's first test, the
+    # seeds are loaded after this, as its fixtures set the database up.)
+    DATABASE.flushed = transactional
 
 
 @pytest.fixture(autouse=True)
@@ -38,13 +128,30 @@ def _default_language():
 
 @pytest.fixture
 def seeds_dir():
-    return settings.BASE_DIR / "seeds"
+    return SEEDS
 
 
 @pytest.fixture
-def seeded(db, seeds_dir):
-    """The database as `load_seeds` leaves it."""
-    return seed_load(directory=seeds_dir)
+def seeded(db) -> LoadReport:
+    """The database as `load_seeds` leaves it: loaded once per worker, never per test (see
+    the module's docstring); the report of that load."""
+    # One query, so that seeds gone missing fail here and say so, not as a wrong count.
+    assert Source.objects.filter(slug=SEED_REPORT).exists(), "the seeds are not loaded"
+    assert DATABASE.report is not None
+    return DATABASE.report
+
+
+@pytest.fixture
+def empty_db(db):
+    """The database as the migrations leave it, without the seeds.
+
+    Chosen, test by test, where the expectation is about an empty database and restating it
+    against the seeds would prove less: a first load that reports what it created, a broken
+    seed that must leave every table empty, a search or a tree whose exact result is the
+    records the test made, synthetic data that must be all there is. Every record and its
+    history is deleted inside the test's transaction, so the rollback brings the seeds back.
+    """
+    empty_records()
 
 
 @pytest.fixture

@@ -16,9 +16,13 @@ from policies.models import (
     Sector,
     Source,
     Statement,
+    StatementRollup,
     Target,
     Theme,
 )
+
+# Every kind of record, in the order the seeds and the imports load them.
+RECORD_MODELS = [Source, Actor, Theme, Sector, Plan, Target, Observation, Statement]
 
 SOURCE_TEXT = (
     "First paragraph: the minister spoke about chips.\n\n"
@@ -144,25 +148,51 @@ class UserFactory(factory.django.DjangoModelFactory):
     is_staff = True
 
 
-def make_editor(**kwargs):
-    """A staff user in the editors group that the migration creates.
+def editors_group() -> Group:
+    """The editors group that migration 0002 creates, made again if a flush removed it.
 
     A transactional test empties every table when it ends, and a data migration is not run
     again: then the group is made again, with the migration's permissions.
     """
-    if not Group.objects.filter(name="editors").exists():
+    group = Group.objects.filter(name="editors").first()
+    if group is None:
         migration = importlib.import_module("policies.migrations.0002_editors_group")
         codenames = [
             f"{action}_{model}"
             for model in migration.EDITOR_MODELS
             for action in migration.EDITOR_ACTIONS
         ]
-        Group.objects.create(name="editors").permissions.add(
+        group = Group.objects.create(name="editors")
+        group.permissions.add(
             *Permission.objects.filter(content_type__app_label="policies", codename__in=codenames)
         )
+    return group
+
+
+def make_editor(**kwargs):
+    """A staff user in the editors group that the migration creates."""
     user = UserFactory(**kwargs)
-    user.groups.add(Group.objects.get(name="editors"))
+    user.groups.add(editors_group())
     return user
+
+
+def empty_records() -> None:
+    """Delete every record, deepest first, and the history of each: the database as the
+    migrations leave it. Inside a test's transaction, the rollback brings the seeds back."""
+    Statement.objects.all().delete()
+    Observation.objects.all().delete()
+    Target.objects.update(supersedes=None)
+    Target.objects.all().delete()
+    Plan.objects.all().delete()
+    for sector in sorted(Sector.objects.all(), key=lambda s: -s.depth):
+        sector.delete()
+    Theme.objects.all().delete()
+    Actor.objects.all().delete()
+    Source.objects.all().delete()
+    for model in RECORD_MODELS:
+        model.history.all().delete()
+    assert not any(model.objects.exists() for model in RECORD_MODELS)
+    assert not StatementRollup.objects.exists()
 
 
 def grow_dataset(times: int) -> None:

@@ -49,10 +49,8 @@ def http(live_server):
 
 
 @pytest.fixture
-def live_seeded(transactional_db, seeds_dir):
-    from policies.data_io.loads import seed_load
-
-    seed_load(directory=seeds_dir)
+def live_seeded(transactional_db, seeded):
+    """The seeds, committed where the live server's thread reads them (tests/conftest.py)."""
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS)

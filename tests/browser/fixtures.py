@@ -11,9 +11,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.conf import settings
-
-from policies.data_io.loads import seed_load
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
@@ -54,9 +51,8 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
-def site(live_server, transactional_db):
-    """The live server with the seeds loaded; its URL."""
-    seed_load(directory=settings.BASE_DIR / "seeds")
+def site(live_server, transactional_db, seeded):
+    """The live server with the seeds loaded (committed: tests/conftest.py); its URL."""
     return live_server.url
 
 

@@ -11,6 +11,8 @@ import pytest
 
 from tests.processes import ROOT, fetch, manage, production_env, serving
 
+pytestmark = pytest.mark.server
+
 
 def test_with_the_database_down_health_is_503_and_pages_leak_nothing(tmp_path):
     # A PostgreSQL server that is not there: nothing listens on port 1.

@@ -27,6 +27,7 @@ def gunicorn(tmp_path):
         yield base
 
 
+@pytest.mark.server
 def test_gunicorn_serves_pages_and_compressed_static_files(gunicorn):
     # Behind a TLS proxy, as in production: the proxy says the request came over HTTPS.
     proxied = {"X-Forwarded-Proto": "https", "Host": "127.0.0.1"}
@@ -50,6 +51,7 @@ def test_gunicorn_serves_pages_and_compressed_static_files(gunicorn):
     assert plain.headers["Location"] == "https://127.0.0.1/statements/"
 
 
+@pytest.mark.server
 def test_gunicorn_refuses_to_start_with_a_weak_key(tmp_path):
     env = production_env(tmp_path, DJANGO_SECRET_KEY="changeme")
     result = subprocess.run(

@@ -83,7 +83,7 @@ def assert_consistent() -> None:
 
 
 @pytest.fixture
-def generated(db):
+def generated(empty_db):
     generate(statements=240, seed=3)
 
 
