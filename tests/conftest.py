@@ -7,10 +7,11 @@ asks for ``seeded`` reads the seeds without paying for them.
 
 A transactional test (``transactional_db``, ``live_server``, the browser tests) commits for
 real and flushes every table when it ends. pytest-django runs those after the other tests of
-a process, and nothing else here should have to count on that order: the first test to use
-the database after a flush gets the seeds, and the editors group that a data migration made,
-back before it starts (``pytest_runtest_setup`` below). So only the transactional tests
-reload the seeds, as they did before.
+a process, but ``--dist loadgroup`` hands a worker its groups (the live-server and browser
+tests among them) first, so a ``db`` test can follow a flush in the same worker. Whatever the
+order, the first test to use the database after a flush gets the seeds, and the editors group
+that a data migration made, back before it starts (``pytest_runtest_setup`` below). So only
+the transactional tests reload the seeds, as they did before.
 
 A test about an empty database (a first load, a search that expects one match) asks for
 ``empty_db``: see there.
@@ -47,6 +48,16 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+# Tests kept to one worker by their xdist group (`--dist loadgroup`): the browser tests share
+# one chromium, the other live-server tests one live server, and the gunicorn tests (which
+# pick free ports, start processes and kill them) run one at a time. Each marker is a group.
+GROUPED_MARKERS = ("browser", "server")
+LIVE_GROUP = "live"
+
+UNGROUPED = pytest.StashKey[str]()
+
+
+@pytest.hookimpl(wrapper=True)  # around pytest-xdist, which reads the groups
 def pytest_collection_modifyitems(config, items):
     vendor = connection.vendor  # from the settings; no query
     only = {
@@ -57,6 +68,20 @@ def pytest_collection_modifyitems(config, items):
         for marker, (needed, reason) in only.items():
             if marker in item.keywords and vendor != needed:
                 item.add_marker(pytest.mark.skip(reason=reason))
+        group = next((marker for marker in GROUPED_MARKERS if marker in item.keywords), None)
+        if group is None and "live_server" in getattr(item, "fixturenames", ()):
+            group = LIVE_GROUP
+        if group is not None:
+            item.add_marker(pytest.mark.xdist_group(group))
+    result = yield
+    # pytest-xdist marks a grouped test's node id with its group; where it could not, the
+    # test fails (pytest_runtest_setup) rather than silently run apart from its group.
+    if getattr(config.option, "loadgroup", False):
+        for item in items:
+            marker = item.get_closest_marker("xdist_group")
+            if marker is not None and not item.nodeid.endswith("@" + marker.args[0]):
+                item.stash[UNGROUPED] = marker.args[0]
+    return result
 
 
 def database_use(item: pytest.Item) -> tuple[bool, bool]:
@@ -95,10 +120,28 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """pytest-django's test database (one per xdist worker), migrated, then seeded once."""
     with django_db_blocker.unblock():
         DATABASE.seed()
+    yield
+    if connection.vendor == "postgresql":
+        # Django's connections are per context, and once Playwright's sync API runs (the
+        # first browser test) this thread's ORM calls get new ones: the connection that set
+        # the database up stays open, idle, closed by nothing. Run in one process, the suite
+        # outlived it by luck; a worker whose last test drives the browser cannot drop its
+        # database while it is open. The database is this worker's own: no one else's
+        # session is ended.
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
 
 
 @pytest.hookimpl(tryfirst=True)  # before the test's fixtures open its transaction
 def pytest_runtest_setup(item):
+    if UNGROUPED in item.stash:
+        pytest.fail(
+            f"--dist loadgroup ignored this test's group ({item.stash[UNGROUPED]}): this "
+            "pytest-xdist cannot group tests under this pytest (see the pin in pyproject.toml)"
+        )
     uses_db, transactional = database_use(item)
     if not uses_db:
         return
