@@ -39,7 +39,17 @@ class TestEveryModel:
                 assert filtered.context["cl"].result_count <= total
 
     def test_add_page(self, seeded, staff_client, model):
-        assert staff_client.get(admin_url(model, "add")).status_code == 200
+        response = staff_client.get(admin_url(model, "add"))
+        assert response.status_code == 200
+        name = model._meta.verbose_name
+        assert response.context["title"] == f"Add {name}"
+        assert f"<h1>Add {name}</h1>" in response.content.decode()
+        # An empty form for this model, not a record's, which the editor may save.
+        form = response.context["adminform"].form
+        assert (form._meta.model, form.is_bound, form.instance.pk) == (model, False, None)
+        assert response.context["add"] is True
+        assert response.context["has_add_permission"] is True
+        assert 'name="_save"' in response.content.decode()
 
     def test_change_page_and_history(self, seeded, staff_client, model):
         record = model.objects.first()
