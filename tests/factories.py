@@ -5,8 +5,10 @@ import importlib
 from decimal import Decimal
 
 import factory
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.db import connection
 
 from policies.models import (
     Actor,
@@ -177,20 +179,17 @@ def make_editor(**kwargs):
 
 
 def empty_records() -> None:
-    """Delete every record, deepest first, and the history of each: the database as the
-    migrations leave it. Inside a test's transaction, the rollback brings the seeds back."""
-    Statement.objects.all().delete()
-    Observation.objects.all().delete()
-    Target.objects.update(supersedes=None)
-    Target.objects.all().delete()
-    Plan.objects.all().delete()
-    for sector in sorted(Sector.objects.all(), key=lambda s: -s.depth):
-        sector.delete()
-    Theme.objects.all().delete()
-    Actor.objects.all().delete()
-    Source.objects.all().delete()
-    for model in RECORD_MODELS:
-        model.history.all().delete()
+    """Every table of the app emptied (records, their links, their history, the rollups): the
+    database as the migrations leave it. Inside a test's transaction, the rollback brings the
+    seeds back.
+
+    Plain DELETEs, in any order, since both databases check these foreign keys at commit;
+    one record at a time through the ORM (signals, history, rollups) took half a second."""
+    models = apps.get_app_config("policies").get_models(include_auto_created=True)
+    with connection.cursor() as cursor:
+        for model in models:
+            table = connection.ops.quote_name(model._meta.db_table)
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (the app's own table names)
     assert not any(model.objects.exists() for model in RECORD_MODELS)
     assert not StatementRollup.objects.exists()
 
