@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEV := DJANGO_DEBUG=1
 
-.PHONY: run serve-prod test install lint format migrations-check bench loadtest clean
+.PHONY: run serve-prod test test-fast install lint format migrations-check bench loadtest clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=/path/to/python3.11")'
@@ -47,8 +47,18 @@ format: install
 migrations-check: install
 	$(DEV) $(BIN)/python manage.py makemigrations --check --dry-run
 
+# Two workers, each with a test database of its own, seeded once; the browser, live-server
+# and gunicorn tests each keep to one worker by their xdist group (tests/conftest.py).
+# PYTEST_WORKERS=0 runs the suite in one process.
+PYTEST_WORKERS ?= 2
+PYTEST := $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup
+
 test: lint migrations-check
-	$(BIN)/pytest
+	$(PYTEST)
+
+# The edit-test loop: everything but the browser and the gunicorn tests.
+test-fast: install
+	$(PYTEST) -m "not browser and not server"
 
 # Not part of `make test`: builds synthetic data sets (kept in bench/data/) and measures them.
 # PostgreSQL is the server at DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres).

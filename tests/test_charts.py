@@ -8,6 +8,7 @@ from decimal import Decimal as D
 from django.core.serializers.json import DjangoJSONEncoder
 
 from policies import charts
+from policies.charts.base import period_sequence, wrap_label
 from policies.progress import Progress, Status
 
 
@@ -93,9 +94,7 @@ def test_timeline_stacks_themes_and_fills_empty_periods():
 
 
 def test_timeline_by_quarter_and_year():
-    assert charts.period_sequence(
-        datetime.date(2021, 10, 1), datetime.date(2022, 7, 1), "quarter"
-    ) == [
+    assert period_sequence(datetime.date(2021, 10, 1), datetime.date(2022, 7, 1), "quarter") == [
         datetime.date(2021, 10, 1),
         datetime.date(2022, 1, 1),
         datetime.date(2022, 4, 1),
@@ -207,7 +206,7 @@ def test_labels_cannot_inject_markup():
     trace = chart.figure["data"][0]
     assert "<img" not in trace["hovertemplate"]
     assert trace["name"] == "&lt;img src=x onerror=alert(1)&gt;"
-    assert charts.wrap_label("<b>bold</b> and a rather long label to wrap", 12).startswith(
+    assert wrap_label("<b>bold</b> and a rather long label to wrap", 12).startswith(
         "&lt;b&gt;bold&lt;/b&gt;<br>"
     )
     # Every label built from records is escaped for plotly; summaries stay plain text,

@@ -18,7 +18,7 @@ def found(q: str) -> set[str]:
 
 
 @pytest.fixture
-def statements(db):
+def statements(empty_db):
     StatementFactory(
         slug="economie",
         headline="Economy is digital",
@@ -70,7 +70,7 @@ def test_a_query_without_letters_or_digits_finds_nothing(statements):
     assert found("—") == set()
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's index")
+@pytest.mark.postgres
 def test_postgresql_search_uses_the_gin_index(statements):
     queryset = search.matching_statements(Statement.objects.all(), "digital")
     with connection.cursor() as cursor:
@@ -83,7 +83,7 @@ def test_postgresql_search_uses_the_gin_index(statements):
     assert "Bitmap Index Scan on statement_search_vector" in plan
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 table")
+@pytest.mark.sqlite
 def test_sqlite_keeps_an_fts5_table_with_triggers(statements):
     with connection.cursor() as cursor:
         cursor.execute(

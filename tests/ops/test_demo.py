@@ -31,7 +31,7 @@ def fingerprint() -> list[tuple]:
     )
 
 
-def test_same_seed_same_data(db):
+def test_same_seed_same_data(empty_db):
     generate(seed=7)
     first = fingerprint()
     for model in [Statement, Observation, Target, Plan, Source, Theme, Actor]:
@@ -44,7 +44,7 @@ def test_same_seed_same_data(db):
     assert Statement.objects.count() == 600
 
 
-def test_every_record_is_marked_synthetic(db):
+def test_every_record_is_marked_synthetic(empty_db):
     assert "Generated 300 synthetic statements" in generate()
     for model in [Statement, Plan, Source, Actor, Theme, Sector]:
         assert model.objects.filter(synthetic=False).count() == 0, model
@@ -54,7 +54,7 @@ def test_every_record_is_marked_synthetic(db):
     assert Target.objects.filter(plan__synthetic=False).count() == 0
 
 
-def test_synthetic_records_keep_every_invariant(db):
+def test_synthetic_records_keep_every_invariant(empty_db):
     generate()
     for statement in Statement.objects.select_related("source"):
         verify_excerpt(statement.source, paragraph=statement.paragraph, excerpt=statement.excerpt)
@@ -65,13 +65,13 @@ def test_synthetic_records_keep_every_invariant(db):
     assert Observation.objects.filter(verified=True, source=None).count() == 0
 
 
-def test_frequencies_are_skewed_like_real_trackers(db):
+def test_frequencies_are_skewed_like_real_trackers(empty_db):
     generate(statements=2000)
     counts = sorted((t.statements.count() for t in Theme.objects.all()), reverse=True)
     assert counts[0] > 4 * counts[-1]
 
 
-def test_same_seed_twice_is_refused_clearly(db):
+def test_same_seed_twice_is_refused_clearly(empty_db):
     generate(seed=9, statements=10)
     with pytest.raises(CommandError, match="already in this database; use another --seed"):
         generate(seed=9, statements=10)
@@ -79,7 +79,7 @@ def test_same_seed_twice_is_refused_clearly(db):
         generate(statements=0)
 
 
-def test_pages_serve_synthetic_data(db, client):
+def test_pages_serve_synthetic_data(empty_db, client):
     generate(statements=500)
     assert client.get("/").status_code == 200
     sector = Sector.objects.filter(parent=None).first()

@@ -9,7 +9,9 @@ import time
 
 import pytest
 
-from tests.test_serving import ROOT, fetch, manage, production_env, serving
+from tests.processes import ROOT, fetch, manage, production_env, serving
+
+pytestmark = pytest.mark.server
 
 
 def test_with_the_database_down_health_is_503_and_pages_leak_nothing(tmp_path):

@@ -7,11 +7,8 @@ OpenAPI schema and sends them over real HTTP to the live server.
 
 import pytest
 import schemathesis
-from django.conf import settings as django_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from policies.data_io.loads import seed_load
 
 SURFACES = [
     "/",
@@ -71,12 +68,11 @@ def test_no_filter_value_makes_a_server_error(seeded, client, path, query):
         b"".join(response.streaming_content)  # an export fails while it streams, if at all
 
 
-# serialized_rollback: the flush after this test would otherwise drop what migrations made
-# (the editors group) for the tests that follow.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_api_never_answers_a_server_error(live_server):
+# After this test's flush, tests/conftest.py gives the next test the seeds and the editors
+# group back.
+@pytest.mark.django_db(transaction=True)
+def test_the_api_never_answers_a_server_error(live_server, seeded):
     """Every operation of the OpenAPI schema, with generated parameters, over HTTP."""
-    seed_load(directory=django_settings.BASE_DIR / "seeds")
     schema = schemathesis.openapi.from_url(live_server.url + "/api/v1/schema/")
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 16  # a list and a detail for each of the eight kinds

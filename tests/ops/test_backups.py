@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from tests.test_serving import manage, production_env
+from tests.processes import manage, production_env
 
 ROOT = settings.BASE_DIR
 
@@ -82,7 +82,7 @@ def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path):
     assert "is not a backup of this app" in done.stderr
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's backup")
+@pytest.mark.postgres
 def test_postgresql_backup_restores_everything(tmp_path, django_db_blocker):
     server = urlsplit(os.environ["DATABASE_URL"])
     names = [f"tracker_backup_{os.getpid()}_{n}" for n in ("source", "target")]

@@ -1,12 +1,15 @@
 """The public pages: what readers see, what they never see, and what each page costs."""
 
+import re
+
 import plotly.graph_objects as go
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
-from policies.models import Source, Statement, Target
+from policies.models import Actor, Plan, Sector, Source, Statement, Target, Theme
 from tests.factories import PlanFactory, StatementFactory, TargetFactory, grow_dataset
 
 pytestmark = pytest.mark.django_db
@@ -80,11 +83,38 @@ def test_every_page_keeps_its_query_budget_as_data_grows(transactional_db, seede
         assert count == BUDGETS[name], f"{name}: {count} queries, budget {BUDGETS[name]}"
 
 
-def test_every_page_renders(seeded, client):
+def page_headings() -> dict[str, str]:
+    """What the one <h1> of each page of page_urls() says: that page's own title."""
+    statement = Statement.objects.get(slug="xi-big-but-not-strong")
+    target = Target.objects.get(slug="core-industries-share-of-gdp")
+    report = Source.objects.get(slug="fr-report-xi-qiushi-digital-economy-2022-01")
+    xi = Actor.objects.get(slug="xi-jinping")
+    dashboard = "What governments say, plan and promise"
+    return {
+        "dashboard": dashboard,
+        "dashboard filtered": dashboard,
+        "statements": "Statements",
+        "statements filtered": "Statements",
+        "plans": "Plans",
+        "targets": "Targets",
+        "statement": escape(statement.headline),
+        "plan": escape(Plan.objects.get(slug=PLAN).title_en),
+        "target": escape(target.indicator_en),
+        "sector": escape(Sector.objects.get(slug="digital-economy").name),
+        "theme": escape(Theme.objects.get(slug="security").name),
+        "actor": f'{escape(xi.name)} <span lang="zh">{escape(xi.name_original)}</span>',
+        "source": escape(report.title),  # in the report's own language, French
+    }
+
+
+def test_every_page_renders_with_its_own_title(seeded, client):
+    headings = page_headings()
     for name, url in page_urls().items():
         response = client.get(url)
         assert response.status_code == 200, name
-        assert b"<h1" in response.content
+        assert re.findall(r"<h1[^>]*>(.*?)</h1>", response.content.decode(), re.S) == [
+            headings[name]
+        ], name
 
 
 def test_the_readers_question_answered_from_the_seeds(seeded, client):

@@ -213,7 +213,7 @@ class TestStatements:
 
 
 class TestLoading:
-    def test_second_run_changes_nothing_and_says_so(self, db):
+    def test_second_run_changes_nothing_and_says_so(self, empty_db):
         call_command("load_seeds", stdout=StringIO())
         before = database_snapshot()
         out = StringIO()
@@ -221,13 +221,13 @@ class TestLoading:
         assert database_snapshot() == before
         assert "Nothing to change" in out.getvalue()
 
-    def test_first_run_reports_what_it_created(self, db):
+    def test_first_run_reports_what_it_created(self, empty_db):
         out = StringIO()
         call_command("load_seeds", "-v", "2", stdout=out)
         assert "statements: 8 created" in out.getvalue()
         assert "Seeds loaded." in out.getvalue()
 
-    def test_check_verifies_without_writing(self, db):
+    def test_check_verifies_without_writing(self, empty_db):
         out = StringIO()
         call_command("load_seeds", "--check", stdout=out)
         assert all(count == 0 for count in database_snapshot().values())
@@ -361,7 +361,7 @@ class TestBrokenSeeds:
             ),
         ],
     )
-    def test_broken_record_writes_nothing(self, db, seeds_copy, file, old, new, message):
+    def test_broken_record_writes_nothing(self, empty_db, seeds_copy, file, old, new, message):
         rewrite(seeds_copy / "records" / file, old, new)
         with pytest.raises(CommandError) as error:
             call_command("load_seeds", "--path", str(seeds_copy), stdout=StringIO())
@@ -379,7 +379,7 @@ class TestBrokenSeeds:
         assert database_snapshot() == before
         assert Actor.objects.get(slug="xi-jinping").name == "Xi Jinping"
 
-    def test_missing_file_and_bad_encoding(self, db, seeds_copy):
+    def test_missing_file_and_bad_encoding(self, empty_db, seeds_copy):
         (seeds_copy / "records" / "themes.yaml").write_bytes("- slug: é\n".encode("latin-1"))
         with pytest.raises(SeedError, match=r"themes\.yaml: not UTF-8 text"):
             seed_load(directory=seeds_copy)

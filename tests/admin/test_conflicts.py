@@ -5,7 +5,7 @@ from django.test import Client
 
 from policies.data_io.loads import records_import
 from policies.models import Actor, Statement
-from tests.test_admin import admin_url
+from tests.admin.test_records import admin_url
 
 pytestmark = pytest.mark.django_db
 

@@ -26,7 +26,7 @@ from policies.models import (
     Theme,
 )
 from tests.factories import StatementFactory, ThemeFactory
-from tests.test_demo import generate
+from tests.ops.test_demo import generate
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +83,7 @@ def assert_consistent() -> None:
 
 
 @pytest.fixture
-def generated(db):
+def generated(empty_db):
     generate(statements=240, seed=3)
 
 

@@ -1,5 +1,7 @@
 """Browser tests drive Debian's chromium through Playwright against Django's live server.
 
+A plugin (``pytest_plugins`` in tests/conftest.py) rather than this folder's conftest, so that
+browser tests elsewhere (tests/properties/test_hostile_content.py) have the same fixtures.
 Without a chromium at CHROMIUM_PATH they are skipped, unless REQUIRE_BROWSER=1 (as CI sets
 it), which turns a missing browser into a failure.
 """
@@ -9,9 +11,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.conf import settings
-
-from policies.data_io.loads import seed_load
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
@@ -52,9 +51,8 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
-def site(live_server, transactional_db):
-    """The live server with the seeds loaded; its URL."""
-    seed_load(directory=settings.BASE_DIR / "seeds")
+def site(live_server, transactional_db, seeded):
+    """The live server with the seeds loaded (committed: tests/conftest.py); its URL."""
     return live_server.url
 
 
