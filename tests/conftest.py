@@ -124,10 +124,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
     if connection.vendor == "postgresql":
         # Django's connections are per context, and once Playwright's sync API runs (the
         # first browser test) this thread's ORM calls get new ones: the connection that set
-        # the database up stays open, idle, closed by nothing. Run in one process, the suite
-        # outlived it by luck; a worker whose last test drives the browser cannot drop its
-        # database while it is open. The database is this worker's own: no one else's
-        # session is ended.
+        # the database up stays open, idle, closed by nothing, and the database cannot be
+        # dropped ("is being accessed by other users"; a warning, and a database left
+        # behind). The database is this worker's own: no one else's session is ended.
         with django_db_blocker.unblock(), connection.cursor() as cursor:
             cursor.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
