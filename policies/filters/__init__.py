@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar, cast, overload
 
 from django.db.models import QuerySet
@@ -139,25 +139,15 @@ def select(
         return Selection(surface=surface, records=base, base=base, filterset=None, errors={})
     dashboard = surface == "dashboard"
     filterset = filterset_class(data, queryset=base, dashboard=dashboard)
-    if not filterset.is_valid():
-        errors = errors_of(filterset)
-        if dashboard:
-            return DashboardSelection(
-                surface=surface,
-                records=base.none(),
-                base=base,
-                filterset=filterset,
-                errors=errors,
-                plans=_base("plans", include_drafts=include_drafts).none(),
-                targets=_base("targets", include_drafts=include_drafts).none(),
-            )
-        return _own_kind(
-            Selection(
-                surface=surface, records=base.none(), base=base, filterset=filterset, errors=errors
-            )
-        )
-    cleaned = filterset.form.cleaned_data
-    dates = {
+    # Invalid filters select nothing at all: no records, no cleaned values, no rollup scope.
+    valid = filterset.is_valid()
+    cleaned: Mapping[str, Any] = filterset.form.cleaned_data if valid else {}
+    common: dict[str, Any] = {
+        "surface": surface,
+        "records": filterset.qs if valid else base.none(),
+        "base": base,
+        "filterset": filterset,
+        "errors": {} if valid else errors_of(filterset),
         "date_after": cleaned.get("date_after"),
         "date_before": cleaned.get("date_before"),
         "query": cleaned.get("q") or "",
@@ -166,38 +156,19 @@ def select(
         # The statements' FilterSet validated the values once; plans and targets apply the
         # same cleaned values through their own FilterSets' methods (the fields are the
         # same for all three), instead of looking every slug up three times.
+        plans = _base("plans", include_drafts=include_drafts)
+        targets = _base("targets", include_drafts=include_drafts)
         return DashboardSelection(
-            surface=surface,
-            records=filterset.qs,
-            base=base,
-            filterset=filterset,
-            errors={},
-            plans=_apply(PlanFilter, _base("plans", include_drafts=include_drafts), cleaned),
-            targets=_apply(TargetFilter, _base("targets", include_drafts=include_drafts), cleaned),
-            scope=None if include_drafts else rollup_scope(cleaned),
-            **dates,
+            **common,
+            plans=_apply(PlanFilter, plans, cleaned) if valid else plans.none(),
+            targets=_apply(TargetFilter, targets, cleaned) if valid else targets.none(),
+            scope=rollup_scope(cleaned) if valid and not include_drafts else None,
         )
-    return _own_kind(
-        Selection(
-            surface=surface,
-            records=filterset.qs,
-            base=base,
-            filterset=filterset,
-            errors={},
-            **dates,
-        )
-    )
-
-
-def _own_kind(selection: Selection) -> Selection:
-    """Observations are chosen by their targets' filters: the observations of the targets."""
-    if selection.surface != "observations":
-        return selection
-    return replace(
-        selection,
-        records=Observation.objects.filter(target__in=selection.records),
-        base=Observation.objects.filter(target__in=selection.base),
-    )
+    if surface == "observations":
+        # Observations are chosen by their targets' filters: the targets' observations.
+        common["records"] = Observation.objects.filter(target__in=common["records"])
+        common["base"] = Observation.objects.filter(target__in=base)
+    return Selection(**common)
 
 
 @overload

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,7 +14,7 @@ from policies.models import StatementRollup
 ROLLUP_PREFIXES = {"sector": "s", "theme": "t", "actor": "a"}
 
 
-def rollup_scope(cleaned: dict[str, Any]) -> str | None:
+def rollup_scope(cleaned: Mapping[str, Any]) -> str | None:
     """The rollup scope that answers these (valid) filters, or None if only live queries can.
 
     No filter is scope ``""``; exactly one sector, theme or actor and nothing else is that

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.core.cache import cache
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -16,7 +17,7 @@ from policies import charts, filters, selectors
 from policies.caching import TIMEOUT as CACHE_TIMEOUT
 from policies.caching import cache_key
 from policies.citations import mark_excerpts
-from policies.models import Actor, Plan, Sector, Source, Statement, Target, Theme
+from policies.models import Actor, Sector, Theme
 from policies.web.pagination import SEARCH_COUNT_CAP, paginate
 
 DASHBOARD_TARGETS = 12
@@ -144,12 +145,7 @@ def _found(getter: Callable[..., _Record], **key: Any) -> _Record:
     """``getter(**key)``, or 404 when there is no such (published) record."""
     try:
         return getter(**key)
-    except (
-        Statement.DoesNotExist,
-        Plan.DoesNotExist,
-        Target.DoesNotExist,
-        Source.DoesNotExist,
-    ):
+    except ObjectDoesNotExist:
         raise Http404 from None
 
 
