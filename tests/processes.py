@@ -14,6 +14,7 @@ import urllib.parse
 
 import pytest
 from django.conf import settings
+from django.db import connection
 
 ROOT = settings.BASE_DIR
 GUNICORN = os.path.join(os.path.dirname(sys.executable), "gunicorn")
@@ -30,6 +31,33 @@ def production_env(tmp_path, **extra: str) -> dict[str, str]:
         "DJANGO_STATIC_ROOT": str(tmp_path / "static"),
         **extra,
     }
+
+
+@contextlib.contextmanager
+def own_database(tmp_path):
+    """The URL of an empty database of the test's own, of the suite's kind: a SQLite file
+    under ``tmp_path``, or a new database on the suite's PostgreSQL server, dropped after."""
+    if connection.vendor != "postgresql":
+        yield f"sqlite:///{tmp_path / 'db.sqlite3'}"
+        return
+    import psycopg
+
+    db = settings.DATABASES["default"]
+    server = {
+        "host": db["HOST"] or "127.0.0.1",
+        "port": db["PORT"] or 5432,
+        "user": db["USER"],
+        "password": db["PASSWORD"] or "",
+    }
+    name = f"own_{os.getpid()}_{secrets.token_hex(4)}"
+    with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        password = f":{server['password']}" if server["password"] else ""
+        yield f"postgres://{server['user']}{password}@{server['host']}:{server['port']}/{name}"
+    finally:
+        with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
