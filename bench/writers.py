@@ -177,12 +177,7 @@ def edit(editor: int, changes: int, seconds: float, seed: int, pool_size: int) -
 
 def scripted(statement: Any, rng: random.Random, themes: list[int], sectors: list[int]) -> None:
     """The change a maintenance script makes: tags, status and date, in one transaction."""
-    from django.db import transaction
-
-    try:
-        from policies.writes import retrying
-    except ImportError:  # before the write door existed: a plain transaction
-        retrying = None
+    from policies.writes import retrying
 
     def change() -> None:
         statement.refresh_from_db()
@@ -196,11 +191,7 @@ def scripted(statement: Any, rng: random.Random, themes: list[int], sectors: lis
         statement.themes.set(rng.sample(themes, rng.randint(1, min(3, len(themes)))))
         statement.sectors.set(rng.sample(sectors, rng.randint(0, min(2, len(sectors)))))
 
-    if retrying is None:
-        with transaction.atomic():
-            change()
-    else:
-        retrying(change)
+    retrying(change)
 
 
 def _errors(body: str) -> str:

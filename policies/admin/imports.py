@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from policies.data_io.loads import IMPORT_MAX_BYTES, records_import
 from policies.data_io.readers import ImportFileError
 from policies.data_io.schema import RECORD_KINDS, RecordKind
+from policies.writes import WriteBusy
 
 if TYPE_CHECKING:
     # What the mixin is mixed into; at run time the ModelAdmin comes after it in the bases.
@@ -109,6 +110,8 @@ class ImportMixin(_ModelAdmin):
                     )
                 except ImportFileError as error:
                     context["errors"] = error.errors
+                except WriteBusy as error:
+                    context["errors"] = [error.message]
                 else:
                     token = secrets.token_urlsafe(24)
                     cache.set(
@@ -137,9 +140,11 @@ class ImportMixin(_ModelAdmin):
         name, data = stored
         try:
             report = records_import(name=name, data=data, kind=kind.name)
-        except ImportFileError as error:
-            # The data changed between preview and confirmation; nothing was written.
-            context.update(form=ImportForm(), errors=error.errors)
+        except (ImportFileError, WriteBusy) as error:
+            # The data changed between preview and confirmation, or the database stayed
+            # busy: nothing was written.
+            errors = error.errors if isinstance(error, ImportFileError) else [str(error.message)]
+            context.update(form=ImportForm(), errors=errors)
             return TemplateResponse(request, "admin/policies/import.html", context)
         finally:
             cache.delete(key)

@@ -15,7 +15,6 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from policies import rollups
 from policies.data_io.cells import RecordError
 from policies.data_io.keys import ResolvedKeys, resolve_record
 from policies.data_io.readers import (
@@ -26,7 +25,8 @@ from policies.data_io.readers import (
     text_file_reader,
 )
 from policies.data_io.schema import OUTCOMES, RECORD_KINDS, RecordKind, key_label
-from policies.data_io.writing import NewRecords, describe_validation, load_record
+from policies.data_io.writing import NewRecords, describe_validation, load_record, lock_existing
+from policies.writes import retrying
 
 SEED_CHANGE_REASON = "load_seeds"
 
@@ -71,48 +71,50 @@ def seed_load(*, directory: Path, dry_run: bool = False) -> LoadReport:
     Raises SeedError naming the file, record and reason at the first record that does not
     load; nothing is written then.
     """
+    return retrying(lambda: _seed_records(directory, dry_run))
+
+
+def _seed_records(directory: Path, dry_run: bool) -> LoadReport:
     report = LoadReport()
-    with transaction.atomic():
-        with rollups.deferred():
-            for kind in RECORD_KINDS.values():
-                path = directory / "records" / f"{kind.name}.yaml"
-                seen: dict[tuple, int] = {}
-                lookups = ResolvedKeys(kind)
-                for position, record in enumerate(read_yaml(path), start=1):
-                    where = f"{path}, record {position}"
-                    if isinstance(record, dict) and record.get("slug"):
-                        where += f" ({record['slug']})"
-                    try:
-                        if not isinstance(record, dict):
-                            raise RecordError(
-                                f"expected a mapping of field names to values, found {record!r}"
-                            )
-                        values, many = resolve_record(
-                            kind,
-                            record,
-                            from_text=False,
-                            extra=text_file_reader(directory) if "text" in kind.columns else None,
-                            lookups=lookups,
-                        )
-                        outcome, key, _changed = load_record(
-                            kind,
-                            values,
-                            many,
-                            change_reason=SEED_CHANGE_REASON,
-                            keep_edits_by_others=True,
-                        )
-                    except RecordError as error:
-                        raise SeedError(f"{where}: {error}") from None
-                    except ValidationError as error:
-                        raise SeedError(f"{where}: {_join(describe_validation(error))}") from None
-                    if key in seen:
-                        raise SeedError(f"{where}: the same record as record {seen[key]} again")
-                    seen[key] = position
-                    report.add(kind, outcome)
-                    if outcome == "kept":
-                        report.kept.append(f"{kind.model._meta.verbose_name} {key_label(key)}")
-        if dry_run:
-            transaction.set_rollback(True)
+    for kind in RECORD_KINDS.values():
+        path = directory / "records" / f"{kind.name}.yaml"
+        seen: dict[tuple, int] = {}
+        lookups = ResolvedKeys(kind)
+        for position, record in enumerate(read_yaml(path), start=1):
+            where = f"{path}, record {position}"
+            if isinstance(record, dict) and record.get("slug"):
+                where += f" ({record['slug']})"
+            try:
+                if not isinstance(record, dict):
+                    raise RecordError(
+                        f"expected a mapping of field names to values, found {record!r}"
+                    )
+                values, many = resolve_record(
+                    kind,
+                    record,
+                    from_text=False,
+                    extra=text_file_reader(directory) if "text" in kind.columns else None,
+                    lookups=lookups,
+                )
+                outcome, key, _changed = load_record(
+                    kind,
+                    values,
+                    many,
+                    change_reason=SEED_CHANGE_REASON,
+                    keep_edits_by_others=True,
+                )
+            except RecordError as error:
+                raise SeedError(f"{where}: {error}") from None
+            except ValidationError as error:
+                raise SeedError(f"{where}: {_join(describe_validation(error))}") from None
+            if key in seen:
+                raise SeedError(f"{where}: the same record as record {seen[key]} again")
+            seen[key] = position
+            report.add(kind, outcome)
+            if outcome == "kept":
+                report.kept.append(f"{kind.model._meta.verbose_name} {key_label(key)}")
+    if dry_run:
+        transaction.set_rollback(True)
     return report
 
 
@@ -156,65 +158,78 @@ def records_import(
             ]
         )
     rows, from_text = read_rows(name, data)
-    report = LoadReport()
-    errors: list[str] = []
-    seen: dict[tuple, str] = {}
-    lookups = ResolvedKeys(record_kind)
-    lookups.prefetch(
-        (record for _p, record in rows if isinstance(record, dict)), from_text=from_text
+    report, errors = retrying(
+        lambda: _import_rows(record_kind, rows, name=name, from_text=from_text, dry_run=dry_run)
     )
-    with transaction.atomic():
-        with rollups.deferred():
-            # New records of a batched kind are written a thousand at a time; records that
-            # exist already are compared and updated one by one, as any other kind.
-            new = (
-                NewRecords(record_kind, change_reason=IMPORT_CHANGE_REASON)
-                if record_kind.batched
-                else None
-            )
-            existing = new.existing_keys(record for _p, record in rows) if new else set()
-            for position, record in rows:
-                where = f"{name}, {position}"
-                try:
-                    values, many = resolve_record(
-                        record_kind, record, from_text=from_text, lookups=lookups
-                    )
-                    if new is not None and values[record_kind.key[0]] not in existing:
-                        key = new.add(where, values, many)
-                        outcome, changed = "created", list(values)
-                    else:
-                        outcome, key, changed = load_record(
-                            record_kind,
-                            values,
-                            many,
-                            change_reason=IMPORT_CHANGE_REASON,
-                            keep_edits_by_others=False,
-                        )
-                except RecordError as error:
-                    errors.append(_located(where, error.column, error.message))
-                except ValidationError as error:
-                    errors.extend(_located(where, c, m) for c, m in describe_validation(error))
-                else:
-                    if key in seen:
-                        errors.append(f"{where}: the same record as {seen[key]} again")
-                    seen[key] = position
-                    report.add(record_kind, outcome)
-                    report.rows.append((position, key_label(key), outcome, changed))
-                # Once a row is refused nothing will be kept: the rest are only checked.
-                if new is not None and new.full:
-                    errors.extend(_refused(new.flush(write=not errors)))
-                if len(errors) >= MAX_REPORTED_ERRORS:
-                    errors.append(f"{name}: stopped after {MAX_REPORTED_ERRORS} errors.")
-                    break
-            if new is not None:
-                errors.extend(_refused(new.flush(write=not errors)))
-        if errors or dry_run:
-            transaction.set_rollback(True)
     if not rows:
         errors.append(f"{name}: the file holds no records.")
     if errors:
         raise ImportFileError(errors)
     return report
+
+
+def _import_rows(
+    record_kind: RecordKind,
+    rows: list[tuple[str, dict]],
+    *,
+    name: str,
+    from_text: bool,
+    dry_run: bool,
+) -> tuple[LoadReport, list[str]]:
+    """One attempt at loading ``rows``, in the caller's transaction: (report, errors)."""
+    report = LoadReport()
+    errors: list[str] = []
+    seen: dict[tuple, str] = {}
+    lookups = ResolvedKeys(record_kind)
+    records = [record for _p, record in rows if isinstance(record, dict)]
+    lookups.prefetch(records, from_text=from_text)
+    lock_existing(record_kind, records)
+    # New records of a batched kind are written a thousand at a time; records that
+    # exist already are compared and updated one by one, as any other kind.
+    new = (
+        NewRecords(record_kind, change_reason=IMPORT_CHANGE_REASON)
+        if record_kind.batched
+        else None
+    )
+    existing = new.existing_keys(record for _p, record in rows) if new else set()
+    for position, record in rows:
+        where = f"{name}, {position}"
+        try:
+            values, many = resolve_record(
+                record_kind, record, from_text=from_text, lookups=lookups
+            )
+            if new is not None and values[record_kind.key[0]] not in existing:
+                key = new.add(where, values, many)
+                outcome, changed = "created", list(values)
+            else:
+                outcome, key, changed = load_record(
+                    record_kind,
+                    values,
+                    many,
+                    change_reason=IMPORT_CHANGE_REASON,
+                    keep_edits_by_others=False,
+                )
+        except RecordError as error:
+            errors.append(_located(where, error.column, error.message))
+        except ValidationError as error:
+            errors.extend(_located(where, c, m) for c, m in describe_validation(error))
+        else:
+            if key in seen:
+                errors.append(f"{where}: the same record as {seen[key]} again")
+            seen[key] = position
+            report.add(record_kind, outcome)
+            report.rows.append((position, key_label(key), outcome, changed))
+        # Once a row is refused nothing will be kept: the rest are only checked.
+        if new is not None and new.full:
+            errors.extend(_refused(new.flush(write=not errors)))
+        if len(errors) >= MAX_REPORTED_ERRORS:
+            errors.append(f"{name}: stopped after {MAX_REPORTED_ERRORS} errors.")
+            break
+    if new is not None:
+        errors.extend(_refused(new.flush(write=not errors)))
+    if errors or dry_run:
+        transaction.set_rollback(True)
+    return report, errors
 
 
 def _refused(rows: list[tuple[str, ValidationError]]) -> list[str]:

@@ -32,7 +32,9 @@ def load_record(
     """
     key = tuple(values.get(name) for name in kind.key)
     lookup = {name: values.get(name) for name in kind.key}
-    instance = kind.model._default_manager.filter(**lookup).first()
+    # Locked, so that what is compared below is what an editor's save committed last, and
+    # no save can slip in between the comparison and this write.
+    instance = kind.model._default_manager.select_for_update().filter(**lookup).first()
 
     if instance is None:
         instance = kind.model(**values)
@@ -64,6 +66,32 @@ def load_record(
         if name in many:
             getattr(instance, name).set(many[name])
     return "updated", key, changed
+
+
+def lock_existing(kind: RecordKind, records: Iterable[dict[str, Any]]) -> None:
+    """Lock the records these rows will update, in id order, before any is changed.
+
+    Two imports of overlapping files, or an import and an editor, then wait for each other
+    instead of each locking some records and waiting for the other's (a deadlock). Kinds
+    keyed by more than one field are locked record by record as they load.
+    """
+    if len(kind.key) != 1:
+        return
+    (name,) = kind.key
+    manager = kind.model._default_manager
+    wanted = sorted({str(r[name]) for r in records if isinstance(r.get(name), (str, int))})
+    ids: list[int] = []
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        ids += manager.filter(**{f"{name}__in": chunk}).values_list("pk", flat=True)
+    ids.sort()
+    for start in range(0, len(ids), 500):
+        list(
+            manager.select_for_update()
+            .filter(pk__in=ids[start : start + 500])
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
 
 
 def _edited_by_others(instance: models.Model, change_reason: str) -> bool:

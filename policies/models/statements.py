@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db import models
+from typing import Any
+
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -120,6 +122,12 @@ class Statement(models.Model):
 
     def __str__(self) -> str:
         return self.headline
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The rollup upkeep locks this row before the save (a pre_save handler), and a row
+        # lock lasts only as long as a transaction: so a save is always inside one.
+        with transaction.atomic(using=kwargs.get("using"), savepoint=False):
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("policies:statement_detail", args=[self.pk])

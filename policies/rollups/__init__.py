@@ -24,7 +24,7 @@ values) goes to the live queries. ``tests/rollups/`` checks that both give the s
 
 from policies.rollups.keys import Key, ancestors_map, contribution
 from policies.rollups.reading import RollupCounts, rollup_counts, rollup_scope
-from policies.rollups.storage import contributions, recount, stale_keys, total_contribution
+from policies.rollups.storage import recount, stale_keys
 from policies.rollups.upkeep import connect, created, deferred, rebuild
 
 __all__ = [
@@ -33,7 +33,6 @@ __all__ = [
     "ancestors_map",
     "connect",
     "contribution",
-    "contributions",
     "created",
     "deferred",
     "rebuild",
@@ -41,5 +40,4 @@ __all__ = [
     "rollup_counts",
     "rollup_scope",
     "stale_keys",
-    "total_contribution",
 ]

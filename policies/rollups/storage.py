@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from policies.models import PublicationStatus, StatementRollup
+from policies.models import PublicationStatus, Statement, StatementRollup
 from policies.rollups.keys import Key, Row, ancestors_map, contribution, models_for, month_of
 
 CHUNK = 2000
@@ -106,7 +106,8 @@ def _links(through: Any, field: str, ids: list[int]) -> dict[int, list[int]]:
     return links
 
 
-def _count(rows: Iterable[Row], ancestors: dict[int, tuple[int, ...]]) -> Counter[Key]:
+def count(rows: Iterable[Row], ancestors: dict[int, tuple[int, ...]]) -> Counter[Key]:
+    """What ``rows`` add to the rollups together, under the sector tree ``ancestors``."""
     totals: Counter[Key] = Counter()
     for _pk, actor, month, themes, sectors in rows:
         totals.update(
@@ -117,21 +118,59 @@ def _count(rows: Iterable[Row], ancestors: dict[int, tuple[int, ...]]) -> Counte
     return totals
 
 
-def contributions(ids: Iterable[int], apps: Any = None) -> dict[int, Counter[Key]]:
-    """The current contribution of each statement in ``ids`` (empty if absent or a draft)."""
+def current_rows(ids: Iterable[int], apps: Any = None) -> list[Row]:
+    """The published statements among ``ids`` as they are now, with their tags."""
     ids = sorted(set(ids))
-    result: dict[int, Counter[Key]] = {pk: Counter() for pk in ids}
-    if ids:
-        ancestors = ancestors_map(apps)
-        for row in _published_rows(ids, apps):
-            result[row[0]] = _count([row], ancestors)
+    return list(_published_rows(ids, apps)) if ids else []
+
+
+def locked_rows(ids: Iterable[int]) -> dict[int, Row | None]:
+    """Lock the statements ``ids`` (in id order, until the transaction ends), then read
+    each as the rollups count it: its row if published, None if a draft or absent.
+
+    Another writer of the same statement waits at the lock until this transaction ends,
+    and then reads what it left, so the two cannot both start from the same old contribution.
+    Locking in id order keeps two writers of several statements from locking crosswise.
+    (SQLite takes no row locks: its writers queue for the database as a whole.)
+    """
+    result: dict[int, Row | None] = {}
+    for chunk in _chunks(sorted(set(ids))):
+        statements = list(
+            Statement.objects.select_for_update()
+            .filter(pk__in=chunk)
+            .order_by("pk")
+            .values_list("pk", "actor_id", "published_on", "status")
+        )
+        result.update(dict.fromkeys(chunk))
+        published = [row for row in statements if row[3] == PublicationStatus.PUBLISHED]
+        if not published:
+            continue
+        wanted = [row[0] for row in published]
+        themes = _links(Statement.themes.through, "theme_id", wanted)
+        sectors = _links(Statement.sectors.through, "sector_id", wanted)
+        for pk, actor, published_on, _status in published:
+            result[pk] = (
+                pk,
+                actor,
+                month_of(published_on),
+                themes.get(pk, []),
+                sectors.get(pk, []),
+            )
     return result
 
 
-def total_contribution(ids: Iterable[int], apps: Any = None) -> Counter[Key]:
-    """The sum of the contributions of ``ids``: what they add to the rollups together."""
-    ids = sorted(set(ids))
-    return _count(_published_rows(ids, apps), ancestors_map(apps)) if ids else Counter()
+def hold_for_delta() -> None:
+    """Before reading the sector tree for a delta: wait for a rebuild in progress to end,
+    and keep the next from starting until this transaction ends (PostgreSQL).
+
+    A rebuild recounts under the tree as it will be when it commits (a sector move rebuilds
+    in the moving transaction); a delta computed under the tree before would then be off by
+    the moved subtree's counts. ``rewrite`` takes the conflicting lock.
+    """
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(StatementRollup._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {table} IN ROW EXCLUSIVE MODE")
 
 
 # --- Writing ----------------------------------------------------------------------------
@@ -139,7 +178,8 @@ def total_contribution(ids: Iterable[int], apps: Any = None) -> Counter[Key]:
 
 def apply_delta(delta: Counter[Key]) -> None:
     """Add ``delta`` to the stored counts, then drop the keys that fell to zero."""
-    changes = [(key, n) for key, n in delta.items() if n]
+    # In one key order, so that concurrent writers lock the rows they share in the same order.
+    changes = sorted((key, n) for key, n in delta.items() if n)
     if not changes:
         return
     table = connection.ops.quote_name(StatementRollup._meta.db_table)
@@ -177,14 +217,23 @@ def apply_delta(delta: Counter[Key]) -> None:
 def recount(apps: Any = None) -> Counter[Key]:
     """Every key's count, computed from the statements (streams them; writes nothing)."""
     statement_model = models_for(apps)[0]
-    return _count(_range_rows(statement_model, None, None), ancestors_map(apps))
+    return count(_range_rows(statement_model, None, None), ancestors_map(apps))
 
 
 def rewrite(apps: Any = None) -> int:
-    """Replace every stored count by a recount, in one transaction; returns the row count."""
+    """Replace every stored count by a recount, in one transaction; returns the row count.
+
+    On PostgreSQL the table is locked against deltas first (see ``hold_for_delta``): one
+    applied between the recount and the rewrite would be lost, and one computed before it
+    under another sector tree would be wrong.
+    """
     rollup_model = models_for(apps)[2]
-    totals = recount(apps)
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            table = connection.ops.quote_name(rollup_model._meta.db_table)
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+        totals = recount(apps)
         rollup_model.objects.all().delete()
         rollup_model.objects.bulk_create(
             (

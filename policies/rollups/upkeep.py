@@ -1,19 +1,23 @@
 """Rollup upkeep on write: each change to a statement, its themes or its sectors moves the
 stored counts by the difference it makes, in the same transaction.
 
-Before a statement changes, its contribution is read from the database; after the change it
-is read again and the difference applied, so a rollback undoes both. Bulk loaders wrap their
-work in ``deferred()``, which reads each touched statement's old contribution once and
-applies all differences in a few statements at the end. Writes that bypass signals
-(``bulk_create``, ``QuerySet.update``) call ``created()`` or ``rebuild()``; so do changes to
-the sector tree.
+Before a statement changes, its row is locked and read as the rollups count it; after the
+change it is read again and the difference applied, so a rollback undoes both. The lock
+makes a second writer of the same statement wait until the first commits and then read what
+it left: without it both would start from the same old contribution, and the second would
+count the first's change twice.
+
+Writers wrap their work in ``deferred()`` (``policies.writes.retrying`` does), which reads
+each touched statement once and applies all differences once, in key order, at the end:
+writers that share rollup rows then lock them in the same order, and cannot deadlock on
+them. Writes that bypass signals (``bulk_create``, ``QuerySet.update``) call ``created()``
+or ``rebuild()``; so do changes to the sector tree.
 """
 
 from __future__ import annotations
 
 import contextlib
 import threading
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,16 +26,25 @@ from django.db import connection, models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from policies.models import Sector, Statement, Theme
-from policies.rollups.keys import Key
-from policies.rollups.storage import apply_delta, contributions, rewrite, total_contribution
+from policies.rollups.keys import Row, ancestors_map
+from policies.rollups.storage import (
+    apply_delta,
+    count,
+    current_rows,
+    hold_for_delta,
+    locked_rows,
+    rewrite,
+)
 
 
 @dataclass
 class PendingChanges:
     """One thread's rollup upkeep in progress (each request or command runs in one thread)."""
 
-    # statement pk -> its contribution before the pending change
-    old: dict[int, Counter[Key]] = field(default_factory=dict)
+    # statement pk -> the statement before the pending change, as the rollups count it
+    # (None: a draft, or not there yet). Kept as the row, not its keys, so that old and new
+    # are counted under the same sector tree when the difference is applied.
+    old: dict[int, Row | None] = field(default_factory=dict)
     # nesting of deferred()
     depth: int = 0
     # a deferred block asked for a full rebuild
@@ -53,23 +66,26 @@ def _state() -> PendingChanges:
 
 
 def _capture(ids: Iterable[int]) -> None:
-    """Remember the contribution of ``ids`` before they change (once per deferred block)."""
+    """Lock ``ids`` and remember them before they change (once per deferred block)."""
     state = _state()
     ids = [pk for pk in ids if pk is not None]
     if state.depth:
         ids = [pk for pk in ids if pk not in state.old]
-    state.old.update(contributions(ids))
+    if ids:
+        state.old.update(locked_rows(ids))
 
 
 def _flush(ids: Iterable[int] | None = None) -> None:
-    """Apply the difference between the remembered and the current contribution of ``ids``."""
+    """Apply the difference between the remembered and the current state of ``ids``."""
     state = _state()
     ids = list(state.old) if ids is None else [pk for pk in ids if pk in state.old]
     if not ids:
         return
-    delta = total_contribution(ids)
-    for pk in ids:
-        delta.subtract(state.old.pop(pk))
+    before = [row for pk in ids if (row := state.old.pop(pk)) is not None]
+    hold_for_delta()
+    ancestors = ancestors_map()
+    delta = count(current_rows(ids), ancestors)
+    delta.subtract(count(before, ancestors))
     apply_delta(delta)
 
 
@@ -78,7 +94,7 @@ def created(ids: Iterable[int]) -> None:
     ids = list(ids)
     old = _state().old
     for pk in ids:
-        old.setdefault(pk, Counter())
+        old.setdefault(pk, None)
     _after_change(ids)
 
 
@@ -137,7 +153,7 @@ def _statement_pre_save(
 
 
 def _statement_post_save(sender: type[Statement], instance: Statement, **kwargs: Any) -> None:
-    _state().old.setdefault(instance.pk, Counter())
+    _state().old.setdefault(instance.pk, None)  # a new statement: nothing before
     _after_change([instance.pk])
 
 

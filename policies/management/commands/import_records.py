@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from policies.data_io.loads import IMPORT_MAX_BYTES, records_import
 from policies.data_io.readers import ImportFileError
 from policies.data_io.schema import RECORD_KINDS
+from policies.writes import WriteBusy
 
 
 class Command(BaseCommand):
@@ -48,6 +49,8 @@ class Command(BaseCommand):
             raise CommandError(
                 "Nothing was imported.\n" + "\n".join(f"  {line}" for line in error.errors)
             ) from None
+        except WriteBusy as error:
+            raise CommandError(f"Nothing was imported. {error}") from None
         for line in report.lines():
             self.stdout.write(f"  {line}")
         verdict = "Dry run: nothing was written." if dry_run else "Imported."

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from policies.data_io.loads import seed_load
 from policies.data_io.readers import SeedError
+from policies.writes import WriteBusy
 
 
 class Command(BaseCommand):
@@ -31,6 +32,8 @@ class Command(BaseCommand):
         try:
             report = seed_load(directory=path, dry_run=check)
         except SeedError as error:
+            raise CommandError(f"Seeds not loaded, nothing was written. {error}") from None
+        except WriteBusy as error:
             raise CommandError(f"Seeds not loaded, nothing was written. {error}") from None
 
         if verbosity >= 2:
