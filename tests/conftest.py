@@ -29,6 +29,7 @@ from pytest_django.plugin import blocking_manager_key
 
 from policies.data_io.loads import LoadReport, seed_load
 from policies.models import Source
+from policies.web.exports import SLOTS
 from tests.factories import editors_group, empty_records, make_editor
 
 pytest_plugins = ["tests.browser.fixtures"]
@@ -150,6 +151,15 @@ def pytest_runtest_setup(item):
     # A transactional test flushes when it ends. (When it is a worker's first test, the
     # seeds are loaded after this, as its fixtures set the database up.)
     DATABASE.flushed = transactional
+
+
+@pytest.fixture(autouse=True)
+def _export_slots():
+    """Every test starts with every export slot free. A server closes each response, which
+    gives an export's slot back; the test client closes a streamed one only once the test
+    has read it to the end, and many tests read only its status."""
+    yield
+    SLOTS.running = 0
 
 
 @pytest.fixture(autouse=True)

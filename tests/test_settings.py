@@ -93,3 +93,29 @@ def test_commands_that_serve_nothing_run_without_production_settings():
     assert deploy.returncode != 0
     assert "tracker.E001" in deploy.stderr
     assert "DJANGO_SECRET_KEY is not set" in deploy.stderr
+
+
+SQLITE_PROBE = """
+import django
+django.setup()
+from django.db import connection
+with connection.cursor() as cursor:
+    cursor.execute("PRAGMA journal_mode")
+    journal = cursor.fetchone()[0]
+    cursor.execute("PRAGMA busy_timeout")
+    busy = cursor.fetchone()[0]
+print(journal, busy, connection.settings_dict["OPTIONS"]["transaction_mode"])
+"""
+
+
+def test_sqlite_queues_its_writers_and_lets_readers_read(tmp_path):
+    done = start(
+        {
+            "DJANGO_DEBUG": "1",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+            "DJANGO_SQLITE_BUSY_SECONDS": "7.5",
+        },
+        probe=SQLITE_PROBE,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["wal", "7500", "IMMEDIATE"]

@@ -129,6 +129,24 @@ DATABASES = {
     )
 }
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite has one write lock for the whole database. Each transaction takes it as it
+    # begins (IMMEDIATE), so that two writers queue instead of both reading and then one
+    # failing to write; a writer waits up to DJANGO_SQLITE_BUSY_SECONDS for it; and the
+    # write-ahead log lets readers read while a write is open. What is left after the wait
+    # is retried by policies.writes. (The busy timeout is in seconds, as sqlite3 takes it.)
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": float(os.environ.get("DJANGO_SQLITE_BUSY_SECONDS") or 20),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
+
+# How many times a write that met a deadlock or a busy database is tried before the editor
+# is told to try again (policies.writes).
+WRITE_ATTEMPTS = int(os.environ.get("DJANGO_WRITE_ATTEMPTS") or 5)
+
 if REDIS_URL := os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
@@ -255,7 +273,22 @@ REST_FRAMEWORK = {
     # The API is public and read-only: no session authentication, so no CSRF surface.
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "UNAUTHENTICATED_USER": None,
+    # Anonymous requests per address, counted in the cache (policies.api.throttles).
+    "DEFAULT_THROTTLE_CLASSES": ["policies.api.throttles.AnonymousRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("DJANGO_API_ANON_RATE") or "120/minute"},
+    # The client's address as the throttle counts it: the connection's own, or the one the
+    # trusted proxies (DJANGO_PROXY_COUNT) saw, as for the login lockout.
+    "NUM_PROXIES": PROXY_COUNT,
 }
+
+# How many exports each process streams at once; the next gets 429 and Retry-After
+# (EXPORT_RETRY_SECONDS) until one ends. A full export of a million statements takes about
+# 20 s; readers' pages must not queue behind a crowd of them. Editors are not limited.
+try:
+    EXPORTS_AT_ONCE = int(os.environ.get("DJANGO_EXPORTS_AT_ONCE") or 2)
+except ValueError:
+    raise ImproperlyConfigured("DJANGO_EXPORTS_AT_ONCE must be a whole number.") from None
+EXPORT_RETRY_SECONDS = 30
 SPECTACULAR_SETTINGS = {
     "TITLE": "Policy Tracker API",
     "DESCRIPTION": (

@@ -1,9 +1,20 @@
-"""Exports: the filtered records of one kind as a file, streamed (``policies.data_io``)."""
+"""Exports: the filtered records of one kind as a file, streamed (``policies.data_io``).
+
+Each process streams at most EXPORTS_AT_ONCE exports for readers at once: a full export
+of a million statements takes some 20 s of a worker, and a crowd of them would leave none
+for the pages. The next export is refused with 429, ``Retry-After`` and a JSON message
+until one ends.
+"""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+
+from django.conf import settings
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from policies import filters
@@ -11,6 +22,55 @@ from policies.data_io.schema import RECORD_KINDS
 from policies.data_io.streaming import FORMATS, export_stream
 
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
+
+
+class ExportSlots:
+    """How many exports this process is streaming, against EXPORTS_AT_ONCE."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.running = 0
+
+    def take(self) -> bool:
+        with self._lock:
+            if self.running >= settings.EXPORTS_AT_ONCE:
+                return False
+            self.running += 1
+            return True
+
+    def give_back(self) -> None:
+        with self._lock:
+            self.running -= 1
+
+    def holding(self, stream: Iterator[bytes | str]) -> HeldStream:
+        return HeldStream(stream, self)
+
+
+class HeldStream:
+    """An export's stream holding its slot until the response is closed: when it ends,
+    fails, or the reader hangs up, and even if it never started (the server closes every
+    response; Django passes that on to the iterator's ``close``)."""
+
+    def __init__(self, stream: Iterator[bytes | str], slots: ExportSlots) -> None:
+        self._stream = stream
+        self._slots: ExportSlots | None = slots
+
+    def __iter__(self) -> HeldStream:
+        return self
+
+    def __next__(self) -> bytes | str:
+        return next(self._stream)
+
+    def close(self) -> None:
+        if self._slots is not None:
+            self._slots, slots = None, self._slots
+            slots.give_back()
+        close = getattr(self._stream, "close", None)
+        if close is not None:
+            close()
+
+
+SLOTS = ExportSlots()
 
 
 @require_GET
@@ -30,10 +90,29 @@ def export(
     # The rows are read while the response streams, after its status is sent: a database
     # that is down must fail here, into the plain error page, not half-way through a file.
     connection.ensure_connection()
-    response = StreamingHttpResponse(
-        export_stream(record_kind, selection.records, file_format, include_drafts=include_drafts),
-        content_type=CONTENT_TYPES[file_format],
+    stream = export_stream(
+        record_kind, selection.records, file_format, include_drafts=include_drafts
     )
+    if not include_drafts:
+        if not SLOTS.take():
+            return _busy()
+        stream = SLOTS.holding(stream)
+    response = StreamingHttpResponse(stream, content_type=CONTENT_TYPES[file_format])
     response["Content-Disposition"] = f'attachment; filename="{kind}.{file_format}"'
     response["Cache-Control"] = "private, no-store" if include_drafts else "public, max-age=300"
+    return response
+
+
+def _busy() -> JsonResponse:
+    seconds = settings.EXPORT_RETRY_SECONDS
+    response = JsonResponse(
+        {
+            "detail": _(
+                "Too many exports are being made at once. Try again in %(seconds)d seconds."
+            )
+            % {"seconds": seconds}
+        },
+        status=429,
+    )
+    response["Retry-After"] = str(seconds)
     return response

@@ -115,3 +115,27 @@ def test_export_query_count_does_not_grow_with_rows(seeded, client, django_asser
     grow_dataset(40)
     with django_assert_num_queries(5):
         download(client, "statements", "csv")
+
+
+def test_exports_past_the_per_process_limit_are_refused_until_one_ends(seeded, client, settings):
+    settings.EXPORTS_AT_ONCE = 2
+    url = reverse("policies:export", args=["statements", "csv"])
+    running = [client.get(url), client.get(url)]  # streaming, not yet read
+    refused = client.get(url)
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == str(settings.EXPORT_RETRY_SECONDS)
+    assert "Too many exports" in refused.json()["detail"]
+
+    # One read to the end (the response closed) frees its slot; one abandoned unread too.
+    b"".join(running[0].streaming_content)
+    assert client.get(url).status_code == 200  # takes the freed slot, left unread
+    running[1].close()
+    assert download(client, "statements", "csv")[0] == 200
+
+
+def test_editors_exports_are_not_limited(seeded, client, settings):
+    settings.EXPORTS_AT_ONCE = 1
+    client.force_login(make_editor())
+    url = reverse("policies:export", args=["statements", "csv"])
+    responses = [client.get(url) for _ in range(3)]
+    assert [r.status_code for r in responses] == [200, 200, 200]
