@@ -108,7 +108,9 @@ def edited(data: dict[str, Any], rng: random.Random, themes: list[int], sectors:
     return data
 
 
-def edit(editor: int, changes: int, seconds: float, seed: int, pool_size: int) -> None:
+def edit(
+    editor: int, changes: int, seconds: float, seed: int, pool_size: int, pause: float = 0
+) -> None:
     """Up to ``changes`` saves (or ``seconds``), each one admin request; one JSON line each."""
     from django.contrib.auth import get_user_model
     from django.test import Client
@@ -128,6 +130,7 @@ def edit(editor: int, changes: int, seconds: float, seed: int, pool_size: int) -
     for n in range(changes):
         if time.monotonic() > until:
             break
+        time.sleep(rng.uniform(0, 2 * pause))  # on average ``pause``
         pk = rng.choice(ids)
         statement = Statement.objects.filter(pk=pk).first()
         if statement is None:
@@ -171,7 +174,7 @@ def edit(editor: int, changes: int, seconds: float, seed: int, pool_size: int) -
                 ms=round((time.perf_counter() - started) * 1000, 1),
                 detail=_errors(body) if outcome == "error" else "",
             )
-        except Exception as error:  # noqa: BLE001 (reported, not hidden: it fails the run)
+        except Exception as error:  # reported, not hidden: it fails the run
             emit(op="edit", pk=pk, outcome="error", error=repr(error), trace=_trace())
 
 
@@ -205,19 +208,17 @@ def _trace() -> str:
     return traceback.format_exc(limit=-4, chain=False)[-1500:]
 
 
-def import_rounds(rounds: int, seed: int, pool_size: int, batch: int) -> None:
+def import_rounds(rounds: int, seed: int, pool_size: int, batch: int, pause: float) -> None:
     """``rounds`` imports of ``batch`` statements from the pool with new themes."""
     from django.core.management import call_command
-    from django.test import Client
 
     from policies.models import Theme
 
     rng = random.Random(seed)  # noqa: S311 (load, not secrets)
     ids = pool(pool_size, rng)
     themes = list(Theme.objects.values_list("slug", flat=True))
-    client = Client()
     for n in range(rounds):
-        rows = _exported(client, rng.sample(ids, min(batch, len(ids))))
+        rows = _exported(rng.sample(ids, min(batch, len(ids))))
         if not rows:
             continue
         for row in rows:
@@ -234,7 +235,7 @@ def import_rounds(rounds: int, seed: int, pool_size: int, batch: int) -> None:
             try:
                 call_command("import_records", str(path), stdout=out, stderr=err)
                 outcome = "imported"
-            except Exception as error:  # noqa: BLE001 (reported: it fails the run)
+            except Exception as error:  # reported: it fails the run
                 outcome, err = "error", io.StringIO(repr(error) + "\n" + _trace())
             emit(
                 op="import",
@@ -243,15 +244,20 @@ def import_rounds(rounds: int, seed: int, pool_size: int, batch: int) -> None:
                 ms=round((time.perf_counter() - started) * 1000, 1),
                 detail=err.getvalue()[-800:],
             )
+            time.sleep(pause)
 
 
-def _exported(client: Any, ids: list[int]) -> list[dict[str, str]]:
+def _exported(ids: list[int]) -> list[dict[str, str]]:
+    """These statements as the export writes them (drafts too): rows to import back."""
+    from policies.data_io.schema import RECORD_KINDS
+    from policies.data_io.streaming import export_stream
     from policies.models import Statement
 
-    slugs = set(Statement.objects.filter(pk__in=ids).values_list("slug", flat=True))
-    # The export holds published statements only: drafts in the sample are left out.
-    exported = b"".join(client.get("/export/statements.csv").streaming_content).decode()
-    return [row for row in csv.DictReader(io.StringIO(exported)) if row["slug"] in slugs]
+    records = Statement.objects.filter(pk__in=ids)
+    exported = "".join(
+        export_stream(RECORD_KINDS["statements"], records, "csv", include_drafts=True)
+    )
+    return list(csv.DictReader(io.StringIO(exported)))
 
 
 def attempts(paths: list[str]) -> Iterator[dict[str, Any]]:
@@ -321,8 +327,10 @@ def main() -> None:
     e.add_argument("--seconds", type=float, default=3600)
     e.add_argument("--seed", type=int, default=1)
     e.add_argument("--pool", type=int, default=0, help="Statements to pick from (0: all).")
+    e.add_argument("--pause", type=float, default=0, help="Seconds between changes, on average.")
     i = commands.add_parser("import")
     i.add_argument("--rounds", type=int, default=5)
+    i.add_argument("--pause", type=float, default=0, help="Seconds between rounds.")
     i.add_argument("--seed", type=int, default=1)
     i.add_argument("--pool", type=int, default=0)
     i.add_argument("--batch", type=int, default=10)
@@ -333,9 +341,9 @@ def main() -> None:
     if args.command == "prepare":
         prepare(args.editors)
     elif args.command == "edit":
-        edit(args.editor, args.changes, args.seconds, args.seed, args.pool)
+        edit(args.editor, args.changes, args.seconds, args.seed, args.pool, args.pause)
     elif args.command == "import":
-        import_rounds(args.rounds, args.seed, args.pool, args.batch)
+        import_rounds(args.rounds, args.seed, args.pool, args.batch, args.pause)
     else:
         summary = verify(args.reports)
         print(json.dumps(summary, indent=2))

@@ -281,14 +281,20 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": PROXY_COUNT,
 }
 
-# How many exports each process streams at once; the next gets 429 and Retry-After
-# (EXPORT_RETRY_SECONDS) until one ends. A full export of a million statements takes about
-# 20 s; readers' pages must not queue behind a crowd of them. Editors are not limited.
+# How many large exports (more than EXPORT_SMALL_ROWS rows) each process streams at once;
+# the next gets 429 and Retry-After (EXPORT_RETRY_SECONDS) until one ends. A full export of
+# a million statements takes about 20 s of a worker, and each slows the pages its process
+# serves meanwhile (BENCHMARKS.md, Load test): one per process by default. Editors' exports
+# and small ones are not limited.
 try:
-    EXPORTS_AT_ONCE = int(os.environ.get("DJANGO_EXPORTS_AT_ONCE") or 2)
+    EXPORTS_AT_ONCE = int(os.environ.get("DJANGO_EXPORTS_AT_ONCE") or 1)
 except ValueError:
     raise ImproperlyConfigured("DJANGO_EXPORTS_AT_ONCE must be a whole number.") from None
+EXPORT_SMALL_ROWS = 10_000
 EXPORT_RETRY_SECONDS = 30
+# A large export pauses this many times as long as it has worked (policies.web.exports):
+# 1.0 leaves the pages at least half of what the export would take.
+EXPORT_PACE = float(os.environ.get("DJANGO_EXPORT_PACE") or 1.0)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Policy Tracker API",
     "DESCRIPTION": (

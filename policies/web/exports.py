@@ -1,14 +1,16 @@
 """Exports: the filtered records of one kind as a file, streamed (``policies.data_io``).
 
-Each process streams at most EXPORTS_AT_ONCE exports for readers at once: a full export
-of a million statements takes some 20 s of a worker, and a crowd of them would leave none
-for the pages. The next export is refused with 429, ``Retry-After`` and a JSON message
-until one ends.
+Each process streams at most EXPORTS_AT_ONCE large exports for readers at once (more rows
+than EXPORT_SMALL_ROWS; a count tells): a full export of a million statements takes some
+20 s of a worker, and a crowd of them would leave none for the pages. The next is refused
+with 429, ``Retry-After`` and a JSON message until one ends. Small exports (a filtered
+few) and editors' exports are never refused.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 
 from django.conf import settings
@@ -42,28 +44,42 @@ class ExportSlots:
         with self._lock:
             self.running -= 1
 
-    def holding(self, stream: Iterator[bytes | str]) -> HeldStream:
+    def holding(self, stream: Iterator[str]) -> HeldStream:
         return HeldStream(stream, self)
 
 
 class HeldStream:
     """An export's stream holding its slot until the response is closed: when it ends,
     fails, or the reader hangs up, and even if it never started (the server closes every
-    response; Django passes that on to the iterator's ``close``)."""
+    response; Django passes that on to the iterator's ``close``).
 
-    def __init__(self, stream: Iterator[bytes | str], slots: ExportSlots) -> None:
+    It also paces itself: after every PACE_EVERY seconds of work it pauses for
+    EXPORT_PACE times as long, handing the process's interpreter lock and a share of the
+    CPU to the pages its worker's other threads are serving.
+    """
+
+    PACE_EVERY = 0.02
+
+    def __init__(self, stream: Iterator[str], slots: ExportSlots) -> None:
         self._stream = stream
         self._slots: ExportSlots | None = slots
+        self._worked = 0.0
 
     def __iter__(self) -> HeldStream:
         return self
 
-    def __next__(self) -> bytes | str:
-        return next(self._stream)
+    def __next__(self) -> str:
+        started = time.perf_counter()
+        chunk = next(self._stream)
+        self._worked += time.perf_counter() - started
+        if self._worked >= self.PACE_EVERY:
+            time.sleep(self._worked * settings.EXPORT_PACE)
+            self._worked = 0.0
+        return chunk
 
     def close(self) -> None:
-        if self._slots is not None:
-            self._slots, slots = None, self._slots
+        slots, self._slots = self._slots, None
+        if slots is not None:
             slots.give_back()
         close = getattr(self._stream, "close", None)
         if close is not None:
@@ -90,10 +106,10 @@ def export(
     # The rows are read while the response streams, after its status is sent: a database
     # that is down must fail here, into the plain error page, not half-way through a file.
     connection.ensure_connection()
-    stream = export_stream(
+    stream: Iterator[str] = export_stream(
         record_kind, selection.records, file_format, include_drafts=include_drafts
     )
-    if not include_drafts:
+    if not include_drafts and selection.records.count() > settings.EXPORT_SMALL_ROWS:
         if not SLOTS.take():
             return _busy()
         stream = SLOTS.holding(stream)

@@ -108,3 +108,99 @@ def test_concurrent_writers_lose_nothing_and_leave_the_rollups_exact(tmp_path):
         # Every kind of write happened, overlapping saves among them.
         for outcome in ("edit saved", "edit refused", "script saved", "import imported"):
             assert outcomes.get(outcome, 0) > 0, outcomes
+
+
+SAVER = """
+import json, os, sys, time
+sys.path.insert(0, os.getcwd())
+import django
+django.setup()
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import reverse
+from bench.writers import opened
+from policies.models import Theme
+
+theme = Theme.objects.order_by("pk").first()
+user = get_user_model().objects.get(username="concurrent-editor-1")
+client = Client()
+client.force_login(user)  # a write, made before the database is held
+data = opened(theme, user) | {"description": "Typed while the database was held"}
+print("ready", flush=True)
+while not os.path.exists(sys.argv[1]):
+    time.sleep(0.05)
+response = client.post(reverse("admin:policies_theme_change", args=[theme.pk]), data)
+print(json.dumps({"status": response.status_code, "body": response.content.decode()}))
+"""
+
+HOLDER = """
+import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute("BEGIN IMMEDIATE")  # SQLite's one write lock, held until this process ends
+print("held", flush=True)
+time.sleep(60)
+"""
+
+
+@pytest.mark.sqlite
+@pytest.mark.django_db
+def test_a_save_that_stays_busy_comes_back_with_a_message_and_writes_nothing(tmp_path):
+    with own_database(tmp_path) as url:
+        env = production_env(
+            tmp_path,
+            DATABASE_URL=url,
+            DJANGO_HTTPS="0",
+            DJANGO_ALLOWED_HOSTS="testserver,127.0.0.1",
+            DJANGO_SQLITE_BUSY_SECONDS="0.2",
+            DJANGO_WRITE_ATTEMPTS="3",
+        )
+        for command in (
+            ["migrate", "--noinput", "-v", "0"],
+            ["collectstatic", "--noinput", "-v", "0"],
+            ["load_seeds"],
+        ):
+            done = manage(env, *command)
+            assert done.returncode == 0, done.stderr
+        prepared = subprocess.run(
+            [sys.executable, WRITERS, "prepare", "--editors", "1"],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert prepared.returncode == 0, prepared.stderr
+        go = tmp_path / "go"
+        saver = subprocess.Popen(
+            [sys.executable, "-c", SAVER, str(go)],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert saver.stdout.readline().strip() == "ready", saver.stderr.read()
+        database = url.removeprefix("sqlite:///")
+        holder = subprocess.Popen(
+            [sys.executable, "-c", HOLDER, database], stdout=subprocess.PIPE, text=True
+        )
+        try:
+            assert holder.stdout.readline().strip() == "held"
+            go.touch()
+            out, err = saver.communicate(timeout=60)
+        finally:
+            holder.kill()
+            holder.wait()
+        assert saver.returncode == 0, err
+        answer = json.loads(out.strip().splitlines()[-1])
+        assert answer["status"] == 200  # the form again, not a 500
+        assert "kept the database busy, so nothing of this was saved" in answer["body"]
+        assert "Typed while the database was held" in answer["body"]  # nothing typed is lost
+        described = manage(
+            env,
+            "shell",
+            "-c",
+            "from policies.models import Theme; "
+            "print(Theme.objects.order_by('pk').first().description)",
+        )
+        assert "Typed while" not in described.stdout

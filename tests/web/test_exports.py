@@ -108,17 +108,21 @@ def test_export_query_count_does_not_grow_with_rows(seeded, client, django_asser
     from tests.factories import grow_dataset
 
     grow_dataset(5)
-    # One query for the rows (each row's linked ids are subqueries of it), and one for the
-    # keys of each many-to-many column: themes, sectors, plans, targets.
-    with django_assert_num_queries(5):
+    # A count (a large export waits for a slot), one query for the rows (each row's linked
+    # ids are subqueries of it), and one for the keys of each many-to-many column: themes,
+    # sectors, plans, targets.
+    with django_assert_num_queries(6):
         download(client, "statements", "csv")
     grow_dataset(40)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         download(client, "statements", "csv")
 
 
-def test_exports_past_the_per_process_limit_are_refused_until_one_ends(seeded, client, settings):
+def test_large_exports_past_the_per_process_limit_are_refused_until_one_ends(
+    seeded, client, settings
+):
     settings.EXPORTS_AT_ONCE = 2
+    settings.EXPORT_SMALL_ROWS = 1  # every export of the seeds' statements counts as large
     url = reverse("policies:export", args=["statements", "csv"])
     running = [client.get(url), client.get(url)]  # streaming, not yet read
     refused = client.get(url)
@@ -132,9 +136,18 @@ def test_exports_past_the_per_process_limit_are_refused_until_one_ends(seeded, c
     running[1].close()
     assert download(client, "statements", "csv")[0] == 200
 
+    # With every slot taken, an export of no more than EXPORT_SMALL_ROWS still streams.
+    held = [client.get(url), client.get(url)]
+    assert client.get(url).status_code == 429
+    settings.EXPORT_SMALL_ROWS = 10_000
+    assert client.get(url).status_code == 200
+    for response in held:
+        response.close()
+
 
 def test_editors_exports_are_not_limited(seeded, client, settings):
     settings.EXPORTS_AT_ONCE = 1
+    settings.EXPORT_SMALL_ROWS = 1  # large, as a reader's would count
     client.force_login(make_editor())
     url = reverse("policies:export", args=["statements", "csv"])
     responses = [client.get(url) for _ in range(3)]
