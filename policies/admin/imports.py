@@ -115,7 +115,9 @@ class ImportMixin(_ModelAdmin):
                 else:
                     token = secrets.token_urlsafe(24)
                     cache.set(
-                        self._cache_key(request, token), (upload.name, data), IMPORT_WAIT_SECONDS
+                        self._cache_key(request, token),
+                        (upload.name, data, report.versions),
+                        IMPORT_WAIT_SECONDS,
                     )
                     context.update(
                         report=report,
@@ -137,9 +139,10 @@ class ImportMixin(_ModelAdmin):
         if stored is None:
             messages.error(request, _("That preview has expired. Upload the file again."))
             return HttpResponseRedirect(request.path)
-        name, data = stored
+        name, data, versions = stored
         try:
-            report = records_import(name=name, data=data, kind=kind.name)
+            # Refused whole if a record it names changed since the preview.
+            report = records_import(name=name, data=data, kind=kind.name, seen_versions=versions)
         except (ImportFileError, WriteBusy) as error:
             # The data changed between preview and confirmation, or the database stayed
             # busy: nothing was written.

@@ -25,7 +25,13 @@ from policies.data_io.readers import (
     text_file_reader,
 )
 from policies.data_io.schema import OUTCOMES, RECORD_KINDS, RecordKind, key_label
-from policies.data_io.writing import NewRecords, describe_validation, load_record, lock_existing
+from policies.data_io.writing import (
+    NewRecords,
+    changed_since,
+    describe_validation,
+    load_record,
+    lock_existing,
+)
 from policies.writes import retrying
 
 SEED_CHANGE_REASON = "load_seeds"
@@ -50,6 +56,9 @@ class LoadReport:
     kept: list[str] = field(default_factory=list)
     # (position, key, outcome, changed fields) of each row, for an import preview.
     rows: list[tuple[str, str, str, list[str]]] = field(default_factory=list)
+    # The version of each existing record the rows name, as the load found it (by key):
+    # a preview's, given back when the import is confirmed, refuses records changed since.
+    versions: dict[str, int] = field(default_factory=dict)
 
     def add(self, kind: RecordKind, outcome: str) -> None:
         self.counts.setdefault(kind.label, Counter())[outcome] += 1
@@ -142,12 +151,16 @@ def records_import(
     data: bytes,
     kind: str | None = None,
     dry_run: bool = False,
+    seen_versions: dict[str, int] | None = None,
 ) -> LoadReport:
     """Import one file of records, all or nothing; with ``dry_run``, report and roll back.
 
     ``name`` is the file's name, which gives its format (.csv, .xlsx, .json) and, without
     ``kind``, what it holds. Raises ImportFileError listing every row that does not load
     (up to MAX_REPORTED_ERRORS), each with its row, column and reason; nothing is written.
+
+    ``seen_versions`` (a preview's ``report.versions``) makes the import refuse, whole, if
+    any record it names was changed after the preview: the edit-conflict check, for imports.
     """
     record_kind = import_kind_for(name, kind)
     if len(data) > IMPORT_MAX_BYTES:
@@ -159,7 +172,14 @@ def records_import(
         )
     rows, from_text = read_rows(name, data)
     report, errors = retrying(
-        lambda: _import_rows(record_kind, rows, name=name, from_text=from_text, dry_run=dry_run)
+        lambda: _import_rows(
+            record_kind,
+            rows,
+            name=name,
+            from_text=from_text,
+            dry_run=dry_run,
+            seen_versions=seen_versions,
+        )
     )
     if not rows:
         errors.append(f"{name}: the file holds no records.")
@@ -175,6 +195,7 @@ def _import_rows(
     name: str,
     from_text: bool,
     dry_run: bool,
+    seen_versions: dict[str, int] | None,
 ) -> tuple[LoadReport, list[str]]:
     """One attempt at loading ``rows``, in the caller's transaction: (report, errors)."""
     report = LoadReport()
@@ -183,7 +204,12 @@ def _import_rows(
     lookups = ResolvedKeys(record_kind)
     records = [record for _p, record in rows if isinstance(record, dict)]
     lookups.prefetch(records, from_text=from_text)
-    lock_existing(record_kind, records)
+    report.versions = lock_existing(record_kind, records)
+    if seen_versions is not None:
+        errors += _changed_since_preview(record_kind, name, report.versions, seen_versions)
+        if errors:
+            transaction.set_rollback(True)
+            return report, errors
     # New records of a batched kind are written a thousand at a time; records that
     # exist already are compared and updated one by one, as any other kind.
     new = (
@@ -230,6 +256,25 @@ def _import_rows(
     if errors or dry_run:
         transaction.set_rollback(True)
     return report, errors
+
+
+def _changed_since_preview(
+    kind: RecordKind, name: str, versions: dict[str, int], seen: dict[str, int]
+) -> list[str]:
+    """Records the preview saw that someone changed (or added) before the confirmation."""
+    errors = []
+    for key, version in sorted(versions.items()):
+        if seen.get(key) == version:
+            continue
+        who = changed_since(kind, key, seen[key]) if key in seen else "someone added it"
+        errors.append(
+            f"{name}: {kind.model._meta.verbose_name} {key}: {who}, after the preview. "
+            "Nothing was imported, so that their change is not lost: upload the file again "
+            "to see it in a new preview."
+        )
+        if len(errors) >= MAX_REPORTED_ERRORS:
+            break
+    return errors
 
 
 def _refused(rows: list[tuple[str, ValidationError]]) -> list[str]:

@@ -9,6 +9,7 @@ from typing import Any, cast
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import IntegrityError, connection, models, transaction
+from django.db.models import Max
 
 from policies import rollups
 from policies.caching import data_changed
@@ -68,30 +69,54 @@ def load_record(
     return "updated", key, changed
 
 
-def lock_existing(kind: RecordKind, records: Iterable[dict[str, Any]]) -> None:
-    """Lock the records these rows will update, in id order, before any is changed.
+def lock_existing(kind: RecordKind, records: Iterable[dict[str, Any]]) -> dict[str, int]:
+    """Lock the records these rows will update, in id order, before any is changed; returns
+    each one's version (its newest history row's id, 0 for none) by key, read under the lock.
 
     Two imports of overlapping files, or an import and an editor, then wait for each other
     instead of each locking some records and waiting for the other's (a deadlock). Kinds
-    keyed by more than one field are locked record by record as they load.
+    keyed by more than one field are locked record by record as they load, and have no
+    versions here.
     """
     if len(kind.key) != 1:
-        return
+        return {}
     (name,) = kind.key
     manager = kind.model._default_manager
     wanted = sorted({str(r[name]) for r in records if isinstance(r.get(name), (str, int))})
-    ids: list[int] = []
+    keys: dict[int, str] = {}
     for start in range(0, len(wanted), 500):
         chunk = wanted[start : start + 500]
-        ids += manager.filter(**{f"{name}__in": chunk}).values_list("pk", flat=True)
-    ids.sort()
-    for start in range(0, len(ids), 500):
-        list(
-            manager.select_for_update()
-            .filter(pk__in=ids[start : start + 500])
-            .order_by("pk")
-            .values_list("pk", flat=True)
+        keys.update(
+            (pk, str(key))
+            for key, pk in manager.filter(**{f"{name}__in": chunk}).values_list(name, "pk")
         )
+    ids = sorted(keys)
+    history = cast("type[Tracked]", kind.model).history.model
+    versions = dict.fromkeys(keys.values(), 0)
+    for start in range(0, len(ids), 500):
+        batch = ids[start : start + 500]
+        list(manager.select_for_update().filter(pk__in=batch).order_by("pk").values_list("pk"))
+        newest = (
+            history.objects.filter(id__in=batch)
+            .values("id")
+            .annotate(newest=Max("history_id"))
+            .values_list("id", "newest")
+        )
+        versions.update((keys[pk], version) for pk, version in newest)
+    return versions
+
+
+def changed_since(kind: RecordKind, key: str, version: int) -> str | None:
+    """Who changed the record ``key`` after ``version``, and when; None if no one did."""
+    (name,) = kind.key
+    instance = kind.model._default_manager.filter(**{name: key}).first()
+    if instance is None:
+        return "someone deleted it"
+    latest = tracked(instance).history.order_by("-history_id").first()
+    if latest is None or latest.history_id == version:
+        return None
+    who = latest.history_user or latest.history_change_reason or "someone"
+    return f"{who} changed it on {latest.history_date:%Y-%m-%d %H:%M} UTC"
 
 
 def _edited_by_others(instance: models.Model, change_reason: str) -> bool:

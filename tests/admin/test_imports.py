@@ -32,6 +32,25 @@ class TestImport:
         assert actor.name == "Xi Jinping (checked)"
         assert actor.history.latest().history_user == editor
 
+    def test_a_record_saved_between_preview_and_confirmation_refuses_the_import(
+        self, seeded, editor_client, admin_user
+    ):
+        response = self.upload(editor_client, Actor, "actors.csv", self.actors_csv(editor_client))
+        # Another editor saves one of the file's records (not the one it changes) meanwhile.
+        other = Actor.objects.exclude(slug="xi-jinping").order_by("slug").first()
+        other._change_reason = "an editor's save"
+        other.role = "Saved after the preview"
+        other.save()
+        confirm = editor_client.post(
+            admin_url(Actor, "import"), {"token": response.context["token"]}
+        )
+        assert confirm.status_code == 200
+        page = confirm.content.decode()
+        assert f"actor {other.slug}:" in page
+        assert "after the preview. Nothing was imported" in page
+        assert Actor.objects.get(slug="xi-jinping").name == "Xi Jinping"  # nothing imported
+        assert Actor.objects.get(pk=other.pk).role == "Saved after the preview"  # kept
+
     def test_new_statements_written_in_batches_name_their_editor(
         self, seeded, editor_client, editor
     ):
