@@ -116,7 +116,6 @@ def edit(
     from django.test import Client
     from django.urls import reverse
 
-    from policies.admin.conflicts import latest_version
     from policies.models import Sector, Statement, Theme
 
     rng = random.Random(seed)  # noqa: S311 (load, not secrets)
@@ -149,7 +148,7 @@ def edit(
                 emit(op="script", pk=pk, outcome="saved")
                 continue
             data = opened(statement, user)
-            seen = latest_version(statement)
+            seen = data["seen_version"]  # the version the form carries, as it was opened
             time.sleep(rng.random() * TYPING)
             data = edited(data, rng, themes, sectors) | {"notes": token}
             url = reverse("admin:policies_statement_change", args=[pk])

@@ -78,13 +78,13 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serving(env: dict[str, str], tmp_path):
+def serving(env: dict[str, str], tmp_path, *, workers: int = 1):
     """gunicorn on a free port with ``env``, once it answers /healthz (any status); its URL."""
     port = free_port()
     log_path = tmp_path / "gunicorn.log"
     with log_path.open("w") as log:
         server = subprocess.Popen(
-            [GUNICORN, "tracker.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+            [GUNICORN, "tracker.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
             env=env,
             cwd=ROOT,
             stdout=log,

@@ -139,7 +139,9 @@ class ImportMixin(_ModelAdmin):
         if stored is None:
             messages.error(request, _("That preview has expired. Upload the file again."))
             return HttpResponseRedirect(request.path)
-        name, data, versions = stored
+        # A preview cached before its records' versions were kept holds two values.
+        name, data, *kept = stored
+        versions = kept[0] if kept else None
         try:
             # Refused whole if a record it names changed since the preview.
             report = records_import(name=name, data=data, kind=kind.name, seen_versions=versions)

@@ -66,3 +66,30 @@ def test_gunicorn_refuses_to_start_with_a_weak_key(tmp_path):
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY is too weak" in result.stderr
     assert STRONG_KEY not in result.stderr  # no key is ever printed
+
+
+@pytest.mark.server
+def test_the_api_rate_is_counted_once_for_every_worker_in_redis(tmp_path):
+    # The machine's Redis (CI starts it too), in a database of the suite's own.
+    import redis
+
+    url = "redis://127.0.0.1:6379/15"
+    store = redis.Redis.from_url(url)
+    store.flushdb()
+    env = production_env(
+        tmp_path, DJANGO_HTTPS="0", REDIS_URL=url, DJANGO_API_ANON_RATE="6/minute"
+    )
+    for command in (
+        ["migrate", "--noinput", "-v", "0"],
+        ["collectstatic", "--noinput", "-v", "0"],
+    ):
+        done = manage(env, *command)
+        assert done.returncode == 0, done.stderr
+    with serving(env, tmp_path, workers=2) as base:
+        statuses = [fetch(base + "/api/v1/themes/", Host="127.0.0.1") for _ in range(12)]
+    assert [r.status for r in statuses] == [200] * 6 + [429] * 6
+    assert int(statuses[-1].headers["Retry-After"]) > 0
+    assert b"throttled" in statuses[-1].body
+    # The count lives in Redis, where both workers read and write it.
+    assert list(store.scan_iter("*throttle_anon*")), "no count in Redis"
+    store.flushdb()
