@@ -6,6 +6,7 @@ statements, so that saves overlap: the edit-conflict check must refuse exactly t
 made on a version someone else had replaced, and nothing else may fail.
 """
 
+import contextlib
 import json
 import subprocess
 import sys
@@ -35,8 +36,10 @@ def writer(env, *args: str) -> subprocess.Popen:
     )
 
 
-@pytest.mark.django_db
-def test_concurrent_writers_lose_nothing_and_leave_the_rollups_exact(tmp_path):
+@contextlib.contextmanager
+def editors_database(tmp_path, *, editors: int, synthetic: int = 0, **settings: str):
+    """A database of the test's own with the seeds, ``synthetic`` statements and the
+    editors' accounts; the environment of the app serving it, with ``settings``."""
     with own_database(tmp_path) as url:
         env = production_env(
             tmp_path,
@@ -44,17 +47,20 @@ def test_concurrent_writers_lose_nothing_and_leave_the_rollups_exact(tmp_path):
             DJANGO_HTTPS="0",
             DJANGO_ALLOWED_HOSTS="testserver,127.0.0.1",
             DJANGO_LOG_LEVEL="WARNING",
+            **settings,
         )
-        for command in (
+        commands = [
             ["migrate", "--noinput", "-v", "0"],
             ["collectstatic", "--noinput", "-v", "0"],
             ["load_seeds"],
-            ["generate_demo_data", "--statements", "120"],
-        ):
+        ]
+        if synthetic:
+            commands.append(["generate_demo_data", "--statements", str(synthetic)])
+        for command in commands:
             done = manage(env, *command)
             assert done.returncode == 0, done.stderr
         prepared = subprocess.run(
-            [sys.executable, WRITERS, "prepare", "--editors", str(EDITORS)],
+            [sys.executable, WRITERS, "prepare", "--editors", str(editors)],
             env=env,
             cwd=ROOT,
             capture_output=True,
@@ -62,7 +68,12 @@ def test_concurrent_writers_lose_nothing_and_leave_the_rollups_exact(tmp_path):
             check=False,
         )
         assert prepared.returncode == 0, prepared.stderr
+        yield url, env
 
+
+@pytest.mark.django_db
+def test_concurrent_writers_lose_nothing_and_leave_the_rollups_exact(tmp_path):
+    with editors_database(tmp_path, editors=EDITORS, synthetic=120) as (_url, env):
         bounds = ["--pool", str(POOL)]
         processes = [
             writer(
@@ -145,31 +156,8 @@ time.sleep(60)
 @pytest.mark.sqlite
 @pytest.mark.django_db
 def test_a_save_that_stays_busy_comes_back_with_a_message_and_writes_nothing(tmp_path):
-    with own_database(tmp_path) as url:
-        env = production_env(
-            tmp_path,
-            DATABASE_URL=url,
-            DJANGO_HTTPS="0",
-            DJANGO_ALLOWED_HOSTS="testserver,127.0.0.1",
-            DJANGO_SQLITE_BUSY_SECONDS="0.2",
-            DJANGO_WRITE_ATTEMPTS="3",
-        )
-        for command in (
-            ["migrate", "--noinput", "-v", "0"],
-            ["collectstatic", "--noinput", "-v", "0"],
-            ["load_seeds"],
-        ):
-            done = manage(env, *command)
-            assert done.returncode == 0, done.stderr
-        prepared = subprocess.run(
-            [sys.executable, WRITERS, "prepare", "--editors", "1"],
-            env=env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert prepared.returncode == 0, prepared.stderr
+    busy = {"DJANGO_SQLITE_BUSY_SECONDS": "0.2", "DJANGO_WRITE_ATTEMPTS": "3"}
+    with editors_database(tmp_path, editors=1, **busy) as (url, env):
         go = tmp_path / "go"
         saver = subprocess.Popen(
             [sys.executable, "-c", SAVER, str(go)],
