@@ -208,10 +208,16 @@ def apply_delta(delta: Counter[Key]) -> None:
                 values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(batch))
                 params = [v for key, n in batch for v in (*key, n)]
                 cursor.execute(upsert.format(rows=f"VALUES {values}"), params)
-    # Only a decrease can leave a zero behind.
+    # Only a decrease can leave a zero behind. In SQL, as the upsert: the ORM's delete()
+    # would first read every row it deletes (a quarter of an admin save's database time).
     scopes = sorted({key[0] for key, n in changes if n < 0})
-    for start in range(0, len(scopes), WRITE_BATCH):
-        StatementRollup.objects.filter(n=0, scope__in=scopes[start : start + WRITE_BATCH]).delete()
+    with connection.cursor() as cursor:
+        for start in range(0, len(scopes), WRITE_BATCH):
+            batch = scopes[start : start + WRITE_BATCH]
+            cursor.execute(
+                f"DELETE FROM {table} WHERE n = 0 AND scope IN ({', '.join(['%s'] * len(batch))})",  # noqa: S608
+                batch,
+            )
 
 
 def recount(apps: Any = None) -> Counter[Key]:
