@@ -213,10 +213,10 @@ def apply_delta(delta: Counter[Key]) -> None:
     scopes = sorted({key[0] for key, n in changes if n < 0})
     with connection.cursor() as cursor:
         for start in range(0, len(scopes), WRITE_BATCH):
-            batch = scopes[start : start + WRITE_BATCH]
+            some = scopes[start : start + WRITE_BATCH]
             cursor.execute(
-                f"DELETE FROM {table} WHERE n = 0 AND scope IN ({', '.join(['%s'] * len(batch))})",  # noqa: S608
-                batch,
+                f"DELETE FROM {table} WHERE n = 0 AND scope IN ({', '.join(['%s'] * len(some))})",  # noqa: S608
+                some,
             )
 
 
