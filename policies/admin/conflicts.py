@@ -63,7 +63,9 @@ class VersionedForm(forms.ModelForm):
             return cleaned
         model = type(self.instance)
         # Inside the admin's transaction the row stays locked until this save commits
-        # (PostgreSQL), so two saves cannot both pass this check.
+        # (PostgreSQL), so two saves cannot both pass this check. SQLite takes no row
+        # locks, but each transaction holds the database's write lock from its start
+        # (transaction_mode IMMEDIATE): two saves cannot interleave there either.
         model._default_manager.select_for_update().filter(pk=self.instance.pk).exists()
         if cleaned.get("seen_version") != latest_version(self.instance):
             latest = tracked(self.instance).history.order_by("-history_id").first()
