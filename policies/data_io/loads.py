@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from policies.data_io.cells import RecordError
 from policies.data_io.keys import ResolvedKeys, resolve_record
@@ -267,11 +268,14 @@ def _changed_since_preview(
     for key, version in sorted(versions.items()):
         if seen.get(key) == version:
             continue
-        who = changed_since(kind, key, seen[key]) if key in seen else "someone added it"
+        what = changed_since(kind, key, seen[key]) if key in seen else _("someone added it")
         errors.append(
-            f"{name}: {kind.model._meta.verbose_name} {key}: {who}, after the preview. "
-            "Nothing was imported, so that their change is not lost: upload the file again "
-            "to see it in a new preview."
+            _(
+                "%(file)s: %(record)s %(key)s: %(what)s, after the preview. Nothing was "
+                "imported, so that their change is not lost: upload the file again to see "
+                "it in a new preview."
+            )
+            % {"file": name, "record": kind.model._meta.verbose_name, "key": key, "what": what}
         )
         if len(errors) >= MAX_REPORTED_ERRORS:
             break

@@ -10,6 +10,9 @@ from typing import Any, cast
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Max
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
 
 from policies import rollups
 from policies.caching import data_changed
@@ -107,16 +110,19 @@ def lock_existing(kind: RecordKind, records: Iterable[dict[str, Any]]) -> dict[s
 
 
 def changed_since(kind: RecordKind, key: str, version: int) -> str | None:
-    """Who changed the record ``key`` after ``version``, and when; None if no one did."""
+    """Who changed the record ``key`` after ``version``, and when, in the reader's
+    language; None if no one did."""
     (name,) = kind.key
     instance = kind.model._default_manager.filter(**{name: key}).first()
     if instance is None:
-        return "someone deleted it"
+        return _("someone deleted it")
     latest = tracked(instance).history.order_by("-history_id").first()
     if latest is None or latest.history_id == version:
         return None
-    who = latest.history_user or latest.history_change_reason or "someone"
-    return f"{who} changed it on {latest.history_date:%Y-%m-%d %H:%M} UTC"
+    return _("%(who)s changed it on %(when)s") % {
+        "who": latest.history_user or latest.history_change_reason or _("someone"),
+        "when": date_format(localtime(latest.history_date), "DATETIME_FORMAT"),
+    }
 
 
 def _edited_by_others(instance: models.Model, change_reason: str) -> bool:
