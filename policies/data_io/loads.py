@@ -218,8 +218,7 @@ def _import_rows(
         if record_kind.batched
         else None
     )
-    # The records that exist already, as lock_existing found them under their locks.
-    existing = set(report.versions) if new else set()
+    existing = new.existing_keys(record for _p, record in rows) if new else set()
     for position, record in rows:
         where = f"{name}, {position}"
         try:

@@ -143,10 +143,9 @@ class NewRecords:
     so the rollups and the cached pages are told directly.
 
     Validation is the model's own (fields, ``clean()``, the excerpt check) without the
-    queries that a batch makes needless: related records come from ``ResolvedKeys``, which
-    keys exist already from ``lock_existing``, and the check constraints are the
-    database's. A batch that the database refuses is checked again row by row, to say which
-    row and why.
+    queries that a batch makes needless: related records come from ``ResolvedKeys``, new keys
+    from ``existing_keys``, and the check constraints are the database's. A batch that the
+    database refuses is checked again row by row, to say which row and why.
     """
 
     BATCH_SIZE = 1000
@@ -157,6 +156,20 @@ class NewRecords:
         self.kind = kind
         self.change_reason = change_reason
         self.pending: list[tuple[str, models.Model, dict[str, list[models.Model]]]] = []
+
+    def existing_keys(self, records: Iterable[dict[str, Any]]) -> set[str]:
+        """Which of these rows' keys are already in the database (a query per 500 keys)."""
+        (name,) = self.kind.key
+        wanted = sorted({str(r[name]) for r in records if isinstance(r.get(name), (str, int))})
+        found: set[str] = set()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            found.update(
+                self.kind.model._default_manager.filter(**{f"{name}__in": chunk}).values_list(
+                    name, flat=True
+                )
+            )
+        return found
 
     @property
     def full(self) -> bool:

@@ -167,16 +167,10 @@ def hold_for_delta() -> None:
     in the moving transaction); a delta computed under the tree before would then be off by
     the moved subtree's counts. ``rewrite`` takes the conflicting lock.
     """
-    _lock_table(StatementRollup, "ROW EXCLUSIVE")
-
-
-def _lock_table(model: Any, mode: str) -> None:
-    """PostgreSQL's table lock ``mode`` on ``model``'s table, until the transaction ends;
-    nothing on SQLite, whose writers hold the whole database's lock anyway."""
     if connection.vendor == "postgresql":
-        table = connection.ops.quote_name(model._meta.db_table)
+        table = connection.ops.quote_name(StatementRollup._meta.db_table)
         with connection.cursor() as cursor:
-            cursor.execute(f"LOCK TABLE {table} IN {mode} MODE")
+            cursor.execute(f"LOCK TABLE {table} IN ROW EXCLUSIVE MODE")
 
 
 # --- Writing ----------------------------------------------------------------------------
@@ -241,7 +235,10 @@ def rewrite(apps: Any = None) -> int:
     """
     rollup_model = models_for(apps)[2]
     with transaction.atomic():
-        _lock_table(rollup_model, "SHARE ROW EXCLUSIVE")
+        if connection.vendor == "postgresql":
+            table = connection.ops.quote_name(rollup_model._meta.db_table)
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
         totals = recount(apps)
         rollup_model.objects.all().delete()
         rollup_model.objects.bulk_create(
