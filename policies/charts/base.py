@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol, TypedDict
 
-from django.utils.formats import number_format
+from django.conf import settings
+from django.utils.formats import get_format, number_format
 from django.utils.translation import gettext as _
 
 from policies.progress import Progress
@@ -24,6 +25,26 @@ PLAN_COLOUR = "#222222"
 
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif"
+
+
+# ColorBrewer's sequential Blues, lightest first: plotly's own "Blues" runs from dark blue at
+# its minimum to grey at its maximum, which drew every empty cell darkest.
+SEQUENTIAL_BLUES = [
+    [0.0, "#f7fbff"],
+    [0.125, "#deebf7"],
+    [0.25, "#c6dbef"],
+    [0.375, "#9ecae1"],
+    [0.5, "#6baed6"],
+    [0.625, "#4292c6"],
+    [0.75, "#2171b5"],
+    [0.875, "#08519c"],
+    [1.0, "#08306b"],
+]
+
+
+# About this many steps on a count axis at most: enough to read a bar by, few enough for a
+# phone's short axis.
+COUNT_TICKS = 6
 
 
 # What the builders read from records: any object with these attributes will do (a model
@@ -117,13 +138,17 @@ class Chart:
 
     @property
     def empty(self) -> bool:
-        return not self.rows
+        """Nothing to draw: the page shows the summary's sentence instead of empty axes."""
+        return not any(
+            trace.get(axis) for trace in self.figure["data"] for axis in ("x", "y", "z")
+        )
 
 
 def make_layout(**overrides: Any) -> dict[str, Any]:
     layout: dict[str, Any] = {
         "template": NO_TEMPLATE,
         "font": {"family": FONT, "size": 13},
+        "separators": separators(),
         "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
         "hoverlabel": {"font": {"family": FONT}},
         "legend": {"orientation": "h", "y": -0.15},
@@ -133,6 +158,34 @@ def make_layout(**overrides: Any) -> dict[str, Any]:
     }
     layout.update(overrides)
     return layout
+
+
+def separators() -> str:
+    """Plotly's decimal and thousands separators, taken from Django's formats for the active
+    language, so that an axis reads "7,8" where the page and its table do."""
+    return str(get_format("DECIMAL_SEPARATOR")) + str(get_format("THOUSAND_SEPARATOR"))
+
+
+def count_ticks(maximum: float) -> dict[str, Any]:
+    """Tick settings for an axis or colour bar of counts, up to ``maximum``: whole numbers
+    only, from 0. Left to itself plotly ticks a short axis at 0.5 or 0.2, which reads as
+    half a statement (and a "d" format alone rounds those into repeated labels)."""
+    return {
+        # Thousands grouped only where Django groups them, as in the chart's table.
+        "tickformat": ",d" if settings.USE_THOUSAND_SEPARATOR else "d",
+        "tick0": 0,
+        "dtick": _count_step(maximum),
+    }
+
+
+def _count_step(maximum: float) -> int:
+    """The first of 1, 2, 5, 10, 20, 50 ... that ticks 0 to ``maximum`` in COUNT_TICKS."""
+    magnitude = 1
+    while True:
+        for step in (magnitude, 2 * magnitude, 5 * magnitude):
+            if maximum <= step * COUNT_TICKS:
+                return step
+        magnitude *= 10
 
 
 # What plotly's own "none" template becomes in JSON: no styling beyond our layout.
@@ -177,11 +230,17 @@ def plotly_escape(text: str) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def wrap_label(text: str, width: int = 28) -> str:
-    """Break a long axis label into lines, so narrow screens keep room for the plot."""
-    return "<br>".join(plotly_escape(line) for line in textwrap.wrap(text, width)) or (
-        plotly_escape(text)
-    )
+def wrap_label(text: str, width: int = 28, *, indent: str = "") -> str:
+    """Break a long axis label into lines, so narrow screens keep room for the plot; each
+    line starts with ``indent``."""
+    lines = textwrap.wrap(text, width) or [text]
+    return "<br>".join(indent + plotly_escape(line) for line in lines)
+
+
+def sector_label(sector: SectorLike, width: int = 18) -> str:
+    """A sector's name as an axis label: indented by its depth in the tree, and wrapped, so
+    that a phone keeps room for the plot beside it."""
+    return wrap_label(sector.name, width, indent="\u2002" * sector.depth)
 
 
 def period_sequence(

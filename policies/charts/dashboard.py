@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from policies.charts.base import (
     NO_THEME_COLOUR,
     PLAN_COLOUR,
+    SEQUENTIAL_BLUES,
     Chart,
     PeriodRow,
     PeriodThemeRow,
@@ -22,6 +23,7 @@ from policies.charts.base import (
     ThemeLike,
     ThemeSectorRow,
     as_date,
+    count_ticks,
     granularity_label,
     make_figure,
     make_layout,
@@ -29,6 +31,8 @@ from policies.charts.base import (
     period_label,
     period_sequence,
     plotly_escape,
+    sector_label,
+    wrap_label,
 )
 
 
@@ -77,6 +81,9 @@ def timeline_chart(
                 hovertemplate="%{x}: %{y}<extra>" + _("plans") + "</extra>",
             )
         )
+    # The stacks count a statement once for each of its themes, so their totals exceed the
+    # number of statements; the chart and its text alternative both say so.
+    once_per_theme = _("A statement with several themes counts once per theme.")
     columns = [_("Period")] + [name for _slug, name, _colour in series] + [_("Plans published")]
     rows = [
         [label] + [counts[slug].get(p, 0) for slug, _n, _c in series] + [plan_counts.get(p, 0)]
@@ -101,8 +108,16 @@ def timeline_chart(
                 "theme": top,
                 "count": totals[top],
             }
+        if series:
+            summary += " " + once_per_theme
     else:
         summary = _("No statements or plans match these filters.")
+    # A bar's height is the sum of its stack, the tallest of which the axis must tick to.
+    highest = max(
+        [sum(counts[slug].get(p, 0) for slug, _n, _c in series) for p in periods]
+        + list(plan_counts.values()),
+        default=0,
+    )
     layout = make_layout(
         barmode="stack",
         xaxis={"type": "category", "automargin": True, "gridcolor": "#eeeeee"},
@@ -111,9 +126,23 @@ def timeline_chart(
             "automargin": True,
             "gridcolor": "#eeeeee",
             "rangemode": "tozero",
+            **count_ticks(highest),
         },
-        height=360,
+        # The key lists its entries one under the other on a phone: room for each of them,
+        # and for the note above them, under a plot that keeps its height.
+        height=260 + 20 * (len(series) + bool(plan_counts)) + (40 if series else 0),
     )
+    # All of the key shows, never a scrolled window of it (plotly's default for a key
+    # under the plot is at most half the figure's height).
+    layout["legend"] = {**layout["legend"], "maxheight": 1}
+    if series:
+        # The stacks add up to more than the statements: say so above the themes' key, in
+        # the figure itself, so that a copy of the picture says it too.
+        layout["legend"]["title"] = {
+            "text": wrap_label(once_per_theme, 40),
+            "side": "top",
+            "font": {"size": 12, "color": "#555555"},
+        }
     return Chart(
         key="timeline",
         title=_("Statements and plans over time, by theme"),
@@ -132,8 +161,13 @@ def heatmap_chart(
     used_themes = [t for t in themes if any(k[0] == t.slug for k in counts)]
     used_sectors = [s for s in sectors if any(k[1] == s.slug for k in counts)]
     z = [[counts.get((t.slug, s.slug), 0) for t in used_themes] for s in used_sectors]
-    sector_labels = ["\u2002" * s.depth + plotly_escape(s.name) for s in used_sectors]
+    top = max(counts.values(), default=0)
+    sector_labels = [sector_label(s) for s in used_sectors]
     theme_labels = [plotly_escape(t.name) for t in used_themes]
+    # The height holds two lines a sector name, the colour bar above and the theme names
+    # below, turned upright (about 7 px a character): automargin takes their room from the
+    # plot, which would otherwise squeeze the rows.
+    longest_theme = max((len(t.name) for t in used_themes), default=0)
     figure = make_figure(
         [
             make_trace(
@@ -141,21 +175,38 @@ def heatmap_chart(
                 z=z,
                 x=theme_labels,
                 y=sector_labels,
-                colorscale="Blues",
+                # Lightest at zero, pinned there: an empty cell reads as (nearly) blank.
+                colorscale=SEQUENTIAL_BLUES,
+                zmin=0,
+                zmax=max(top, 1),
                 xgap=2,
                 ygap=2,
                 hovertemplate="%{y} × %{x}: %{z}<extra></extra>",
-                colorbar={"title": {"text": _("statements")}, "thickness": 12},
+                # Across the top, not beside the plot: on a phone a bar at the side took
+                # the room the sector names needed, and its title ran off the screen.
+                colorbar={
+                    "title": {"text": _("statements"), "side": "top"},
+                    "orientation": "h",
+                    "x": 0,
+                    "xanchor": "left",
+                    "y": 1,
+                    "yanchor": "bottom",
+                    "ypad": 10,
+                    "len": 1,
+                    "lenmode": "fraction",
+                    "thickness": 12,
+                    **count_ticks(top),
+                },
             )
         ],
         make_layout(
-            height=max(260, 34 * len(used_sectors) + 140),
+            height=36 * len(used_sectors) + 7 * longest_theme + 110,
             yaxis={"autorange": "reversed", "automargin": True},
-            xaxis={"automargin": True, "tickangle": -30},
+            xaxis={"automargin": True, "tickangle": -90},
         ),
     )
     if counts:
-        (theme_slug, sector_slug), top = max(counts.items(), key=lambda item: item[1])
+        (theme_slug, sector_slug), most = max(counts.items(), key=lambda item: item[1])
         names = {t.slug: t.name for t in themes} | {s.slug: s.name for s in sectors}
         summary = _(
             "Statements counted by theme and sector across %(themes)d themes and %(sectors)d "
@@ -165,7 +216,7 @@ def heatmap_chart(
             "sectors": len(used_sectors),
             "theme": names.get(theme_slug, theme_slug),
             "sector": names.get(sector_slug, sector_slug),
-            "count": top,
+            "count": most,
         }
     else:
         summary = _("No statement matching these filters has both a theme and a sector.")
@@ -187,7 +238,7 @@ def coverage_chart(*, counts: SectorCounts, sectors: Sequence[SectorLike]) -> Ch
         ("plans", _("Plans"), "#e69f00"),
         ("targets", _("Targets"), "#009e73"),
     ]
-    labels = ["\u2002" * s.depth + plotly_escape(s.name) for s in used]
+    labels = [sector_label(s) for s in used]
     data = [
         make_trace(
             "bar",
@@ -201,6 +252,7 @@ def coverage_chart(*, counts: SectorCounts, sectors: Sequence[SectorLike]) -> Ch
         for key, name, colour in series
     ]
     total = {s.slug: sum(counts[key].get(s.slug, 0) for key, _n, _c in series) for s in used}
+    highest = max((counts[key].get(s.slug, 0) for key, _n, _c in series for s in used), default=0)
     if used:
         top = max(used, key=lambda s: total[s.slug])
         summary = _(
@@ -217,8 +269,18 @@ def coverage_chart(*, counts: SectorCounts, sectors: Sequence[SectorLike]) -> Ch
             data,
             make_layout(
                 barmode="group",
-                height=max(260, 30 * len(used) + 120),
+                # Two lines a sector name.
+                height=36 * len(used) + 130,
                 yaxis={"autorange": "reversed", "automargin": True},
+                xaxis={
+                    "automargin": True,
+                    "gridcolor": "#eeeeee",
+                    "rangemode": "tozero",
+                    **count_ticks(highest),
+                },
+                # The key above the bars: below a tall chart it was a screen away from the
+                # bars it names.
+                legend={"orientation": "h", "x": 0, "y": 1, "yanchor": "bottom"},
             ),
         ),
         columns=[_("Sector"), *(name for _k, name, _c in series)],

@@ -23,6 +23,10 @@ from policies.charts.base import (
 )
 from policies.progress import STATUS_COLOURS, Progress
 
+# The progress chart's rows: a bar, and above it its indicator's name in lines of this height.
+BAR_PX = 20
+LINE_PX = 16
+
 
 def progress_chart(rows: Sequence[TargetRowLike]) -> Chart:
     """Each target on one scale: 0 % at its baseline, 100 % at its target, coloured by status."""
@@ -35,7 +39,7 @@ def progress_chart(rows: Sequence[TargetRowLike]) -> Chart:
         label = target.indicator_en
         if names.count(label) > 1:
             label = f"{label} ({target.target_year}, {target.plan.title_en})"
-        labels.append(wrap_label(label))
+        labels.append(wrap_label(label, 40))
         share = progress.share if progress.share is not None else 0.0
         shares.append(round(share * 100, 1))
         colours.append(STATUS_COLOURS[progress.status])
@@ -51,6 +55,12 @@ def progress_chart(rows: Sequence[TargetRowLike]) -> Chart:
                 "—" if progress.share is None else f"{share * 100:.0f} %",
             ]
         )
+    # Each indicator's name is written above its bar, across the plot's width, rather than
+    # beside it as a tick label: beside, the names left a phone a plot some 80 px wide, too
+    # narrow for the bars' labels and the axis title.
+    lines = max((label.count("<br>") + 1 for label in labels), default=1)
+    row_px = BAR_PX + LINE_PX * lines + 14
+    bar = BAR_PX / row_px  # a bar's height, in rows
     figure = make_figure(
         [
             make_trace(
@@ -58,6 +68,9 @@ def progress_chart(rows: Sequence[TargetRowLike]) -> Chart:
                 x=shares,
                 y=labels,
                 orientation="h",
+                # From the row's tick down, leaving the name the room above the tick.
+                width=bar,
+                offset=0,
                 marker_color=colours,
                 text=[r.progress.status.label for r in rows],
                 # Short or empty bars (no data yet) keep their label beside them, readable.
@@ -68,26 +81,55 @@ def progress_chart(rows: Sequence[TargetRowLike]) -> Chart:
             )
         ],
         make_layout(
-            height=max(200, 40 * len(rows) + 90),
+            height=row_px * len(rows) + 100,
             showlegend=False,
             xaxis={
-                "title": {"text": _("% of the way from baseline to target")},
+                "title": {
+                    "text": wrap_label(_("% of the way from baseline to target"), 36),
+                    "font": {"size": 13},
+                },
                 "range": [min([0, *shares]) - 5, max([110, *shares]) + 5],
                 "ticksuffix": " %",
                 "automargin": True,
                 "gridcolor": "#eeeeee",
             },
-            yaxis={"autorange": "reversed", "automargin": True},
+            yaxis={
+                # Reversed, so that the first target is on top: from just under the last
+                # bar up to the room the first name needs above its tick.
+                "range": [len(rows) - 1 + bar + 0.1, -(LINE_PX * lines + 6) / row_px],
+                "showticklabels": False,
+                "showgrid": False,
+                "zeroline": False,
+            },
+            annotations=[
+                {
+                    "text": label,
+                    # Where the bars start, clear of the axis line at 0.
+                    "xref": "x",
+                    "x": 0,
+                    "xanchor": "left",
+                    "xshift": 2,
+                    "yref": "y",
+                    "y": index,
+                    "yanchor": "bottom",
+                    "yshift": 2,
+                    "align": "left",
+                    "showarrow": False,
+                }
+                for index, label in enumerate(labels)
+            ],
+            # The goal, 100 %, marked across each bar, not through the names above them:
+            # a solid tick a little taller than the bar (a dashed one broke into specks).
             shapes=[
                 {
                     "type": "line",
                     "x0": 100,
                     "x1": 100,
-                    "yref": "paper",
-                    "y0": 0,
-                    "y1": 1,
-                    "line": {"color": "#333333", "dash": "dash", "width": 1},
+                    "y0": index - 0.15 * bar,
+                    "y1": index + 1.15 * bar,
+                    "line": {"color": "#333333", "width": 2},
                 }
+                for index in range(len(rows))
             ],
         ),
     )
