@@ -15,10 +15,11 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.db.models import Count, Max, Min, Prefetch, QuerySet
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Trunc
 
 from policies.charts.base import PeriodRow, PeriodThemeRow, SectorCounts, ThemeSectorRow
-from policies.filters import DashboardSelection
+from policies.filters import DashboardSelection, DateBasis, statement_date
 from policies.models import Observation, Plan, Sector, Source, Statement, Target, Theme
 from policies.progress import Progress, target_progress
 from policies.querysets import PlanQuerySet, StatementQuerySet, TargetQuerySet
@@ -106,9 +107,10 @@ def granularity_for(*, start: datetime.date | None, end: datetime.date | None) -
     return "year"
 
 
-def span_of(*, records: QuerySet[Any]) -> Span:
-    """Earliest and latest publication dates among ``records``."""
-    row = records.order_by().aggregate(first=Min("published_on"), last=Max("published_on"))
+def span_of(*, records: QuerySet[Any], dated_by: str | Combinable = "published_on") -> Span:
+    """Earliest and latest dates among ``records``: their publication dates, or what
+    ``dated_by`` names (a field, or an expression such as ``filters.statement_date``)."""
+    row = records.order_by().aggregate(first=Min(dated_by), last=Max(dated_by))
     return row["first"], row["last"]
 
 
@@ -119,11 +121,15 @@ def widest_span(*spans: Span) -> Span:
 
 
 def statements_by_period_and_theme(
-    *, statements: QuerySet[Statement], granularity: str
+    *,
+    statements: QuerySet[Statement],
+    granularity: str,
+    date_basis: DateBasis = DateBasis.PUBLISHED,
 ) -> list[PeriodThemeRow]:
-    """Rows of (period, theme slug or None, count); a statement counts under each theme."""
+    """Rows of (period, theme slug or None, count); a statement counts under each theme, in
+    the period of its date under ``date_basis``."""
     rows = (
-        statements.annotate(period=Trunc("published_on", granularity))
+        statements.annotate(period=Trunc(statement_date(date_basis), granularity))
         .values("period", "themes__slug")
         .annotate(count=Count("pk"))
         .order_by("period", "themes__slug")
@@ -220,8 +226,11 @@ class DashboardFigures:
 def dashboard_figures(*, selection: DashboardSelection) -> DashboardFigures:
     """The figures behind the dashboard: from the rollups when they can answer, else live.
 
-    An invalid selection has no figures at all (``DashboardFigures.nothing``): never the
-    whole database's.
+    The rollups count statements by publication month; under ``date_basis=delivered`` the
+    selection has no rollup scope, and the live queries date statements by delivery (the
+    timeline's periods and its span too). Plans and targets keep their own dates. An invalid
+    selection has no figures at all (``DashboardFigures.nothing``): never the whole
+    database's.
     """
     if not selection.valid:
         return DashboardFigures.nothing()
@@ -230,8 +239,11 @@ def dashboard_figures(*, selection: DashboardSelection) -> DashboardFigures:
     all_themes = list(Theme.objects.order_by("name"))
     all_sectors = list(Sector.objects.order_by("path"))
     scope = selection.scope
+    basis = selection.date_basis
     if scope is None:
-        first, last = widest_span(span_of(records=statements), span_of(records=plans))
+        first, last = widest_span(
+            span_of(records=statements, dated_by=statement_date(basis)), span_of(records=plans)
+        )
     else:
         rollup = rollup_counts(scope)
         first, last = widest_span(rollup.span(), span_of(records=plans))
@@ -240,7 +252,9 @@ def dashboard_figures(*, selection: DashboardSelection) -> DashboardFigures:
     )
     if scope is None:
         counts = Counts(statements.count(), plans.count(), targets.count())
-        timeline = statements_by_period_and_theme(statements=statements, granularity=granularity)
+        timeline = statements_by_period_and_theme(
+            statements=statements, granularity=granularity, date_basis=basis
+        )
         heatmap = theme_sector_counts(statements=statements)
         coverage = sector_counts(statements=statements, plans=plans, targets=targets)
     else:
@@ -343,3 +357,4 @@ def source_detail(*, pk: int) -> Source:
 def originated_statements(*, source: Source) -> list[Statement]:
     """Published statements first said or written in ``source`` (and cited from another)."""
     return list(statement_list(statements=Statement.objects.published().filter(origin=source)))
+

@@ -18,6 +18,7 @@ from typing import Any, Literal, TypeVar, cast, overload
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from policies.filters.dates import DateBasis, statement_date
 from policies.filters.sets import PlanFilter, StatementFilter, TargetFilter, TrackerFilterSet
 from policies.models import Actor, Observation, Plan, Sector, Source, Statement, Target, Theme
 from policies.querysets import PlanQuerySet, StatementQuerySet, TargetQuerySet
@@ -26,6 +27,7 @@ from policies.rollups.reading import rollup_scope
 __all__ = [
     "SURFACES",
     "DashboardSelection",
+    "DateBasis",
     "PlanFilter",
     "Selection",
     "StatementFilter",
@@ -34,6 +36,7 @@ __all__ = [
     "error_document",
     "errors_of",
     "select",
+    "statement_date",
 ]
 
 # What each surface lists, and which FilterSet reads its parameters (None: it takes none).
@@ -64,6 +67,7 @@ class Selection:
     ``records`` are the surface's own records (the dashboard's: its statements), already
     filtered, or none at all when the filters are invalid. ``errors`` are keyed by GET name
     (``__all__`` for those spanning fields, such as dates in the wrong order).
+    ``date_basis`` is the date statements count by (the default for surfaces without one).
     """
 
     surface: str
@@ -75,6 +79,7 @@ class Selection:
     errors: Errors
     date_after: datetime.date | None = None
     date_before: datetime.date | None = None
+    date_basis: DateBasis = DateBasis.PUBLISHED
     query: str = ""
 
     @property
@@ -150,6 +155,7 @@ def select(
         "errors": {} if valid else errors_of(filterset),
         "date_after": cleaned.get("date_after"),
         "date_before": cleaned.get("date_before"),
+        "date_basis": DateBasis(cleaned.get("date_basis") or DateBasis.PUBLISHED),
         "query": cleaned.get("q") or "",
     }
     if dashboard:
@@ -162,7 +168,7 @@ def select(
             **common,
             plans=_apply(PlanFilter, plans, cleaned) if valid else plans.none(),
             targets=_apply(TargetFilter, targets, cleaned) if valid else targets.none(),
-            scope=rollup_scope(cleaned) if valid and not include_drafts else None,
+            scope=_scope(cleaned, common["date_basis"]) if valid and not include_drafts else None,
         )
     if surface == "observations":
         # Observations are chosen by their targets' filters: the targets' observations.
@@ -209,11 +215,23 @@ _Records = TypeVar("_Records", bound=QuerySet[Any])
 def _apply(
     filterset_class: type[TrackerFilterSet], queryset: _Records, cleaned: Mapping[str, Any]
 ) -> _Records:
-    """``queryset`` under values another FilterSet with the same fields has cleaned."""
+    """``queryset`` under values another FilterSet with the same fields has cleaned.
+
+    The statements' ``date_basis`` is not among them: plans and targets keep their dates.
+    """
     filterset = filterset_class(None, queryset=queryset, dashboard=True)
     for name, value in cleaned.items():
-        queryset = filterset.filters[name].filter(queryset, value)
+        if name != "date_basis":
+            queryset = filterset.filters[name].filter(queryset, value)
     return queryset
+
+
+def _scope(cleaned: Mapping[str, Any], basis: DateBasis) -> str | None:
+    """The rollup scope of the dashboard's (valid) filters. The rollups count statements by
+    publication month, so they answer the ``published`` basis only, named or not."""
+    if basis != DateBasis.PUBLISHED:
+        return None
+    return rollup_scope({name: value for name, value in cleaned.items() if name != "date_basis"})
 
 
 def errors_of(filterset: TrackerFilterSet) -> Errors:

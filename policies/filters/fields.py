@@ -153,6 +153,19 @@ class RecentPlanChoices(BaseChoiceIterator):
 
 
 class TrackerFilterForm(forms.Form):
+    # A statement's date basis beside the dates it governs (its FilterSet declares it last);
+    # the forms without one keep their order.
+    field_order = [
+        "sector",
+        "theme",
+        "actor",
+        "plan",
+        "kind",
+        "date_after",
+        "date_before",
+        "date_basis",
+    ]
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = cast("SlugOrCodeMultipleChoiceField | None", self.fields.get("plan"))

@@ -38,6 +38,7 @@ FILTERS = [
     "kind",
     "date_after",
     "date_before",
+    "date_basis",
     "q",
     "page",
     "page_size",
