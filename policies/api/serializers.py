@@ -59,6 +59,12 @@ def page_link() -> PageLink:
     return PageLink(view_name="", read_only=True)
 
 
+def permalink() -> PageLink:
+    """The record's permanent address: its page, named by its slug, which outlives the
+    database ids (an export and re-import keeps it)."""
+    return PageLink(view_name="", read_only=True)
+
+
 class SourceSerializer(serializers.ModelSerializer):
     page = page_link()
     paragraphs = serializers.ListField(child=serializers.CharField(), read_only=True)
@@ -70,11 +76,14 @@ class SourceSerializer(serializers.ModelSerializer):
             "slug",
             "title",
             "title_en",
+            "author",
             "publisher",
             "kind",
             "tier",
             "language",
             "url",
+            "translation_url",
+            "archive_url",
             "published_on",
             "paragraphs",
             "notes",
@@ -124,6 +133,7 @@ class PlanSerializer(serializers.ModelSerializer):
     sectors = KeyListField(read_only=True)
     targets = KeyListField(read_only=True)
     page = page_link()
+    permalink = permalink()
 
     class Meta:
         model = Plan
@@ -146,6 +156,7 @@ class PlanSerializer(serializers.ModelSerializer):
             "sectors",
             "targets",
             "page",
+            "permalink",
         ]
 
 
@@ -245,6 +256,7 @@ class StatementSerializer(serializers.ModelSerializer):
     targets = KeyListField(read_only=True)
     citation = serializers.SerializerMethodField()
     page = page_link()
+    permalink = permalink()
 
     class Meta:
         model = Statement
@@ -255,6 +267,7 @@ class StatementSerializer(serializers.ModelSerializer):
             "kind",
             "headline",
             "excerpt",
+            "wording",
             "language",
             "text_en",
             "source",
@@ -269,6 +282,7 @@ class StatementSerializer(serializers.ModelSerializer):
             "plans",
             "targets",
             "page",
+            "permalink",
         ]
 
     def get_citation(self, statement: Statement) -> str | None:

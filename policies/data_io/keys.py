@@ -12,7 +12,7 @@ from typing import Any, cast
 from django.db import models
 
 from policies.data_io.cells import RecordError, parse_value, split_many
-from policies.data_io.schema import RecordKind, Slugged
+from policies.data_io.schema import PERMALINK, RecordKind, Slugged
 from policies.models import Target
 
 
@@ -106,6 +106,10 @@ def resolve_record(
     """
     extra = extra or {}
     lookups = lookups or ResolvedKeys(kind)
+    # An exported permalink is the page's address, made from the slug: nothing to load.
+    record = {
+        name: raw for name, raw in record.items() if not (name == PERMALINK and kind.permalink)
+    }
     allowed = set(kind.columns) | set(extra)
     unknown = sorted(set(record) - allowed)
     if unknown:

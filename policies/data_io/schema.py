@@ -20,6 +20,10 @@ from policies.models import Actor, Observation, Plan, Sector, Source, Statement,
 
 OUTCOMES = ("created", "updated", "unchanged", "kept")
 
+# The column that exports add for records with a permalink: their page's address, built
+# from the slug, so it survives an export and re-import. Importers skip it.
+PERMALINK = "permalink"
+
 
 class Slugged(Protocol):
     """A record named by its slug: every kind but a target."""
@@ -90,6 +94,9 @@ class RecordKind:
     # save() of its own, no unique field but its key, and no row refers to another row of
     # the same kind, so a row never needs an earlier row of its file to be saved first.
     batched: bool = False
+    # The URL name of the record's page, whose one argument is its slug: exports add the
+    # page's address as a last column (PERMALINK).
+    permalink: str | None = None
 
     @property
     def label(self) -> str:
@@ -117,11 +124,14 @@ RECORD_KINDS: dict[str, RecordKind] = {
                 "slug",
                 "title",
                 "title_en",
+                "author",
                 "publisher",
                 "kind",
                 "tier",
                 "language",
                 "url",
+                "translation_url",
+                "archive_url",
                 "published_on",
                 "text",
                 "notes",
@@ -169,6 +179,7 @@ RECORD_KINDS: dict[str, RecordKind] = {
             refs={"issuer": _by_slug(Actor), "source": _by_slug(Source)},
             many={"themes": _by_slug(Theme), "sectors": _by_slug(Sector)},
             select_related=("issuer", "source"),
+            permalink="policies:plan_detail",
         ),
         RecordKind(
             "targets",
@@ -227,6 +238,7 @@ RECORD_KINDS: dict[str, RecordKind] = {
                 "kind",
                 "headline",
                 "excerpt",
+                "wording",
                 "text_en",
                 "source",
                 "paragraph",
@@ -254,6 +266,7 @@ RECORD_KINDS: dict[str, RecordKind] = {
             },
             select_related=("actor", "source", "origin"),
             batched=True,
+            permalink="policies:statement_detail",
         ),
     ]
 }

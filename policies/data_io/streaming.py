@@ -15,10 +15,11 @@ from typing import Any
 
 from django.db import models
 from django.db.models import QuerySet
+from django.urls import reverse
 
 from policies.data_io.cells import FIRST_CHARACTERS_NEUTRALISED
 from policies.data_io.rows import iter_rows, iter_values
-from policies.data_io.schema import RecordKind
+from policies.data_io.schema import PERMALINK, RecordKind
 
 FORMATS = ("csv", "json")
 
@@ -45,7 +46,19 @@ def _is_text(kind: RecordKind, column: str) -> bool:
     )
 
 
-def csv_lines(kind: RecordKind, rows: Iterable[list]) -> Iterator[str]:
+def permalinks(kind: RecordKind, site: str) -> Callable[[str], str] | None:
+    """The page address of a record of ``kind``, from its slug, on ``site`` (scheme and
+    host); None for a kind without a permalink. Reversed once, not per row."""
+    if kind.permalink is None:
+        return None
+    probe = reverse(kind.permalink, args=["slug"])
+    prefix, _, suffix = probe.rpartition("slug")
+    return lambda slug: f"{site}{prefix}{slug}{suffix}"
+
+
+def csv_lines(
+    kind: RecordKind, rows: Iterable[list], *, permalink: Callable[[str], str] | None = None
+) -> Iterator[str]:
     """The header, then the rows (lists in column order) as CSV, a few hundred lines per
     piece as they are produced (one piece per line made the response's own overhead the
     largest cost)."""
@@ -53,7 +66,8 @@ def csv_lines(kind: RecordKind, rows: Iterable[list]) -> Iterator[str]:
     # RFC 4180 line ends: with "\r\n" as the terminator, a field holding a bare "\r" is
     # quoted too, so it cannot split a row in two.
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(kind.columns)
+    writer.writerow([*kind.columns, PERMALINK] if permalink else kind.columns)
+    slug = kind.columns.index("slug") if permalink else 0
     cells = [
         (index, cell)
         for index, column in enumerate(kind.columns)
@@ -68,6 +82,8 @@ def csv_lines(kind: RecordKind, rows: Iterable[list]) -> Iterator[str]:
                 row[index] = "'" + text
         for index, cell in cells:
             row[index] = cell(row[index])
+        if permalink:
+            row.append(permalink(row[slug]))
         writer.writerow(row)
         if count % CSV_BATCH == 0:
             yield buffer.getvalue()
@@ -87,8 +103,23 @@ def json_chunks(rows: Iterable[dict]) -> Iterator[str]:
 
 
 def export_stream(
-    kind: RecordKind, queryset: QuerySet, file_format: str, *, include_drafts: bool
+    kind: RecordKind,
+    queryset: QuerySet,
+    file_format: str,
+    *,
+    include_drafts: bool,
+    site: str | None = None,
 ) -> Iterator[str]:
+    """The records as a file. With ``site`` (the scheme and host readers reach the tracker
+    at), records with a page carry its permanent address as a last column."""
+    permalink = permalinks(kind, site) if site is not None else None
     if file_format == "csv":
-        return csv_lines(kind, iter_values(kind, queryset, published_only=not include_drafts))
-    return json_chunks(iter_rows(kind, queryset, published_only=not include_drafts))
+        return csv_lines(
+            kind,
+            iter_values(kind, queryset, published_only=not include_drafts),
+            permalink=permalink,
+        )
+    rows = iter_rows(kind, queryset, published_only=not include_drafts)
+    if permalink:
+        rows = ({**row, PERMALINK: permalink(row["slug"])} for row in rows)
+    return json_chunks(rows)

@@ -37,13 +37,39 @@ class Source(models.Model):
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     title = models.CharField(_("title"), max_length=500, help_text=_("In the source's language."))
     title_en = models.CharField(_("English title"), max_length=500, blank=True)
+    author = models.CharField(
+        _("author"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Who wrote it: the person, or the body, as it is credited; for a news report, its "
+            "reporter. Empty when the document names none: citations then credit the publisher."
+        ),
+    )
     publisher = models.CharField(_("publisher"), max_length=200)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind)
     tier = models.CharField(_("tier"), max_length=10, choices=Tier)
     language = models.CharField(
         _("language"), max_length=35, validators=[bcp47_validator], help_text=_("BCP 47 tag.")
     )
-    url = models.URLField(_("URL"), max_length=1000, blank=True)
+    url = models.URLField(
+        _("original's URL"),
+        max_length=1000,
+        blank=True,
+        help_text=_("Where the document itself is published. Leave it empty rather than guess."),
+    )
+    translation_url = models.URLField(
+        _("translation's URL"),
+        max_length=1000,
+        blank=True,
+        help_text=_("A translation we cite, if any; it is always shown labelled as one."),
+    )
+    archive_url = models.URLField(
+        _("archived copy's URL"),
+        max_length=1000,
+        blank=True,
+        help_text=_("A copy in a web archive, in case the original moves."),
+    )
     published_on = models.DateField(_("published on"), null=True, blank=True)
     text = models.TextField(
         _("full text"),

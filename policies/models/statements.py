@@ -29,6 +29,16 @@ class Statement(models.Model):
         DOCUMENT = "document", _("official document")
         OTHER = "other", _("other")
 
+    class Wording(models.TextChoices):
+        """Whose words the excerpt is, by the cited source's own quotation marks."""
+
+        QUOTATION = "quotation", _("quotation (the speaker's words, quoted)")
+        PARTIAL_QUOTATION = (
+            "partial_quotation",
+            _("partial quotation (a report around a few quoted words)"),
+        )
+        PARAPHRASE = "paraphrase", _("paraphrase (the source's words, reporting the speaker)")
+
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     actor = models.ForeignKey(
         Actor, verbose_name=_("actor"), on_delete=models.PROTECT, related_name="statements"
@@ -40,6 +50,17 @@ class Statement(models.Model):
     excerpt = models.TextField(
         _("excerpt"),
         help_text=_("Verbatim from the source, in its language; it is checked against the text."),
+    )
+    wording = models.CharField(
+        _("wording"),
+        max_length=20,
+        choices=Wording,
+        # The safe default: a citation never puts a paraphrase in the speaker's mouth.
+        default=Wording.PARAPHRASE,
+        help_text=_(
+            "Whose words the excerpt is: the speaker's, quoted by the source, or the "
+            "source's own report of what was said. Decide it by the source's quotation marks."
+        ),
     )
     text_en = models.TextField(_("English rendering"))
     source = models.ForeignKey(
@@ -130,7 +151,7 @@ class Statement(models.Model):
             super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("policies:statement_detail", args=[self.pk])
+        return reverse("policies:statement_detail", args=[self.slug])
 
     @property
     def language(self) -> str:

@@ -107,7 +107,11 @@ def export(
     # that is down must fail here, into the plain error page, not half-way through a file.
     connection.ensure_connection()
     stream: Iterator[str] = export_stream(
-        record_kind, selection.records, file_format, include_drafts=include_drafts
+        record_kind,
+        selection.records,
+        file_format,
+        include_drafts=include_drafts,
+        site=request.build_absolute_uri("/").rstrip("/"),
     )
     if not include_drafts and selection.records.count() > settings.EXPORT_SMALL_ROWS:
         if not SLOTS.take():

@@ -104,11 +104,11 @@ def test_dry_run_writes_nothing(seeded, editor_client):
 
 
 STATEMENT_HEADER = (
-    "slug,actor,kind,headline,excerpt,text_en,source,paragraph,origin,venue,delivered_on,"
+    "slug,actor,kind,headline,excerpt,wording,text_en,source,paragraph,origin,venue,delivered_on,"
     "published_on,themes,sectors,plans,targets,status,notes\n"
 )
 GOOD_ROW = (
-    "new-one,xi-jinping,essay,A headline,grande mais pas forte,big but not strong,"
+    "new-one,xi-jinping,essay,A headline,grande mais pas forte,paraphrase,big but not strong,"
     "fr-report-xi-qiushi-digital-economy-2022-01,3,,,,2022-01-15,security|governance,6g,,,"
     "published,\n"
 )
@@ -193,7 +193,7 @@ def target_csv(**cells: str) -> bytes:
         (
             "statements.csv",
             statements_csv(GOOD_ROW[:40]),
-            "statements.csv, row 3: 5 cells where the header has 18; the file may be truncated",
+            "statements.csv, row 3: 5 cells where the header has 19; the file may be truncated",
         ),
         (
             "statements.csv",

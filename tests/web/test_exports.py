@@ -10,7 +10,7 @@ from django.db import close_old_connections
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 
-from policies.data_io.schema import RECORD_KINDS
+from policies.data_io.schema import PERMALINK, RECORD_KINDS
 from policies.models import Source
 from tests.factories import PlanFactory, StatementFactory, make_editor
 
@@ -33,6 +33,9 @@ def test_every_kind_exports_streamed_with_the_import_columns(seeded, client, kin
     assert response["Content-Disposition"] == f'attachment; filename="{kind}.{file_format}"'
     body = b"".join(response.streaming_content).decode()
     columns = list(RECORD_KINDS[kind].columns)
+    if RECORD_KINDS[kind].permalink:
+        # Records with a page carry its permanent address last; imports skip it.
+        columns.append(PERMALINK)
     if file_format == "csv":
         rows = list(csv.reader(io.StringIO(body)))
         assert rows[0] == columns
@@ -165,3 +168,20 @@ def test_editors_exports_are_not_limited(seeded, client, settings):
     url = reverse("policies:export", args=["statements", "csv"])
     responses = [client.get(url) for _ in range(3)]
     assert [r.status_code for r in responses] == [200, 200, 200]
+
+
+@pytest.mark.parametrize("file_format", ["csv", "json"])
+def test_statement_and_plan_exports_carry_slug_permalinks(seeded, client, file_format):
+    for kind, slug, path in [
+        ("statements", "xi-big-but-not-strong", "/statements/xi-big-but-not-strong/"),
+        ("plans", "14th-fyp-digital-economy", "/plans/14th-fyp-digital-economy/"),
+    ]:
+        _, body = download(client, kind, file_format)
+        text = body.decode()
+        rows = (
+            list(csv.DictReader(io.StringIO(text))) if file_format == "csv" else json.loads(text)
+        )
+        by_slug = {row["slug"]: row[PERMALINK] for row in rows}
+        assert by_slug[slug] == f"http://testserver{path}"
+        # And the address answers with the record itself, not a redirect.
+        assert client.get(path).status_code == 200
