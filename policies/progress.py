@@ -8,11 +8,16 @@ judged on the path ("on track as of 2023"), not declared missed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from typing import TYPE_CHECKING, cast
 
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Status(StrEnum):
@@ -74,6 +79,123 @@ def path_value(
     return baseline_value + (target_value - baseline_value) * Decimal(year - baseline_year) / span
 
 
+@dataclass(frozen=True)
+class Facts:
+    """What the status rules read about one target and its latest verified figure."""
+
+    baseline_value: Decimal | None
+    baseline_year: int | None
+    target_value: Decimal
+    target_year: int
+    decreasing: bool
+    latest_value: Decimal | None
+    latest_year: int | None
+
+    @property
+    def has_baseline(self) -> bool:
+        return self.baseline_value is not None and self.baseline_year is not None
+
+    @property
+    def measured(self) -> bool:
+        """A figure after the baseline year: there is a way along the path to measure."""
+        return (
+            self.has_baseline
+            and self.latest_year is not None
+            and self.latest_year > cast(int, self.baseline_year)
+        )
+
+    def reached(self, goal: Decimal | None) -> bool:
+        if self.latest_value is None or goal is None:
+            return False
+        return self.latest_value <= goal if self.decreasing else self.latest_value >= goal
+
+    @property
+    def deadline_passed(self) -> bool:
+        return self.latest_year is not None and self.latest_year >= self.target_year
+
+    @property
+    def expected(self) -> Decimal | None:
+        """Where the straight path puts the indicator in the latest figure's year."""
+        if not self.measured:
+            return None
+        return path_value(
+            baseline_value=cast(Decimal, self.baseline_value),
+            baseline_year=cast(int, self.baseline_year),
+            target_value=self.target_value,
+            target_year=self.target_year,
+            year=min(cast(int, self.latest_year), self.target_year),
+        )
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One line of the status rules: the first rule that applies gives the status."""
+
+    status: Status
+    when: StrOrPromise
+    applies: Callable[[Facts], bool]
+
+
+# The rules, in the order they are tried. The methodology page lists exactly these.
+RULES: tuple[Rule, ...] = (
+    Rule(
+        Status.NO_DATA,
+        _("No verified figure has been recorded for the indicator."),
+        lambda facts: facts.latest_value is None or facts.latest_year is None,
+    ),
+    Rule(
+        Status.NO_DATA,
+        _(
+            "The latest verified figure is for the baseline year or earlier: nothing has "
+            "been measured since the plan began."
+        ),
+        lambda facts: facts.has_baseline and not facts.measured,
+    ),
+    Rule(
+        Status.ACHIEVED,
+        _(
+            "The latest verified figure has reached the target: at least the target value "
+            "for an increase, at most for a decrease."
+        ),
+        lambda facts: facts.reached(facts.target_value),
+    ),
+    Rule(
+        Status.OVERDUE,
+        _(
+            "The latest verified figure is for the target year or later, and has not "
+            "reached the target."
+        ),
+        lambda facts: facts.deadline_passed,
+    ),
+    Rule(
+        Status.NO_DATA,
+        _(
+            "The target has no baseline, so there is no path to judge it by before its "
+            "target year."
+        ),
+        lambda facts: not facts.has_baseline,
+    ),
+    Rule(
+        Status.ON_TRACK,
+        _(
+            "The latest verified figure is at or beyond the straight path from the baseline "
+            "to the target, for the year it measures (no tolerance)."
+        ),
+        lambda facts: facts.reached(facts.expected),
+    ),
+    Rule(
+        Status.BEHIND,
+        _("Otherwise: the latest verified figure falls short of the straight path."),
+        lambda facts: True,
+    ),
+)
+
+
+def status_rule(facts: Facts) -> Rule:
+    """The first of ``RULES`` that applies to ``facts`` (the last always does)."""
+    return next(rule for rule in RULES if rule.applies(facts))
+
+
 def target_progress(
     *,
     baseline_value: Decimal | None,
@@ -85,40 +207,20 @@ def target_progress(
     latest_year: int | None,
 ) -> Progress:
     """Status of one target from its latest verified observation (None when there is none)."""
-    if latest_value is None or latest_year is None:
-        return Progress(Status.NO_DATA, None, None, None, None)
-
-    def reached(value: Decimal, goal: Decimal) -> bool:
-        return value <= goal if decreasing else value >= goal
-
-    if baseline_value is None or baseline_year is None:
-        # Without a baseline there is no path: only achieved, overdue or not yet judged.
-        if reached(latest_value, target_value):
-            status = Status.ACHIEVED
-        elif latest_year >= target_year:
-            status = Status.OVERDUE
-        else:
-            status = Status.NO_DATA
-        return Progress(status, latest_year, latest_value, None, None)
-
-    if latest_year <= baseline_year:
-        # Only the baseline itself is known: nothing measured since the plan began.
-        return Progress(Status.NO_DATA, latest_year, latest_value, None, None)
-
-    share = float((latest_value - baseline_value) / (target_value - baseline_value))
-    expected = path_value(
+    facts = Facts(
         baseline_value=baseline_value,
         baseline_year=baseline_year,
         target_value=target_value,
         target_year=target_year,
-        year=min(latest_year, target_year),
+        decreasing=decreasing,
+        latest_value=latest_value,
+        latest_year=latest_year,
     )
-    if reached(latest_value, target_value):
-        status = Status.ACHIEVED
-    elif latest_year >= target_year:
-        status = Status.OVERDUE
-    elif reached(latest_value, expected):
-        status = Status.ON_TRACK
-    else:
-        status = Status.BEHIND
-    return Progress(status, latest_year, latest_value, share, expected)
+    status = status_rule(facts).status
+    if latest_value is None or latest_year is None:
+        return Progress(status, None, None, None, None)
+    share = None
+    if facts.measured:
+        baseline = cast(Decimal, baseline_value)
+        share = float((latest_value - baseline) / (target_value - baseline))
+    return Progress(status, latest_year, latest_value, share, facts.expected)

@@ -12,23 +12,26 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypedDict, cast
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, cast
 
-from django.db.models import Count, Max, Min, Prefetch, QuerySet
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Trunc
 
 from policies.charts.base import PeriodRow, PeriodThemeRow, SectorCounts, ThemeSectorRow
 from policies.filters import DashboardSelection, DateBasis, statement_date
 from policies.models import Observation, Plan, Sector, Source, Statement, Target, Theme
+from policies.models.common import tracked
 from policies.progress import Progress, target_progress
-from policies.querysets import PlanQuerySet, StatementQuerySet, TargetQuerySet
+from policies.querysets import PlanQuerySet, PublicationStatus, StatementQuerySet, TargetQuerySet
 from policies.rollups.reading import month_end, rollup_counts
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
 Span = tuple[datetime.date | None, datetime.date | None]
+# The records with slug permalinks that follow them when renamed.
+_Slugged = TypeVar("_Slugged", Statement, Plan)
 
 
 class LatestVerified(TypedDict):
@@ -289,7 +292,7 @@ def latest_statements(*, statements: StatementQuerySet, limit: int = 5) -> list[
     return list(statement_list(statements=statements)[:limit])
 
 
-def statement_detail(*, pk: int) -> Statement:
+def statement_detail(*, slug: str) -> Statement:
     """A published statement with its actor, sources, tags and lineage in a fixed few queries."""
     return (
         Statement.objects.published()
@@ -303,8 +306,24 @@ def statement_detail(*, pk: int) -> Statement:
                 queryset=target_list(targets=Target.objects.of_published_plans()),
             ),
         )
-        .get(pk=pk)
+        .get(slug=slug)
     )
+
+
+def moved_record(model: type[_Slugged], key: str) -> _Slugged | None:
+    """The published record an old address names: a database id (the statements' old
+    permalinks), or a slug the record had before it was renamed. None if there is none."""
+    published = model._default_manager.filter(status=PublicationStatus.PUBLISHED)
+    if key.isdigit():
+        found = published.filter(pk=int(key)).first()
+        if found is not None:
+            return found
+    history = tracked(model()).history.model
+    # The newest record to have had this slug: a slug once freed may be taken again.
+    ids = (
+        history.objects.filter(slug=key).order_by("-history_date").values_list("id", flat=True)[:1]
+    )
+    return published.filter(pk__in=list(ids)).exclude(slug=key).first()
 
 
 def plan_detail(*, slug: str) -> Plan:
@@ -358,3 +377,28 @@ def originated_statements(*, source: Source) -> list[Statement]:
     """Published statements first said or written in ``source`` (and cited from another)."""
     return list(statement_list(statements=Statement.objects.published().filter(origin=source)))
 
+
+@dataclass(frozen=True)
+class TaxonomyRow:
+    """A theme or sector, with how many published statements and plans it tags."""
+
+    record: Theme | Sector
+    statements: int
+    plans: int
+
+
+def taxonomy() -> tuple[list[TaxonomyRow], list[TaxonomyRow]]:
+    """Every theme and every sector (as a tree, in path order), with their counts: two
+    queries, whatever the size of the data."""
+    published = PublicationStatus.PUBLISHED
+    counted = {
+        "n_statements": Count("statements", filter=Q(statements__status=published), distinct=True),
+        "n_plans": Count("plans", filter=Q(plans__status=published), distinct=True),
+    }
+    themes = Theme.objects.filter(synthetic=False).annotate(**counted).order_by("name")
+    sectors = Sector.objects.filter(synthetic=False).annotate(**counted).order_by("path")
+    # The counts are annotations, which the models' types do not know.
+    return (
+        [TaxonomyRow(row, row.n_statements, row.n_plans) for row in cast(Any, themes)],
+        [TaxonomyRow(row, row.n_statements, row.n_plans) for row in cast(Any, sectors)],
+    )

@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.db import models
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    QueryDict,
+)
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from policies import charts, filters, selectors
+from policies import changes, charts, citations, filters, progress, selectors
 from policies.caching import TIMEOUT as CACHE_TIMEOUT
 from policies.caching import cache_key
-from policies.citations import mark_excerpts
-from policies.models import Actor, Sector, Theme
+from policies.citations import FORMATS, Reference, mark_excerpts
+from policies.citations.formats import FILES
+from policies.models import Actor, Observation, Plan, Sector, Source, Statement, Target, Theme
 from policies.web.pagination import SEARCH_COUNT_CAP, paginate
 
 DASHBOARD_TARGETS = 12
@@ -149,17 +158,67 @@ def _found(getter: Callable[..., _Record], **key: Any) -> _Record:
         raise Http404 from None
 
 
+def _citations(reference: Reference) -> list[dict[str, str]]:
+    """The reference in every format, for the page's citation box."""
+    return [
+        {
+            "name": name,
+            "label": citation_format.label,
+            "text": citations.render(reference, name),
+            "extension": citation_format.extension,
+        }
+        for name, citation_format in FORMATS.items()
+    ]
+
+
+def _reference(request: HttpRequest, record: Statement | Plan) -> Reference:
+    details: dict[str, Any] = {
+        "permalink": request.build_absolute_uri(record.get_absolute_url()),
+        "accessed": timezone.localdate(),
+        "version": changes.data_updated_on(),
+    }
+    if isinstance(record, Statement):
+        return citations.statement_reference(record, **details)
+    return citations.plan_reference(record, **details)
+
+
+def _published(
+    request: HttpRequest, model: type[_Record], getter: Callable[..., _Record], slug: str
+) -> _Record | HttpResponse:
+    """The published record at this slug. An address that names it the old way (an id, or
+    a slug it was renamed from) is sent to its permalink, for good (301)."""
+    try:
+        return getter(slug=slug)
+    except ObjectDoesNotExist:
+        moved = selectors.moved_record(model, slug)  # type: ignore[type-var]
+        if moved is None:
+            raise Http404 from None
+        path = request.path.replace(f"/{slug}/", f"/{cast(Any, moved).slug}/", 1)
+        query = request.META.get("QUERY_STRING", "")
+        return HttpResponsePermanentRedirect(path + (f"?{query}" if query else ""))
+
+
 @require_GET
-def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    statement = _found(selectors.statement_detail, pk=pk)
+def statement_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    statement = _published(request, Statement, selectors.statement_detail, slug)
+    if isinstance(statement, HttpResponse):
+        return statement
     target_rows = selectors.target_rows(targets=statement.targets.all())
-    context = {"statement": statement, "target_rows": target_rows}
+    context = {
+        "statement": statement,
+        "target_rows": target_rows,
+        "permalink": request.build_absolute_uri(statement.get_absolute_url()),
+        "citations": _citations(_reference(request, statement)),
+        "history": changes.change_log(statement),
+    }
     return render(request, "policies/statement_detail.html", context)
 
 
 @require_GET
 def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    plan = _found(selectors.plan_detail, slug=slug)
+    plan = _published(request, Plan, selectors.plan_detail, slug)
+    if isinstance(plan, HttpResponse):
+        return plan
     rows = selectors.plan_targets(plan=plan)
     target_charts = [
         charts.target_chart(
@@ -174,8 +233,31 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "rows": rows,
         "progress": charts.progress_chart(rows),
         "target_charts": target_charts,
+        "permalink": request.build_absolute_uri(plan.get_absolute_url()),
+        "citations": _citations(_reference(request, plan)),
+        "history": changes.change_log(plan),
     }
     return render(request, "policies/plan_detail.html", context)
+
+
+@require_GET
+def citation_file(request: HttpRequest, record: str, slug: str, extension: str) -> HttpResponse:
+    """``/statements/<slug>/cite.bib`` (and .ris, .json; and for plans): one citation as a
+    file a reference manager imports. An unknown format is a 404, like any unknown page."""
+    citation_format = FILES.get(extension)
+    if citation_format is None:
+        raise Http404
+    found: Statement | Plan | HttpResponse
+    if record == "statement":
+        found = _published(request, Statement, selectors.statement_detail, slug)
+    else:
+        found = _published(request, Plan, selectors.plan_detail, slug)
+    if isinstance(found, HttpResponse):
+        return found
+    text = citations.render(_reference(request, found), citation_format.name)
+    response = HttpResponse(text, content_type=f"{citation_format.content_type}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{found.slug}.{extension}"'
+    return response
 
 
 @require_GET
@@ -189,6 +271,7 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "progress": progress,
         "observations": observations,
         "chart": chart,
+        "history": changes.change_log(target),
     }
     return render(request, "policies/target_detail.html", context)
 
@@ -225,5 +308,46 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "source": source,
         "paragraphs": mark_excerpts(source.paragraphs, list(source.statements.all())),
         "originated": selectors.originated_statements(source=source),
+        "history": changes.change_log(source),
     }
     return render(request, "policies/source_detail.html", context)
+
+
+# The record kinds the methodology page explains, in the order a reader meets them.
+METHODOLOGY_RECORDS = (Statement, Plan, Target, Observation, Source, Actor)
+
+
+def _coding(model: type[models.Model]) -> dict[str, Any]:
+    """A record kind as the methodology page shows it: its fields that carry an editor's
+    explanation (the same help the admin shows), and its kinds, if it has any."""
+    fields = [
+        (field.verbose_name, field.help_text)
+        for field in model._meta.get_fields()
+        if isinstance(field, models.Field) and field.editable and field.help_text
+    ]
+    kind = getattr(model, "Kind", None)
+    return {
+        "name": model._meta.verbose_name_plural,
+        "slug": model._meta.model_name,
+        "fields": fields,
+        "kinds": kind.choices if kind else [],
+    }
+
+
+@require_GET
+def methodology(request: HttpRequest) -> HttpResponse:
+    """How the tracker codes its records and judges its targets: generated from the models,
+    the status rules and the taxonomy, so that it cannot drift from them."""
+    themes, sectors = selectors.taxonomy()
+    context = {
+        "records": [_coding(model) for model in METHODOLOGY_RECORDS],
+        "wordings": Statement.Wording.choices,
+        "date_bases": filters.DateBasis.choices,
+        "rules": progress.RULES,
+        "statuses": list(progress.Status),
+        "tiers": Source.Tier.choices,
+        "themes": themes,
+        "sectors": sectors,
+        "data_version": changes.data_updated_on(),
+    }
+    return render(request, "policies/methodology.html", context)

@@ -7,9 +7,23 @@ app_name = "policies"
 urlpatterns = [
     path("", pages.dashboard, name="dashboard"),
     path("statements/", pages.statement_list, name="statement_list"),
-    path("statements/<int:pk>/", pages.statement_detail, name="statement_detail"),
+    # Slugs are the permalinks; the old id addresses and renamed slugs redirect (301).
+    path("statements/<slug:slug>/", pages.statement_detail, name="statement_detail"),
+    path(
+        "statements/<slug:slug>/cite.<slug:extension>",
+        pages.citation_file,
+        {"record": "statement"},
+        name="statement_citation",
+    ),
     path("plans/", pages.plan_list, name="plan_list"),
     path("plans/<slug:slug>/", pages.plan_detail, name="plan_detail"),
+    path(
+        "plans/<slug:slug>/cite.<slug:extension>",
+        pages.citation_file,
+        {"record": "plan"},
+        name="plan_citation",
+    ),
+    path("methodology/", pages.methodology, name="methodology"),
     path("targets/", pages.target_list, name="target_list"),
     path("targets/<int:pk>/", pages.target_detail, name="target_detail"),
     path("sectors/<slug:slug>/", pages.sector_detail, name="sector_detail"),

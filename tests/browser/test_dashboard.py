@@ -32,7 +32,8 @@ def test_sector_filter_changes_the_url_and_the_charts(site, page, watch):
     page.select_option("#id_sector", ["6g"])
     page.get_by_role("button", name="Apply filters").click()
     expect(page).to_have_url(re.compile(r"[?&]sector=6g(&|$)"))
-    wait_for_charts(page, len(CHARTS))
+    wait_for_charts(page, len(CHARTS) - 1)  # progress is empty: a sentence, not a plot
+    expect(page.locator("#progress-plot")).to_have_count(0)
     expect(page.locator(".counts")).to_contain_text("1\nstatements")
     expect(page.locator("#progress-summary")).to_have_text("No targets match these filters.")
     assert page.locator("#coverage-summary").inner_text() != before
@@ -69,7 +70,14 @@ def test_switch_to_french(site, page, watch):
 @pytest.mark.parametrize("width", [360, 1280])
 def test_layout_fits_from_phone_to_desktop(site, page, watch, width):
     page.set_viewport_size({"width": width, "height": 800})
-    for path in ["/", "/plans/14th-fyp-digital-economy/", "/statements/", "/targets/"]:
+    for path in [
+        "/",
+        "/plans/14th-fyp-digital-economy/",
+        "/statements/",
+        "/statements/xi-big-but-not-strong/",
+        "/targets/",
+        "/methodology/",
+    ]:
         page.goto(site + path)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path} is {overflow}px wider than a {width}px screen"
@@ -90,4 +98,21 @@ def test_reader_follows_statement_to_source_and_target(site, page, watch):
     ).first.click()
     expect(page.locator(".status-line")).to_contain_text("on track")
     wait_for_charts(page, 1)
+    watch.assert_clean()
+
+
+def test_a_citation_copies_from_its_button(site, page, watch):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site)
+    page.goto(site + "/statements/xi-big-but-not-strong/")
+    chicago = page.locator("#cite-chicago-text").inner_text()
+    assert chicago.startswith("Xi Jinping, quoted in Reuters.")
+    page.get_by_role("button", name="Copy Chicago (author-date)").click()
+    expect(page.locator(".citation").first.locator(".copy-status")).to_have_text("Copied.")
+    assert page.evaluate("navigator.clipboard.readText()") == chicago.strip()
+    # The file formats open from their summaries, and download as files.
+    page.locator("summary#cite-bib").click()
+    expect(page.locator("#cite-bib-text")).to_contain_text("@misc{policytracker-statement-")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download BibTeX (.bib)").click()
+    assert download.value.suggested_filename == "xi-big-but-not-strong.bib"
     watch.assert_clean()

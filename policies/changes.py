@@ -1,0 +1,177 @@
+"""What changed in the published records, and when: each record's public change log, and the
+tracker's data version (the date of the last change to any published record).
+
+Read from django-simple-history's rows, which every tracked save writes, so neither can
+drift from the data. Readers see what changed and when, never who changed it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.cache import cache
+from django.db import connections, models, router
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
+
+from policies.caching import TIMEOUT, data_version
+from policies.models import (
+    Actor,
+    Observation,
+    Plan,
+    PublicationStatus,
+    Sector,
+    Source,
+    Statement,
+    Target,
+    Theme,
+)
+from policies.models.common import tracked
+
+# Fields that say nothing to a reader: kept by the app, or never editable.
+HIDDEN_FIELDS = {"id", "synthetic", "path"}
+# Records with a publication status: only their published states are public.
+WITH_STATUS: tuple[type[models.Model], ...] = (Statement, Plan)
+# Records shown wherever they are used: every change to them is public.
+ALWAYS_PUBLIC: tuple[type[models.Model], ...] = (
+    Target,
+    Observation,
+    Source,
+    Actor,
+    Theme,
+    Sector,
+)
+
+CREATED = "created"
+CHANGED = "changed"
+PUBLISHED = "published"
+KINDS = {
+    CREATED: _("recorded"),
+    CHANGED: _("changed"),
+    PUBLISHED: _("published"),
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    on: datetime.datetime
+    kind: str
+    fields: list[str]  # verbose names of the fields that changed (empty when created)
+
+    @property
+    def label(self) -> str:
+        return str(KINDS[self.kind])
+
+
+@dataclass(frozen=True)
+class ChangeLog:
+    updated: datetime.datetime | None
+    changes: list[Change]
+
+
+def _history(model: type[models.Model]) -> Any:
+    return tracked(model()).history.model
+
+
+def _public_fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
+    return [
+        field
+        for field in model._meta.concrete_fields
+        if field.editable and field.name not in HIDDEN_FIELDS
+    ]
+
+
+def change_log(record: models.Model, *, limit: int = 10) -> ChangeLog:
+    """The record's last ``limit`` public changes, newest first, in one query.
+
+    For a record with a status, only changes that left it published are public (a draft's
+    edits are not), and the change that first published it reads "published".
+    """
+    model = type(record)
+    rows = list(
+        _history(model)
+        .objects.filter(id=record.pk)
+        .order_by("-history_date", "-history_id")[: limit + 1]
+    )
+    fields = _public_fields(model)
+    has_status = model in WITH_STATUS
+    changes = []
+    for newer, older in zip(rows, [*rows[1:], None], strict=True):
+        if has_status and newer.status != PublicationStatus.PUBLISHED:
+            continue
+        if older is None:
+            if len(rows) > limit:  # the older row was cut off: its change is unknown
+                break
+            changes.append(Change(newer.history_date, CREATED, []))
+            continue
+        if has_status and older.status != PublicationStatus.PUBLISHED:
+            changes.append(Change(newer.history_date, PUBLISHED, []))
+            continue
+        changed = [
+            str(field.verbose_name)
+            for field in fields
+            if field.name != "status"
+            and getattr(newer, field.attname) != getattr(older, field.attname)
+        ]
+        # A save that changed none of these (a re-import, or tags only, which the log does
+        # not follow) says nothing to a reader.
+        if changed:
+            changes.append(Change(newer.history_date, CHANGED, changed))
+    updated = rows[0].history_date if rows else None
+    return ChangeLog(updated=updated, changes=changes[:limit])
+
+
+def _latest_public_change(model: type[models.Model]) -> QuerySet[Any]:
+    """The date of ``model``'s last public change, as a one-value query."""
+    history = _history(model).objects
+    if model in WITH_STATUS:
+        published = PublicationStatus.PUBLISHED
+        was_published = Exists(
+            history.filter(
+                id=OuterRef("id"), status=published, history_date__lt=OuterRef("history_date")
+            )
+        )
+        # Published, deleted, or unpublished (a record once published changed again).
+        history = history.filter(Q(status=published) | Q(history_type="-") | was_published)
+    # Newest first along the history date's index: the walk stops at the first match.
+    return history.order_by("-history_date").values_list("history_date", flat=True)[:1]
+
+
+def _latest_change() -> datetime.datetime | None:
+    """The newest of every kind's last public change, in one query of one subquery each."""
+    parts: list[str] = []
+    params: list[Any] = []
+    for model in (*WITH_STATUS, *ALWAYS_PUBLIC):
+        sql, part_params = _latest_public_change(model).query.sql_with_params()
+        parts.append(f"({sql})")
+        params.extend(part_params)
+    connection = connections[router.db_for_read(Statement)]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)}", params)
+        row = cursor.fetchone()
+    moments = []
+    for value in row:
+        # SQLite gives a subquery's datetime back as text, or naive: both are in UTC.
+        if isinstance(value, str):
+            value = parse_datetime(value)
+        if value is not None:
+            naive = timezone.is_naive(value)
+            moments.append(value.replace(tzinfo=datetime.UTC) if naive else value)
+    return max(moments) if moments else None
+
+
+def data_updated_on() -> datetime.date | None:
+    """The tracker's data version: the date of the last change to the published records.
+
+    Computed once per data version (``policies.caching``), so a write makes it fresh."""
+    key = f"policies:data-updated-on:v{data_version()}"
+    cached = cache.get(key)
+    if cached is None:
+        latest = _latest_change()
+        cached = (timezone.localdate(latest) if latest else None,)
+        cache.set(key, cached, TIMEOUT)
+    return cached[0]
