@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import connections, models, router
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -36,7 +36,13 @@ from policies.models.common import tracked
 HIDDEN_FIELDS = {"id", "synthetic", "path"}
 # Records with a publication status: only their published states are public.
 WITH_STATUS: tuple[type[models.Model], ...] = (Statement, Plan)
-# Records shown wherever they are used: every change to them is public.
+# Records shown only as parts of a published plan: the lookup of that plan's status.
+PLAN_PARTS: dict[type[models.Model], str] = {
+    Target: "plan__status",
+    Observation: "target__plan__status",
+}
+# Records shown wherever they are used (and targets and observations, with their plan):
+# every change to them is public.
 ALWAYS_PUBLIC: tuple[type[models.Model], ...] = (
     Target,
     Observation,
@@ -128,15 +134,18 @@ def change_log(record: models.Model, *, limit: int = 10) -> ChangeLog:
 def _latest_public_change(model: type[models.Model]) -> QuerySet[Any]:
     """The date of ``model``'s last public change, as a one-value query."""
     history = _history(model).objects
+    published = PublicationStatus.PUBLISHED
     if model in WITH_STATUS:
-        published = PublicationStatus.PUBLISHED
-        was_published = Exists(
-            history.filter(
-                id=OuterRef("id"), status=published, history_date__lt=OuterRef("history_date")
-            )
+        before = history.filter(id=OuterRef("id"), history_date__lt=OuterRef("history_date"))
+        previous = Subquery(before.order_by("-history_date").values("status")[:1])
+        # A change readers saw: one that left the record published (a deletion's row keeps
+        # the status it had), or one that took it out of print. A draft's edits are not.
+        history = history.alias(previous=previous).filter(
+            Q(status=published) | Q(previous=published)
         )
-        # Published, deleted, or unpublished (a record once published changed again).
-        history = history.filter(Q(status=published) | Q(history_type="-") | was_published)
+    elif model in PLAN_PARTS:
+        # Targets and their figures are shown only with a published plan.
+        history = history.filter(**{PLAN_PARTS[model]: published})
     # Newest first along the history date's index: the walk stops at the first match.
     return history.order_by("-history_date").values_list("history_date", flat=True)[:1]
 

@@ -312,16 +312,19 @@ def statement_detail(*, slug: str) -> Statement:
 
 def moved_record(model: type[_Slugged], key: str) -> _Slugged | None:
     """The published record an old address names: a database id (the statements' old
-    permalinks), or a slug the record had before it was renamed. None if there is none."""
+    permalinks), or a slug it had while published, before it was renamed. None if there is
+    none (so a draft's working slug never leads to it once it is published)."""
     published = model._default_manager.filter(status=PublicationStatus.PUBLISHED)
     if key.isdigit():
         found = published.filter(pk=int(key)).first()
         if found is not None:
             return found
     history = tracked(model()).history.model
-    # The newest record to have had this slug: a slug once freed may be taken again.
+    # The newest record to have had this slug (no two may: models.check_retired_slug).
     ids = (
-        history.objects.filter(slug=key).order_by("-history_date").values_list("id", flat=True)[:1]
+        history.objects.filter(slug=key, status=PublicationStatus.PUBLISHED)
+        .order_by("-history_date")
+        .values_list("id", flat=True)[:1]
     )
     return published.filter(pk__in=list(ids)).exclude(slug=key).first()
 

@@ -16,7 +16,7 @@ from citeproc.source.json import CiteProcJSON
 
 from policies.citations import FORMATS, Reference, plan_reference, render, statement_reference
 from policies.citations.formats import bibtex, csl_json, ris
-from policies.models import Plan, Statement
+from policies.models import Plan, Source, Statement
 
 REPORT_AUTHOR = "Reuters"
 ACCESSED = datetime.date(2026, 12, 2)
@@ -181,6 +181,7 @@ def test_hostile_stored_text_still_gives_files_that_parse(seed_statements, title
     ref = replace(
         reference_of(seed_statements[1]),
         title=title,
+        title_en="",
         record_title=title,
         authors=(title,),
         quote=title,
@@ -195,7 +196,7 @@ def test_hostile_stored_text_still_gives_files_that_parse(seed_statements, title
     assert record["urls"] == [ref.permalink]
     assert record["name_of_database"] == "Policy Tracker"
     (item,) = json.loads(csl_json(ref))
-    assert item["title"] == title, "JSON keeps the text exactly"
+    assert item["title"] == " ".join(title.split()), "JSON keeps the text, on one line"
     rendered_csl(csl_json(ref))
 
 
@@ -226,3 +227,39 @@ def test_the_tracker_publishes_how_to_cite_itself():
     project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
     assert cff["version"] == project["version"]
     assert cff["license"] == project["license"]
+
+
+def test_the_citation_files_of_hostile_records_parse(seeded, client):
+    """Over HTTP, with the hostile-content payloads (script, markup, JSON breakers) and
+    BibTeX's and RIS's own specials in every stored field a citation prints."""
+    from tests.properties.test_hostile_content import PAYLOADS
+
+    evil = " ".join([*PAYLOADS, *HOSTILE_TITLES])
+    statement = Statement.objects.get(slug="xi-big-but-not-strong")
+    Source.objects.filter(pk=statement.source_id).update(
+        title=evil[:500], title_en=evil[-500:], author=evil[:300], publisher=evil[:200]
+    )
+    Statement.objects.filter(pk=statement.pk).update(headline=evil[:300])
+    base = f"/statements/{statement.slug}/cite"
+    entry = parsed_bibtex(client.get(f"{base}.bib").content.decode())
+    assert entry["ID"] == f"policytracker-statement-{statement.slug}"
+    assert entry["url"] == f"http://testserver/statements/{statement.slug}/"
+    record = parsed_ris(client.get(f"{base}.ris").content.decode())
+    assert record["title"] == " ".join(evil[:500].split())
+    assert record["authors"] == [" ".join(evil[:300].split())]
+    text = client.get(f"{base}.json").content.decode()
+    (item,) = json.loads(text)
+    flat = " ".join(evil[:500].split()), " ".join(evil[-500:].split())
+    assert item["title"] == f"{flat[0]} [{flat[1]}]"
+    assert item["author"] == [{"literal": evil[:300]}]
+    rendered_csl(text)
+
+
+@pytest.mark.parametrize("wording", ["quotation", "partial_quotation", "paraphrase"])
+def test_a_statement_without_a_paragraph_number_reads_cleanly(seed_statements, wording):
+    ref = replace(reference_of(seed_statements[1]), paragraph=0, wording=wording)
+    for name in ("chicago", "apa"):
+        text = render(ref, name)
+        assert ", ," not in text
+        assert ".." not in text.replace("n.d.", "")
+        assert ": ," not in text

@@ -102,14 +102,17 @@ def _words(ref: Reference) -> str:
     where = f"paragraph {ref.paragraph}" if ref.paragraph else ""
     if not ref.speaker:
         return where
-    if ref.wording == PARAPHRASE:
-        return f"{where}, reporting {ref.speaker} in its own words (a paraphrase)"
     quote = _flat(ref.quote)
-    if ref.wording == PARTIAL_QUOTATION:
-        return f"{where}, its own words quoting {ref.speaker} in part: “{quote}”"
-    if ref.quoted_in:
-        return f"{where}: “{quote}”"
-    return f"{where}, {ref.speaker}'s words: “{quote}”"
+    if ref.wording == PARAPHRASE:
+        whose = f"reporting {ref.speaker} in its own words (a paraphrase)"
+    elif ref.wording == PARTIAL_QUOTATION:
+        whose = f"its own words quoting {ref.speaker} in part: “{quote}”"
+    elif ref.quoted_in:
+        # "Speaker, quoted in Author" leads the reference: the place, then the words.
+        return f"{where}: “{quote}”" if where else f"“{quote}”"
+    else:
+        whose = f"{ref.speaker}'s words: “{quote}”"
+    return ", ".join(part for part in (where, whose) if part)
 
 
 def _notes(ref: Reference) -> str:
@@ -219,7 +222,8 @@ def bibtex(ref: Reference) -> str:
 
 def ris(ref: Reference) -> str:
     if ref.record == "plan":
-        kind = "BILL" if ref.document_kind in LEGISLATION else "GOVDOC"
+        # STAT: an enacted statute or regulation (RIS's BILL is one not yet enacted).
+        kind = "STAT" if ref.document_kind in LEGISLATION else "GOVDOC"
     else:
         kind = RIS_TYPES.get(ref.document_kind, "GEN")
     lines = [("TY", kind)]
@@ -258,7 +262,9 @@ def csl_item(ref: Reference) -> dict[str, object]:
         "id": ref.key,
         "type": kind,
         "author": [{"literal": author} for author in ref.authors],
-        "title": ref.title,
+        # The original title with its English one in brackets, as in the other formats
+        # (CSL's original-title would mean the untranslated one, which this is not).
+        "title": _title(ref),
         "publisher": ref.publisher,
         "language": ref.language,
         "URL": ref.permalink,
@@ -267,8 +273,6 @@ def csl_item(ref: Reference) -> dict[str, object]:
         "version": _version(ref),
         "note": _notes(ref),
     }
-    if ref.title_en:
-        item["original-title"] = ref.title_en
     if ref.issued:
         item["issued"] = _date_parts(ref.issued)
     if ref.document_number:

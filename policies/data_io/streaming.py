@@ -75,6 +75,8 @@ def csv_lines(
     ]
     texts = [index for index, column in enumerate(kind.columns) if _is_text(kind, column)]
     for count, row in enumerate(rows, start=1):
+        # From the slug as stored, before a leading "-" is neutralised below.
+        address = permalink(row[slug]) if permalink else None
         for index in texts:
             # neutralise(), inlined: this runs for most cells of a million rows.
             text = row[index]
@@ -82,8 +84,8 @@ def csv_lines(
                 row[index] = "'" + text
         for index, cell in cells:
             row[index] = cell(row[index])
-        if permalink:
-            row.append(permalink(row[slug]))
+        if address:
+            row.append(address)
         writer.writerow(row)
         if count % CSV_BATCH == 0:
             yield buffer.getvalue()

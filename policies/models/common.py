@@ -20,8 +20,10 @@ __all__ = [
     "PublicationStatus",
     "Tracked",
     "bcp47_validator",
+    "check_retired_slug",
     "clean_citation",
     "colour_validator",
+    "not_only_digits",
     "tracked",
 ]
 
@@ -36,6 +38,39 @@ jurisdiction_validator = RegexValidator(
     r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$",
     _("Enter an ISO 3166 code such as 'CN', or a subdivision such as 'CN-GD'."),
 )
+
+
+# Statement and plan pages live at their slug, and /statements/<id>/ is the old address of
+# each statement: a slug of digits alone would take another record's old address.
+not_only_digits = RegexValidator(
+    r"^[0-9]+$",
+    _("A slug cannot be digits alone: such addresses are the old permalinks by id."),
+    inverse_match=True,
+)
+
+
+def check_retired_slug(record: models.Model) -> None:
+    """Refuse a slug that another record of the kind (one that still exists) had: its old
+    permalink keeps leading to that record (the pages redirect from a renamed slug), so
+    reusing it would send every citation of the old address to the wrong record."""
+    slug = getattr(record, "slug", "")
+    history = tracked(record).history.model
+    # Only records that still exist: a deleted one's address leads nowhere, so its slug may
+    # be taken again (an export imported into an emptied database takes all of them).
+    existing = type(record)._default_manager.values("pk")
+    others = history.objects.filter(slug=slug, id__in=existing)
+    if record.pk is not None:
+        others = others.exclude(id=record.pk)
+    if slug and others.exists():
+        raise ValidationError(
+            {
+                "slug": _(
+                    "Another %(record)s had this slug before, and its old address still "
+                    "leads there. Choose another slug."
+                )
+                % {"record": record._meta.verbose_name}
+            }
+        )
 
 
 class CitingRecord(Protocol):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -11,7 +13,9 @@ from simple_history.models import HistoricalRecords
 from policies.models.common import (
     PublicationStatus,
     bcp47_validator,
+    check_retired_slug,
     clean_citation,
+    not_only_digits,
 )
 from policies.models.reference import Actor, Sector, Source, Theme
 from policies.querysets import PlanQuerySet, TargetQuerySet
@@ -30,7 +34,7 @@ class Plan(models.Model):
         NOTICE = "notice", _("notice")
         OTHER = "other", _("other")
 
-    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True, validators=[not_only_digits])
     title = models.CharField(
         _("title"), max_length=500, help_text=_("In the document's language.")
     )
@@ -105,6 +109,11 @@ class Plan(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("policies:plan_detail", args=[self.slug])
+
+    def validate_unique(self, exclude: Any = None) -> None:
+        super().validate_unique(exclude)
+        if not exclude or "slug" not in exclude:
+            check_retired_slug(self)
 
 
 class Target(models.Model):

@@ -10,7 +10,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from policies.models.common import PublicationStatus, clean_citation
+from policies.models.common import (
+    PublicationStatus,
+    check_retired_slug,
+    clean_citation,
+    not_only_digits,
+)
 from policies.models.plans import Plan, Target
 from policies.models.reference import Actor, Sector, Source, Theme
 from policies.querysets import StatementQuerySet
@@ -39,7 +44,7 @@ class Statement(models.Model):
         )
         PARAPHRASE = "paraphrase", _("paraphrase (the source's words, reporting the speaker)")
 
-    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True, validators=[not_only_digits])
     actor = models.ForeignKey(
         Actor, verbose_name=_("actor"), on_delete=models.PROTECT, related_name="statements"
     )
@@ -160,3 +165,8 @@ class Statement(models.Model):
     def clean(self) -> None:
         super().clean()
         clean_citation(self, required=True)
+
+    def validate_unique(self, exclude: Any = None) -> None:
+        super().validate_unique(exclude)
+        if not exclude or "slug" not in exclude:
+            check_retired_slug(self)

@@ -17,6 +17,7 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.urls import ResolverMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -183,19 +184,25 @@ def _reference(request: HttpRequest, record: Statement | Plan) -> Reference:
 
 
 def _published(
-    request: HttpRequest, model: type[_Record], getter: Callable[..., _Record], slug: str
+    request: HttpRequest,
+    model: type[_Record],
+    getter: Callable[..., _Record],
+    slug: str,
+    **address: str,
 ) -> _Record | HttpResponse:
     """The published record at this slug. An address that names it the old way (an id, or
-    a slug it was renamed from) is sent to its permalink, for good (301)."""
+    a slug it was renamed from) is sent to its permalink, for good (301): the same view, by
+    its URL name, with the record's slug and the rest of the address (``address``)."""
     try:
         return getter(slug=slug)
     except ObjectDoesNotExist:
         moved = selectors.moved_record(model, slug)  # type: ignore[type-var]
         if moved is None:
             raise Http404 from None
-        path = request.path.replace(f"/{slug}/", f"/{cast(Any, moved).slug}/", 1)
+        url_name = cast(ResolverMatch, request.resolver_match).view_name
+        location = reverse(url_name, kwargs={"slug": cast(Any, moved).slug, **address})
         query = request.META.get("QUERY_STRING", "")
-        return HttpResponsePermanentRedirect(path + (f"?{query}" if query else ""))
+        return HttpResponsePermanentRedirect(location + (f"?{query}" if query else ""))
 
 
 @require_GET
@@ -249,9 +256,11 @@ def citation_file(request: HttpRequest, record: str, slug: str, extension: str) 
         raise Http404
     found: Statement | Plan | HttpResponse
     if record == "statement":
-        found = _published(request, Statement, selectors.statement_detail, slug)
+        found = _published(
+            request, Statement, selectors.statement_detail, slug, extension=extension
+        )
     else:
-        found = _published(request, Plan, selectors.plan_detail, slug)
+        found = _published(request, Plan, selectors.plan_detail, slug, extension=extension)
     if isinstance(found, HttpResponse):
         return found
     text = citations.render(_reference(request, found), citation_format.name)

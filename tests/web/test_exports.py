@@ -11,7 +11,7 @@ from django.http import StreamingHttpResponse
 from django.urls import reverse
 
 from policies.data_io.schema import PERMALINK, RECORD_KINDS
-from policies.models import Source
+from policies.models import Source, Statement
 from tests.factories import PlanFactory, StatementFactory, make_editor
 
 pytestmark = pytest.mark.django_db
@@ -185,3 +185,11 @@ def test_statement_and_plan_exports_carry_slug_permalinks(seeded, client, file_f
         assert by_slug[slug] == f"http://testserver{path}"
         # And the address answers with the record itself, not a redirect.
         assert client.get(path).status_code == 200
+
+
+def test_a_slug_a_spreadsheet_would_run_keeps_a_true_permalink(seeded, client):
+    Statement.objects.filter(slug="xi-big-but-not-strong").update(slug="-dash-first")
+    _, body = download(client, "statements", "csv")
+    (row,) = [r for r in csv.DictReader(io.StringIO(body.decode())) if "dash" in r["slug"]]
+    assert row["slug"] == "'-dash-first", "neutralised for spreadsheets"
+    assert row[PERMALINK] == "http://testserver/statements/-dash-first/"

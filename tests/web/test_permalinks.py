@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
@@ -212,3 +213,58 @@ def test_the_statement_page_shows_both_dates_with_their_meaning(seeded, client):
     undated = Statement.objects.filter(delivered_on__isnull=True, status="published").first()
     page = client.get(undated.get_absolute_url()).content.decode()
     assert "not recorded separately: the publication date stands for it" in page
+
+
+def test_a_slug_once_used_cannot_be_taken_by_another_record(seeded):
+    statement = Statement.objects.get(slug=SLUG)
+    statement.slug = "xi-big-not-strong"
+    statement.save()
+    other = Statement.objects.get(slug="xi-focus-on-key-fields")
+    other.slug = SLUG
+    with pytest.raises(ValidationError) as refused:
+        other.full_clean()
+    assert "Another statement had this slug before" in str(refused.value)
+    # The record itself may take its old slug back.
+    statement.slug = SLUG
+    statement.full_clean()
+
+
+def test_a_slug_of_digits_alone_is_refused(seeded):
+    plan = Plan.objects.get(slug=PLAN)
+    plan.slug = "2025"
+    with pytest.raises(ValidationError) as refused:
+        plan.full_clean()
+    assert "digits alone" in str(refused.value)
+
+
+def test_a_drafts_working_slug_does_not_lead_to_it(seeded, client):
+    statement = Statement.objects.get(slug=SLUG)
+    statement.status = "draft"
+    statement.slug = "secret-working-title"
+    statement.save()
+    statement.status = "published"
+    statement.slug = SLUG
+    statement.save()
+    assert client.get("/statements/secret-working-title/").status_code == 404
+
+
+def test_the_redirect_is_built_from_the_route_not_the_path(seeded, client):
+    # A statement once called "statements": replacing text in the path would go astray.
+    statement = Statement.objects.get(slug=SLUG)
+    statement.slug = "statements"
+    statement.save()
+    statement.slug = SLUG
+    statement.save()
+    response = client.get("/statements/statements/cite.ris?x=1")
+    assert response.status_code == 301
+    assert response["Location"] == f"/statements/{SLUG}/cite.ris?x=1"
+
+
+def test_a_deleted_records_slug_may_be_taken_again(seeded):
+    statement = Statement.objects.get(slug=SLUG)
+    statement.slug = "xi-big-not-strong"
+    statement.save()
+    statement.delete()
+    other = Statement.objects.get(slug="xi-focus-on-key-fields")
+    other.slug = "xi-big-not-strong"
+    other.full_clean()  # the deleted statement's address leads nowhere any more
