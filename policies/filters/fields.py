@@ -3,6 +3,7 @@ choices that do not grow with the data, and the form that checks the date order.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
@@ -131,6 +132,9 @@ class SlugFilter(django_filters.ModelMultipleChoiceFilter):
     field_class = SlugOrCodeMultipleChoiceField
 
 
+slug_re = re.compile(r"[-a-zA-Z0-9_]+")
+
+
 class RecentPlanChoices(BaseChoiceIterator):
     """The plan list's options: the most recent plans and those already chosen.
 
@@ -146,7 +150,10 @@ class RecentPlanChoices(BaseChoiceIterator):
     def __iter__(self) -> Iterator[tuple[str, str]]:
         recent = list(self.queryset.order_by("-published_on", "-pk")[:PLAN_CHOICES])
         shown = {plan.slug for plan in recent}
-        missing = [slug for slug in self.chosen if slug not in shown]
+        # Only what could be a plan's slug is looked up: a value the filter refused (say, one
+        # holding NUL, which PostgreSQL cannot even compare) is shown back in the error, not
+        # queried while the form is drawn.
+        missing = [s for s in self.chosen if s not in shown and slug_re.fullmatch(s)]
         chosen = list(self.queryset.filter(slug__in=missing[:MAX_VALUES])) if missing else []
         for plan in chosen + recent:
             yield plan.slug, str(plan)
