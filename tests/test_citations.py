@@ -263,3 +263,17 @@ def test_a_statement_without_a_paragraph_number_reads_cleanly(seed_statements, w
         assert ", ," not in text
         assert ".." not in text.replace("n.d.", "")
         assert ": ," not in text
+
+
+def test_a_title_written_for_the_tracker_is_not_quoted_as_the_documents(seed_statements):
+    statement = next(s for s in seed_statements if s.slug == "xi-focus-on-key-fields")
+    assert statement.source.title_descriptive
+    ref = reference_of(statement)
+    chicago = render(ref, "chicago")
+    assert f"n.d. {statement.source.title} [{statement.source.title_en}]. " in chicago
+    assert f"“{statement.source.title}" not in chicago
+    assert f"(n.d.). [{statement.source.title_en}]. " in render(ref, "apa")
+    for name in ("bib", "ris", "json"):
+        assert "The title is descriptive, written for Policy Tracker." in render(ref, name)
+    essay = replace(ref, title_descriptive=False)
+    assert f"“{statement.source.title}" in render(essay, "chicago")

@@ -76,6 +76,7 @@ class SourceSerializer(serializers.ModelSerializer):
             "slug",
             "title",
             "title_en",
+            "title_descriptive",
             "author",
             "publisher",
             "kind",

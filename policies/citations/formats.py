@@ -119,6 +119,8 @@ def _notes(ref: Reference) -> str:
     """The record's wording, in one sentence for the formats' note fields."""
     words = _words(ref)
     parts = [_end(words[0].upper() + words[1:]) if words else ""]
+    if ref.title_descriptive:
+        parts.append(f"The title is descriptive, written for {TRACKER}.")
     parts.append(f"Recorded in {TRACKER} as “{_flat(ref.record_title)}”.")
     if ref.original_url:
         parts.append(f"Original: {ref.original_url}.")
@@ -136,7 +138,9 @@ def _title(ref: Reference) -> str:
 def chicago(ref: Reference) -> str:
     """Chicago author-date, reference-list form."""
     # Articles are quoted by title; documents (a plan, a report) are named as they are.
-    title = f"“{_title(ref)}.”" if ref.document_kind in ARTICLES else _end(_title(ref))
+    # A title written for the tracker is neither quoted nor italic (Chicago 14.98).
+    quoted = ref.document_kind in ARTICLES and not ref.title_descriptive
+    title = f"“{_title(ref)}.”" if quoted else _end(_title(ref))
     container = "" if ref.publisher in ref.authors else _flat(ref.publisher)
     if ref.document_number:
         container = ", ".join(part for part in (container, _flat(ref.document_number)) if part)
@@ -162,6 +166,8 @@ def apa(ref: Reference) -> str:
     container = _flat(ref.publisher)
     if ref.document_number:
         container = f"{_flat(ref.document_number)}. {container}"
+    # APA describes an untitled work in square brackets, in place of a title.
+    title = f"[{_flat(ref.title_en or ref.title)}]" if ref.title_descriptive else _title(ref)
     words = _words(ref)
     located = f" {_end(words[0].upper() + words[1:])}" if words else ""
     as_cited = (
@@ -170,7 +176,7 @@ def apa(ref: Reference) -> str:
         else ""
     )
     return (
-        f"{_end(authors)} ({issued}). {_end(_title(ref))} {_end(container)}{located}{as_cited} "
+        f"{_end(authors)} ({issued}). {_end(title)} {_end(container)}{located}{as_cited} "
         f"{TRACKER} record “{_flat(ref.record_title)}” (data version {_version(ref)}). "
         f"Retrieved {long_date(ref.accessed)}, from {ref.permalink}"
     )

@@ -23,6 +23,7 @@ WORDINGS = (QUOTATION, PARTIAL_QUOTATION, PARAPHRASE)
 class SourceLike(Protocol):
     title: str
     title_en: str
+    title_descriptive: bool
     author: str
     publisher: str
     kind: str
@@ -98,6 +99,8 @@ class Reference:
     quote: str = ""
     original_url: str = ""
     translation_url: str = ""
+    # The title was written for the tracker: no format quotes it as the document's own.
+    title_descriptive: bool = False
 
     @property
     def quoted_in(self) -> bool:
@@ -140,6 +143,7 @@ def statement_reference(
         quote="" if wording == PARAPHRASE else statement.excerpt,
         original_url=source.url,
         translation_url=source.translation_url,
+        title_descriptive=source.title_descriptive,
     )
 
 

@@ -124,6 +124,7 @@ RECORD_KINDS: dict[str, RecordKind] = {
                 "slug",
                 "title",
                 "title_en",
+                "title_descriptive",
                 "author",
                 "publisher",
                 "kind",

@@ -37,6 +37,14 @@ class Source(models.Model):
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     title = models.CharField(_("title"), max_length=500, help_text=_("In the source's language."))
     title_en = models.CharField(_("English title"), max_length=500, blank=True)
+    title_descriptive = models.BooleanField(
+        _("descriptive title"),
+        default=False,
+        help_text=_(
+            "The title was written for this tracker, as the document has none we know; "
+            "citations then do not quote it as the document's own."
+        ),
+    )
     author = models.CharField(
         _("author"),
         max_length=300,
