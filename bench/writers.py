@@ -144,8 +144,8 @@ def edit(
                 emit(op="delete", pk=pk, outcome=outcome, status=response.status_code)
                 continue
             if rng.random() < SCRIPT_SHARE:
-                scripted(statement, rng, themes, sectors)
-                emit(op="script", pk=pk, outcome="saved")
+                changed = scripted(statement, rng, themes, sectors)
+                emit(op="script", pk=pk, outcome="saved" if changed else "gone")
                 continue
             data = opened(statement, user)
             seen = data["seen_version"]  # the version the form carries, as it was opened
@@ -177,23 +177,31 @@ def edit(
             emit(op="edit", pk=pk, outcome="error", error=repr(error), trace=_trace())
 
 
-def scripted(statement: Any, rng: random.Random, themes: list[int], sectors: list[int]) -> None:
-    """The change a maintenance script makes: tags, status and date, in one transaction."""
+def scripted(statement: Any, rng: random.Random, themes: list[int], sectors: list[int]) -> bool:
+    """The change a maintenance script makes: tags, status and date, in one transaction.
+    False if the statement was deleted before the script could lock it (another editor's
+    delete won: nothing to change)."""
     from policies.writes import retrying
 
-    def change() -> None:
-        statement.refresh_from_db()
+    def change() -> bool:
+        # Locked, then read: a delete committed meanwhile is seen here, and one that comes
+        # later waits for this transaction (a save of an unlocked, deleted row would
+        # silently insert it again).
+        current = type(statement).objects.select_for_update().filter(pk=statement.pk).first()
+        if current is None:
+            return False
         if rng.random() < 0.5:
-            statement.status = "draft" if statement.status == "published" else "published"
-        statement.published_on = datetime.date(2012, 1, 1) + datetime.timedelta(
+            current.status = "draft" if current.status == "published" else "published"
+        current.published_on = datetime.date(2012, 1, 1) + datetime.timedelta(
             days=rng.randint(0, 5000)
         )
-        statement.delivered_on = None
-        statement.save()
-        statement.themes.set(rng.sample(themes, rng.randint(1, min(3, len(themes)))))
-        statement.sectors.set(rng.sample(sectors, rng.randint(0, min(2, len(sectors)))))
+        current.delivered_on = None
+        current.save()
+        current.themes.set(rng.sample(themes, rng.randint(1, min(3, len(themes)))))
+        current.sectors.set(rng.sample(sectors, rng.randint(0, min(2, len(sectors)))))
+        return True
 
-    retrying(change)
+    return retrying(change)
 
 
 def _errors(body: str) -> str:
