@@ -96,6 +96,8 @@ def test_timeline_stacks_themes_and_fills_empty_periods():
     assert chart.rows[1] == ["2022-02", 0, 0, 0, 0]
     assert "from 2022-01 to 2022-03" in chart.summary
     assert "No theme (4)" in chart.summary
+    # The axis names what the stacks count: pairs of a statement and a theme, not statements.
+    assert chart.figure["layout"]["yaxis"]["title"]["text"] == "statements per<br>theme; plans"
 
 
 def test_timeline_by_quarter_and_year():

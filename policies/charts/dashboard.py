@@ -122,7 +122,8 @@ def timeline_chart(
         barmode="stack",
         xaxis={"type": "category", "automargin": True, "gridcolor": "#eeeeee"},
         yaxis={
-            "title": {"text": _("count")},
+            # Not "count": the stacks count statement-theme pairs (see the key's note).
+            "title": {"text": wrap_label(_("statements per theme; plans"), 18)},
             "automargin": True,
             "gridcolor": "#eeeeee",
             "rangemode": "tozero",
