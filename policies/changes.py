@@ -8,12 +8,13 @@ drift from the data. Readers see what changed and when, never who changed it.
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
 from django.db import connections, models, router
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Value
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -91,26 +92,79 @@ def _public_fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
     ]
 
 
+def _links(
+    model: type[models.Model], history_ids: list[int]
+) -> dict[tuple[int, str], frozenset[int]]:
+    """What each of these history rows linked to, by many-to-many field: {(history id,
+    field name): linked ids}, in one query (a union over the fields' history tables)."""
+    history = _history(model)
+    parts = [
+        getattr(history, field.name)
+        .model.objects.filter(history_id__in=history_ids)
+        .annotate(field=Value(field.name, output_field=models.CharField()))
+        .values_list("history_id", "field", f"{field.m2m_reverse_field_name()}_id")
+        .order_by()
+        for field in model._meta.many_to_many
+    ]
+    if not parts or not history_ids:
+        return {}
+    linked: dict[tuple[int, str], set[int]] = defaultdict(set)
+    for history_id, name, related in parts[0].union(*parts[1:], all=True):
+        linked[(history_id, name)].add(related)
+    return {key: frozenset(ids) for key, ids in linked.items()}
+
+
+# History rows this close together, by the same hand for the same reason, are one change:
+# a save writes a row for the record and one more for each set of tags it changes.
+ONE_CHANGE = datetime.timedelta(seconds=2)
+# History rows read per log: enough for ``limit`` changes of a few rows each.
+ROWS_PER_CHANGE = 6
+
+
+def _one_change(newer: Any, older: Any) -> bool:
+    return (
+        newer.history_date - older.history_date <= ONE_CHANGE
+        and newer.history_user_id == older.history_user_id
+        and newer.history_change_reason == older.history_change_reason
+        and older.history_type != "-"
+    )
+
+
 def change_log(record: models.Model, *, limit: int = 10) -> ChangeLog:
-    """The record's last ``limit`` public changes, newest first, in one query.
+    """The record's last ``limit`` public changes, newest first: one query for the history
+    rows, and one for their tags (themes, sectors, plans, targets) when the record has any.
 
     For a record with a status, only changes that left it published are public (a draft's
     edits are not), and the change that first published it reads "published".
     """
     model = type(record)
+    read = limit * ROWS_PER_CHANGE + 1
     rows = list(
         _history(model)
         .objects.filter(id=record.pk)
-        .order_by("-history_date", "-history_id")[: limit + 1]
+        .order_by("-history_date", "-history_id")[:read]
     )
+    # Newest first, each change as (its last row, the row before its first: None if none).
+    groups: list[list[Any]] = []
+    for row in rows:
+        if groups and _one_change(groups[-1][-1], row):
+            groups[-1].append(row)
+        else:
+            groups.append([row])
+    if len(rows) == read:
+        groups.pop()  # it may have begun before the rows read: what it changed is unknown
     fields = _public_fields(model)
+    many = model._meta.many_to_many
+    links = _links(model, [row.history_id for row in rows]) if many else {}
     has_status = model in WITH_STATUS
     changes = []
-    for newer, older in zip(rows, [*rows[1:], None], strict=True):
+    for index, group in enumerate(groups):
+        newer = group[0]
+        older = groups[index + 1][0] if index + 1 < len(groups) else None
         if has_status and newer.status != PublicationStatus.PUBLISHED:
             continue
         if older is None:
-            if len(rows) > limit:  # the older row was cut off: its change is unknown
+            if len(rows) == read:  # the rows before were not read: the change is unknown
                 break
             changes.append(Change(newer.history_date, CREATED, []))
             continue
@@ -123,8 +177,14 @@ def change_log(record: models.Model, *, limit: int = 10) -> ChangeLog:
             if field.name != "status"
             and getattr(newer, field.attname) != getattr(older, field.attname)
         ]
-        # A save that changed none of these (a re-import, or tags only, which the log does
-        # not follow) says nothing to a reader.
+        changed += [
+            str(field.verbose_name)
+            for field in many
+            if links.get((newer.history_id, field.name), frozenset())
+            != links.get((older.history_id, field.name), frozenset())
+        ]
+        # A save that changed none of these (a re-import of the same values) says nothing
+        # to a reader.
         if changed:
             changes.append(Change(newer.history_date, CHANGED, changed))
     updated = rows[0].history_date if rows else None

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 from policies import changes
-from policies.models import Plan, Statement, Target
+from policies.models import Plan, Statement, Target, Theme
 
 pytestmark = pytest.mark.django_db
 
 SLUG = "xi-big-but-not-strong"
+
+
+def spread_out(record, minutes: int = 5) -> None:
+    """Each of the record's history rows since the seeds a few minutes after the one
+    before, as edits by people are: rows seconds apart read as one change."""
+    history = type(record).history.model
+    rows = list(history.objects.filter(id=record.pk).order_by("history_id"))
+    first = rows[0].history_date - datetime.timedelta(days=1)
+    for n, row in enumerate(rows):
+        history.objects.filter(history_id=row.history_id).update(
+            history_date=first + datetime.timedelta(minutes=minutes * n)
+        )
 
 
 def test_changes_readers_never_saw_leave_the_data_version(seeded):
@@ -58,7 +72,21 @@ def test_the_change_log_shows_only_published_states(seeded):
     statement.save()
     statement.venue = "A corrected venue"
     statement.save()
+    spread_out(statement)
     log = changes.change_log(statement)
     assert [change.kind for change in log.changes][:2] == ["changed", "published"]
     assert log.changes[0].fields == ["venue"]
     assert log.updated == log.changes[0].on
+
+
+def test_a_save_and_its_tags_are_one_change_and_tags_are_listed(seeded):
+    statement = Statement.objects.get(slug=SLUG)
+    # The seed load wrote a row for the statement, then one per set of tags: one change.
+    assert [c.kind for c in changes.change_log(statement).changes] == ["created"]
+    statement.headline = "A clearer headline"
+    statement.save()
+    statement.themes.set(Theme.objects.filter(slug="security"))
+    assert [(c.kind, c.fields) for c in changes.change_log(statement).changes] == [
+        ("changed", ["headline", "themes"]),
+        ("created", []),
+    ]
