@@ -310,6 +310,16 @@ def statement_detail(*, slug: str) -> Statement:
     )
 
 
+def citable_statement(*, slug: str) -> Statement:
+    """A published statement with what its citation reads (its actor and cited source)."""
+    return Statement.objects.published().select_related("actor", "source").get(slug=slug)
+
+
+def citable_plan(*, slug: str) -> Plan:
+    """A published plan with what its citation reads (its issuer and official text)."""
+    return Plan.objects.published().select_related("issuer", "source").get(slug=slug)
+
+
 def moved_record(model: type[_Slugged], key: str) -> _Slugged | None:
     """The published record an old address names: a database id (the statements' old
     permalinks), or a slug it had while published, before it was renamed. None if there is

@@ -172,6 +172,12 @@ def _citations(reference: Reference) -> list[dict[str, str]]:
     ]
 
 
+def _citation_box(request: HttpRequest, record: Statement | Plan) -> dict[str, Any]:
+    """The page's permalink and its citation in every format (one reference for both)."""
+    reference = _reference(request, record)
+    return {"permalink": reference.permalink, "citations": _citations(reference)}
+
+
 def _reference(request: HttpRequest, record: Statement | Plan) -> Reference:
     details: dict[str, Any] = {
         "permalink": request.build_absolute_uri(record.get_absolute_url()),
@@ -214,8 +220,7 @@ def statement_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "statement": statement,
         "target_rows": target_rows,
-        "permalink": request.build_absolute_uri(statement.get_absolute_url()),
-        "citations": _citations(_reference(request, statement)),
+        **_citation_box(request, statement),
         "history": changes.change_log(statement),
     }
     return render(request, "policies/statement_detail.html", context)
@@ -240,8 +245,7 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "rows": rows,
         "progress": charts.progress_chart(rows),
         "target_charts": target_charts,
-        "permalink": request.build_absolute_uri(plan.get_absolute_url()),
-        "citations": _citations(_reference(request, plan)),
+        **_citation_box(request, plan),
         "history": changes.change_log(plan),
     }
     return render(request, "policies/plan_detail.html", context)
@@ -255,12 +259,13 @@ def citation_file(request: HttpRequest, record: str, slug: str, extension: str) 
     if citation_format is None:
         raise Http404
     found: Statement | Plan | HttpResponse
+    # Only what a citation reads: not the page's tags, targets and statements.
     if record == "statement":
         found = _published(
-            request, Statement, selectors.statement_detail, slug, extension=extension
+            request, Statement, selectors.citable_statement, slug, extension=extension
         )
     else:
-        found = _published(request, Plan, selectors.plan_detail, slug, extension=extension)
+        found = _published(request, Plan, selectors.citable_plan, slug, extension=extension)
     if isinstance(found, HttpResponse):
         return found
     text = citations.render(_reference(request, found), citation_format.name)

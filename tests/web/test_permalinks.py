@@ -268,3 +268,15 @@ def test_a_deleted_records_slug_may_be_taken_again(seeded):
     other = Statement.objects.get(slug="xi-focus-on-key-fields")
     other.slug = "xi-big-not-strong"
     other.full_clean()  # the deleted statement's address leads nowhere any more
+
+
+def test_a_citation_file_reads_only_what_the_citation_needs(seeded, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(f"/statements/{SLUG}/cite.bib")  # the data version, cached from here on
+    for path in (f"/statements/{SLUG}/cite.bib", f"/plans/{PLAN}/cite.ris"):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200
+        # The record with its actor or issuer and source, in one query.
+        assert len(queries) == 1, [q["sql"][:80] for q in queries]
