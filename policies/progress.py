@@ -1,18 +1,22 @@
-"""How far a target has come: computed from its baseline, its latest verified observation and
-its target along the straight path between them. Pure functions, no database.
+"""Did they do it? A target's status, computed from its indicator's verified figures and the
+date of the question. Pure functions, no database, and no clock: "today" is an argument.
 
-Only verified observations count. The status is judged at the year of the latest verified
-figure, so a target whose deadline has passed but whose final figures are not yet out is
-judged on the path ("on track as of 2023"), not declared missed.
+A target is judged as it is written: a value with a qualifier (about, at least, at most,
+exact) and a sense (higher is better, lower is better, stay near). A figure is judged as it
+is published: "about 10" could be a little under 10, so it cannot by itself prove that a
+target of 10 was reached. A one-year plan's target (a Government Work Report's) is judged on
+that year's result alone; a multi-year target on every figure up to its deadline, and on the
+straight path from its baseline before then.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
@@ -24,7 +28,8 @@ class Status(StrEnum):
     ACHIEVED = "achieved"
     ON_TRACK = "on_track"
     BEHIND = "behind"
-    OVERDUE = "overdue"
+    MISSED = "missed"
+    AWAITING_RESULT = "awaiting_result"
     NO_DATA = "no_data"
 
     @property
@@ -36,7 +41,8 @@ STATUS_LABELS = {
     Status.ACHIEVED: _("achieved"),
     Status.ON_TRACK: _("on track"),
     Status.BEHIND: _("behind"),
-    Status.OVERDUE: _("overdue"),
+    Status.MISSED: _("missed"),
+    Status.AWAITING_RESULT: _("awaiting result"),
     Status.NO_DATA: _("no data"),
 }
 
@@ -45,86 +51,175 @@ STATUS_COLOURS = {
     Status.ACHIEVED: "#009e73",
     Status.ON_TRACK: "#0072b2",
     Status.BEHIND: "#e69f00",
-    Status.OVERDUE: "#d55e00",
+    Status.MISSED: "#d55e00",
+    Status.AWAITING_RESULT: "#cc79a7",
     Status.NO_DATA: "#999999",
 }
 
+# The order a scorecard or the dashboard lists statuses in: settled outcomes first.
+STATUS_ORDER = tuple(Status)
+
+# "About" (左右), on a target or on a figure, means within 5 % of the value written: "about
+# 5 %" growth is met from 4.75 %, and a figure of "about 10" may be as low as 9.5. A value
+# written to one significant figure is only known to within 10 %; half of that keeps "about"
+# meaningful without reading a round number as a promise of the exact value. A relative
+# tolerance reads the same in every unit (per cent, 万人, 万亿斤), where a fixed number of
+# percentage points would not.
+ABOUT_TOLERANCE = Decimal("0.05")
+
+EXACT, ABOUT, AT_LEAST, AT_MOST = "exact", "about", "at_least", "at_most"
+HIGHER, LOWER, NEAR = "higher", "lower", "near"
+
 
 @dataclass(frozen=True)
-class Progress:
-    status: Status
-    as_of_year: int | None
-    latest_value: Decimal | None
-    # Share of the way from baseline to target (0 at baseline, 1 at target), if measurable.
-    share: float | None
-    # Where the straight path says the indicator should be in ``as_of_year``.
-    expected_value: Decimal | None
+class Figure:
+    """A verified figure in the indicator's unit, for a year or a month."""
+
+    year: int
+    month: int | None
+    value: Decimal
+    qualifier: str = EXACT
+    published_on: datetime.date | None = None
 
     @property
-    def percent(self) -> int | None:
-        """The share as a whole percentage, for display."""
-        return None if self.share is None else round(self.share * 100)
+    def period(self) -> str:
+        return f"{self.year}" if self.month is None else f"{self.year}-{self.month:02d}"
 
+    @property
+    def at(self) -> Decimal:
+        """When it was measured, in years: a year's figure stands at the year's end."""
+        return Decimal(self.year) + (Decimal(self.month) / 12 if self.month else Decimal(1))
 
-def path_value(
-    *,
-    baseline_value: Decimal,
-    baseline_year: int,
-    target_value: Decimal,
-    target_year: int,
-    year: int,
-) -> Decimal:
-    """The value on the straight line from baseline to target in ``year``."""
-    span = Decimal(target_year - baseline_year)
-    return baseline_value + (target_value - baseline_value) * Decimal(year - baseline_year) / span
+    @property
+    def closes_year(self) -> bool:
+        """A result for the whole year, or as of its last month."""
+        return self.month in (None, 12)
+
+    @property
+    def low(self) -> Decimal | None:
+        """The least it can be, as published (None: no bound)."""
+        if self.qualifier == AT_MOST:
+            return None
+        return self.value * (1 - ABOUT_TOLERANCE) if self.qualifier == ABOUT else self.value
+
+    @property
+    def high(self) -> Decimal | None:
+        if self.qualifier == AT_LEAST:
+            return None
+        return self.value * (1 + ABOUT_TOLERANCE) if self.qualifier == ABOUT else self.value
 
 
 @dataclass(frozen=True)
-class Facts:
-    """What the status rules read about one target and its latest verified figure."""
+class Goal:
+    """A target as the plan writes it, in the indicator's unit."""
 
-    baseline_value: Decimal | None
-    baseline_year: int | None
-    target_value: Decimal
-    target_year: int
-    decreasing: bool
-    latest_value: Decimal | None
-    latest_year: int | None
+    value: Decimal
+    year: int
+    qualifier: str = EXACT
+    sense: str = HIGHER
+    baseline_value: Decimal | None = None
+    baseline_year: int | None = None
+    annual: bool = False
+
+    @property
+    def bounds(self) -> tuple[Decimal | None, Decimal | None]:
+        """The range of values that meet it (None: open on that side)."""
+        slack = abs(self.value) * ABOUT_TOLERANCE if self.qualifier == ABOUT else Decimal(0)
+        if self.sense == HIGHER:
+            return self.value - slack, None
+        if self.sense == LOWER:
+            return None, self.value + slack
+        near = slack or abs(self.value) * ABOUT_TOLERANCE
+        return self.value - near, self.value + near
+
+    def met_by(self, figure: Figure) -> bool:
+        """The figure proves the goal met, whatever its rounding hides."""
+        low, high = self.bounds
+        if low is not None and (figure.low is None or figure.low < low):
+            return False
+        return high is None or (figure.high is not None and figure.high <= high)
+
+    def failed_by(self, figure: Figure) -> bool:
+        """The figure proves the goal not met."""
+        low, high = self.bounds
+        if low is not None and figure.high is not None and figure.high < low:
+            return True
+        return high is not None and figure.low is not None and figure.low > high
 
     @property
     def has_baseline(self) -> bool:
         return self.baseline_value is not None and self.baseline_year is not None
 
-    @property
-    def measured(self) -> bool:
-        """A figure after the baseline year: there is a way along the path to measure."""
-        return (
-            self.has_baseline
-            and self.latest_year is not None
-            and self.latest_year > cast(int, self.baseline_year)
-        )
+    def path(self, at: Decimal) -> Decimal | None:
+        """Where the straight path from the baseline to the goal stands at ``at``."""
+        if self.baseline_value is None or self.baseline_year is None:
+            return None
+        start, end = Decimal(self.baseline_year + 1), Decimal(self.year + 1)
+        share = (min(at, end) - start) / (end - start)
+        low, high = self.bounds
+        # The path leads to the least value that meets the goal (the most, for a ceiling).
+        goal = (
+            low if self.sense == HIGHER else high if self.sense == LOWER else None
+        ) or self.value
+        return self.baseline_value + (goal - self.baseline_value) * share
 
-    def reached(self, goal: Decimal | None) -> bool:
-        if self.latest_value is None or goal is None:
-            return False
-        return self.latest_value <= goal if self.decreasing else self.latest_value >= goal
+
+@dataclass(frozen=True)
+class Facts:
+    """What the status rules read: the goal, its verified figures, and the day of asking."""
+
+    goal: Goal
+    figures: tuple[Figure, ...]  # every verified, current figure of the indicator, by time
+    today: datetime.date
 
     @property
-    def deadline_passed(self) -> bool:
-        return self.latest_year is not None and self.latest_year >= self.target_year
+    def counted(self) -> tuple[Figure, ...]:
+        """The figures the goal is judged on: that year's result for a one-year plan; every
+        figure after the baseline and up to the deadline for a longer one."""
+        goal = self.goal
+        if goal.annual:
+            return tuple(f for f in self.figures if f.year == goal.year and f.month is None)
+        start = goal.baseline_year if goal.baseline_year is not None else -1
+        return tuple(f for f in self.figures if f.year <= goal.year and f.at > Decimal(start + 1))
+
+    @property
+    def deadline_result(self) -> Figure | None:
+        """The result for the target year, once it is out."""
+        closing = [f for f in self.counted if f.year == self.goal.year and f.closes_year]
+        return closing[-1] if closing else None
+
+    @property
+    def proof(self) -> Figure | None:
+        """The first figure that proves the goal met: any counted one when higher is better
+        (a level reached early counts), else only the deadline's result (a ceiling or a
+        band must hold when the time is up)."""
+        if self.goal.sense == HIGHER or self.goal.annual:
+            return next((f for f in self.counted if self.goal.met_by(f)), None)
+        result = self.deadline_result
+        return result if result is not None and self.goal.met_by(result) else None
+
+    @property
+    def past_deadline(self) -> bool:
+        return self.today.year > self.goal.year
+
+    @property
+    def latest(self) -> Figure | None:
+        return self.counted[-1] if self.counted else None
 
     @property
     def expected(self) -> Decimal | None:
-        """Where the straight path puts the indicator in the latest figure's year."""
-        if not self.measured:
-            return None
-        return path_value(
-            baseline_value=cast(Decimal, self.baseline_value),
-            baseline_year=cast(int, self.baseline_year),
-            target_value=self.target_value,
-            target_year=self.target_year,
-            year=min(cast(int, self.latest_year), self.target_year),
-        )
+        latest = self.latest
+        return None if latest is None else self.goal.path(latest.at)
+
+    def on_path(self) -> bool:
+        latest, expected = self.latest, self.expected
+        if latest is None or expected is None:
+            return False
+        if self.goal.sense == LOWER:
+            return latest.value <= expected
+        if self.goal.sense == NEAR:
+            return abs(latest.value - self.goal.value) <= abs(expected - self.goal.value)
+        return latest.value >= expected
 
 
 @dataclass(frozen=True)
@@ -139,49 +234,51 @@ class Rule:
 # The rules, in the order they are tried. The methodology page lists exactly these.
 RULES: tuple[Rule, ...] = (
     Rule(
-        Status.NO_DATA,
-        _("No verified figure has been recorded for the indicator."),
-        lambda facts: facts.latest_value is None or facts.latest_year is None,
-    ),
-    Rule(
-        Status.NO_DATA,
-        _(
-            "The latest verified figure is for the baseline year or earlier: nothing has "
-            "been measured since the plan began."
-        ),
-        lambda facts: facts.has_baseline and not facts.measured,
-    ),
-    Rule(
         Status.ACHIEVED,
         _(
-            "The latest verified figure has reached the target: at least the target value "
-            "for an increase, at most for a decrease."
+            "A verified figure proves the target met, even at the low end of its rounding "
+            "(“about 10” may be 9.5). A one-year plan's target is judged on that year's result; "
+            "a longer plan's, when higher is better, on any figure up to its deadline (reached "
+            "early counts), otherwise on the target year's result."
         ),
-        lambda facts: facts.reached(facts.target_value),
+        lambda facts: facts.proof is not None,
     ),
     Rule(
-        Status.OVERDUE,
-        _(
-            "The latest verified figure is for the target year or later, and has not "
-            "reached the target."
+        Status.MISSED,
+        _("The verified result for the target year is out, and proves the target not met."),
+        lambda facts: (
+            facts.deadline_result is not None and facts.goal.failed_by(facts.deadline_result)
         ),
-        lambda facts: facts.deadline_passed,
+    ),
+    Rule(
+        Status.AWAITING_RESULT,
+        _(
+            "The target year is over, and no verified result for it decides the target yet "
+            "(none is out, or it is too rounded to tell). The last verified figure is shown "
+            "with its date."
+        ),
+        lambda facts: facts.past_deadline,
     ),
     Rule(
         Status.NO_DATA,
         _(
-            "The target has no baseline, so there is no path to judge it by before its "
-            "target year."
+            "Before the deadline, no verified figure has been measured since the plan's "
+            "baseline (for a one-year plan: its year's result is not out)."
         ),
-        lambda facts: not facts.has_baseline,
+        lambda facts: facts.latest is None,
+    ),
+    Rule(
+        Status.NO_DATA,
+        _("The target has no baseline, so there is no path to judge it by before its deadline."),
+        lambda facts: facts.expected is None,
     ),
     Rule(
         Status.ON_TRACK,
         _(
             "The latest verified figure is at or beyond the straight path from the baseline "
-            "to the target, for the year it measures (no tolerance)."
+            "to the target, at the time it measures (no tolerance beyond the target's own)."
         ),
-        lambda facts: facts.reached(facts.expected),
+        lambda facts: facts.on_path(),
     ),
     Rule(
         Status.BEHIND,
@@ -191,36 +288,57 @@ RULES: tuple[Rule, ...] = (
 )
 
 
+@dataclass(frozen=True)
+class Progress:
+    status: Status
+    # The figure the status rests on: the proof, the deadline's result, the latest counted
+    # figure, or (awaiting a result) the last verified figure of any date.
+    figure: Figure | None
+    # Share of the way from baseline to target (0 at baseline, 1 at target), if measurable.
+    share: float | None
+    # Where the straight path says the indicator should be at the figure's date.
+    expected_value: Decimal | None
+
+    @property
+    def latest_value(self) -> Decimal | None:
+        return None if self.figure is None else self.figure.value
+
+    @property
+    def as_of_year(self) -> int | None:
+        return None if self.figure is None else self.figure.year
+
+    @property
+    def as_of(self) -> str | None:
+        """The figure's period: 2024, or 2025-06."""
+        return None if self.figure is None else self.figure.period
+
+    @property
+    def percent(self) -> int | None:
+        """The share as a whole percentage, for display."""
+        return None if self.share is None else round(self.share * 100)
+
+
 def status_rule(facts: Facts) -> Rule:
     """The first of ``RULES`` that applies to ``facts`` (the last always does)."""
     return next(rule for rule in RULES if rule.applies(facts))
 
 
-def target_progress(
-    *,
-    baseline_value: Decimal | None,
-    baseline_year: int | None,
-    target_value: Decimal,
-    target_year: int,
-    decreasing: bool,
-    latest_value: Decimal | None,
-    latest_year: int | None,
-) -> Progress:
-    """Status of one target from its latest verified observation (None when there is none)."""
-    facts = Facts(
-        baseline_value=baseline_value,
-        baseline_year=baseline_year,
-        target_value=target_value,
-        target_year=target_year,
-        decreasing=decreasing,
-        latest_value=latest_value,
-        latest_year=latest_year,
-    )
+def target_progress(*, goal: Goal, figures: Iterable[Figure], today: datetime.date) -> Progress:
+    """Status of one target on ``today``, from its indicator's verified, current figures."""
+    ordered = tuple(sorted(figures, key=lambda f: (f.at, f.published_on or datetime.date.min)))
+    facts = Facts(goal, ordered, today)
     status = status_rule(facts).status
-    if latest_value is None or latest_year is None:
-        return Progress(status, None, None, None, None)
+    if status == Status.ACHIEVED:
+        figure = facts.proof
+    elif status == Status.MISSED:
+        figure = facts.deadline_result
+    elif status == Status.AWAITING_RESULT:
+        figure = ordered[-1] if ordered else None
+    else:
+        figure = facts.latest
     share = None
-    if facts.measured:
-        baseline = cast(Decimal, baseline_value)
-        share = float((latest_value - baseline) / (target_value - baseline))
-    return Progress(status, latest_year, latest_value, share, facts.expected)
+    baseline = goal.baseline_value
+    if figure is not None and baseline is not None and baseline != goal.value:
+        share = float((figure.value - baseline) / (goal.value - baseline))
+    expected = goal.path(figure.at) if figure is not None and figure in facts.counted else None
+    return Progress(status, figure, share, expected)

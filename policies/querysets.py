@@ -1,6 +1,6 @@
 """Chainable reads, shared by the selectors, the API and the feeds, so each way of loading a
-record ("a statement with its actor, source and themes"; "a target with its latest verified
-figure") is written once and reads like a sentence:
+record ("a statement with its actor, source and themes"; "a target with its indicator's
+figures") is written once and reads like a sentence:
 ``Statement.objects.published().with_listing().newest_first()``.
 
 This module imports no model (the models import it for their managers); related models are
@@ -13,12 +13,12 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     # Named in the querysets' type parameters below.
-    from policies.models import Plan, Sector, Statement, Target  # noqa: F401
+    from policies.models import Observation, Plan, Sector, Statement, Target  # noqa: F401
 
 
 class PublicationStatus(models.TextChoices):
@@ -51,29 +51,43 @@ class PlanQuerySet(PublishableQuerySet["Plan"]):
         return self.select_related("issuer").annotate(target_count=Count("targets"))
 
 
+class ObservationQuerySet(models.QuerySet["Observation"]):
+    def counted(self) -> Self:
+        """The figures a status may rest on: verified, and not superseded by a revision."""
+        return self.filter(verified=True, superseded_by__isnull=True)
+
+    def by_period(self) -> Self:
+        """Oldest first; a year's figure after its months (it closes the year)."""
+        return self.order_by("year", models.F("month").asc(nulls_last=True), "pk")
+
+
 class TargetQuerySet(models.QuerySet["Target"]):
     def of_published_plans(self) -> Self:
         """Targets of published plans (a target has no status of its own)."""
         return self.filter(plan__status=PublicationStatus.PUBLISHED)
 
-    def with_latest_verified(self) -> Self:
-        """Each target with its plan, sector and theme, and ``latest_value`` and
-        ``latest_year``: its latest verified observation, read by a subquery (no join that
-        would repeat targets). ``selectors.latest_progress`` turns them into a status."""
-        observation = cast(
-            "type[models.Model]", self.model._meta.get_field("observations").related_model
+    def with_series(self) -> Self:
+        """Each target with its plan, indicator, sector and theme, and the indicator's
+        counted figures as ``indicator.counted_figures``: two queries however many targets,
+        and all that ``selectors.target_status`` reads to judge them."""
+        indicator = cast(
+            "type[models.Model]", self.model._meta.get_field("indicator").related_model
         )
-        latest = observation._default_manager.filter(
-            target=OuterRef("pk"), verified=True
-        ).order_by("-year", "-pk")
-        return self.select_related("plan", "sector", "theme").annotate(
-            latest_value=Subquery(latest.values("value")[:1]),
-            latest_year=Subquery(latest.values("year")[:1]),
+        observation = cast(
+            "type[models.Model]", indicator._meta.get_field("observations").related_model
+        )
+        figures = cast(ObservationQuerySet, observation._default_manager.all()).counted()
+        return self.select_related("plan", "indicator", "sector", "theme").prefetch_related(
+            models.Prefetch(
+                "indicator__observations",
+                queryset=figures.by_period().select_related("source"),
+                to_attr="counted_figures",
+            )
         )
 
     def by_plan(self) -> Self:
-        """The targets page's order: by plan, then year, then indicator."""
-        return self.order_by("plan__title_en", "target_year", "indicator_en", "pk")
+        """The targets page's order: by plan, then year, then slug."""
+        return self.order_by("plan__title_en", "target_year", "slug", "pk")
 
 
 class SectorQuerySet(models.QuerySet["Sector"]):

@@ -11,34 +11,24 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Trunc
+from django.utils import timezone
 
 from policies.charts.base import PeriodRow, PeriodThemeRow, SectorCounts, ThemeSectorRow
 from policies.filters import DashboardSelection, DateBasis, statement_date
 from policies.models import Observation, Plan, Sector, Source, Statement, Target, Theme
 from policies.models.common import tracked
-from policies.progress import Progress, target_progress
+from policies.progress import STATUS_ORDER, Figure, Goal, Progress, target_progress
 from policies.querysets import PlanQuerySet, PublicationStatus, StatementQuerySet, TargetQuerySet
 from policies.rollups.reading import month_end, rollup_counts
-
-if TYPE_CHECKING:
-    from django_stubs_ext import WithAnnotations
 
 Span = tuple[datetime.date | None, datetime.date | None]
 # The records with slug permalinks that follow them when renamed.
 _Slugged = TypeVar("_Slugged", Statement, Plan)
-
-
-class LatestVerified(TypedDict):
-    """What ``TargetQuerySet.with_latest_verified`` annotates on each target."""
-
-    latest_value: Decimal | None
-    latest_year: int | None
 
 
 def statement_list(*, statements: StatementQuerySet) -> StatementQuerySet:
@@ -52,33 +42,42 @@ def plan_list(*, plans: PlanQuerySet) -> PlanQuerySet:
 
 
 def target_list(*, targets: TargetQuerySet) -> TargetQuerySet:
-    """Targets, each with its latest verified observation, by plan and year."""
-    return targets.with_latest_verified().by_plan()
+    """Targets, each with its indicator's counted figures, by plan and year."""
+    return targets.with_series().by_plan()
 
 
-def progress_at(
-    target: Target, *, latest_value: Decimal | None, latest_year: int | None
-) -> Progress:
-    """Progress of a target had its latest verified figure been ``latest_value`` in
-    ``latest_year`` (pure: the feeds replay a target's figures year by year)."""
-    return target_progress(
-        baseline_value=target.baseline_value,
+def figures_of(observations: Iterable[Observation]) -> list[Figure]:
+    """Observations as the status rules read them: in the indicator's unit."""
+    return [
+        Figure(o.year, o.month, o.indicator_value, o.qualifier, o.published_on)
+        for o in observations
+    ]
+
+
+def goal_of(target: Target) -> Goal:
+    """A target as the status rules read it: in its indicator's unit."""
+    return Goal(
+        value=target.target_value,
+        year=target.target_year,
+        qualifier=target.qualifier,
+        sense=target.sense,
+        baseline_value=target.baseline_in_indicator_unit,
         baseline_year=target.baseline_year,
-        target_value=target.target_value,
-        target_year=target.target_year,
-        decreasing=target.direction == Target.Direction.DECREASE,
-        latest_value=latest_value,
-        latest_year=latest_year,
+        annual=target.annual,
     )
 
 
-def latest_progress(target: Target) -> Progress:
-    """Progress of a target as of its latest verified figure, which
-    ``TargetQuerySet.with_latest_verified`` annotates (pure: no query)."""
-    annotated = cast("WithAnnotations[Target, LatestVerified]", target)
-    return progress_at(
-        target, latest_value=annotated.latest_value, latest_year=annotated.latest_year
-    )
+def progress_at(target: Target, *, figures: Iterable[Figure], today: datetime.date) -> Progress:
+    """Progress of a target on ``today`` had its indicator's figures been ``figures``
+    (pure: the feeds replay a series figure by figure)."""
+    return target_progress(goal=goal_of(target), figures=figures, today=today)
+
+
+def latest_progress(target: Target, *, today: datetime.date | None = None) -> Progress:
+    """Progress of a target loaded by ``TargetQuerySet.with_series`` (no query), on
+    ``today`` (the server's date unless given)."""
+    figures = figures_of(cast(Any, target.indicator).counted_figures)
+    return progress_at(target, figures=figures, today=today or timezone.localdate())
 
 
 @dataclass(frozen=True)
@@ -87,9 +86,11 @@ class TargetRow:
     progress: Progress
 
 
-def target_rows(*, targets: Iterable[Target]) -> list[TargetRow]:
-    """Every target of ``targets`` (annotated by ``with_latest_verified``) with its progress."""
-    return [TargetRow(target, latest_progress(target)) for target in targets]
+def target_rows(
+    *, targets: Iterable[Target], today: datetime.date | None = None
+) -> list[TargetRow]:
+    """Every target of ``targets`` (loaded by ``with_series``) with its progress."""
+    return [TargetRow(target, latest_progress(target, today=today)) for target in targets]
 
 
 def granularity_for(*, start: datetime.date | None, end: datetime.date | None) -> str:
@@ -282,9 +283,14 @@ def dashboard_figures(*, selection: DashboardSelection) -> DashboardFigures:
 
 def dashboard_targets(*, targets: TargetQuerySet, limit: int) -> list[TargetRow]:
     """The targets of the most recent plans, with their progress: a bounded selection keeps
-    the dashboard's cost flat however many targets match (the targets page lists them all)."""
-    return target_rows(
-        targets=target_list(targets=targets).order_by("-plan__published_on", "plan", "pk")[:limit]
+    the dashboard's cost flat however many targets match (the targets page lists them all).
+    Grouped by plan, newest first, and within a plan by status, settled outcomes first."""
+    newest = target_list(targets=targets).order_by("-plan__published_on", "plan", "pk")[:limit]
+    rows = target_rows(targets=newest)
+    plans = {row.target.plan_id: n for n, row in reversed(list(enumerate(rows)))}
+    return sorted(
+        rows,
+        key=lambda row: (plans[row.target.plan_id], STATUS_ORDER.index(row.progress.status)),
     )
 
 
@@ -356,20 +362,16 @@ def plan_detail(*, slug: str) -> Plan:
 
 
 def plan_targets(*, plan: Plan) -> list[TargetRow]:
-    """A plan's targets with their progress and every observation (with its source)."""
-    targets = target_list(targets=plan.targets.all()).prefetch_related(
-        Prefetch("observations", queryset=Observation.objects.select_related("source"))
-    )
-    return target_rows(targets=targets)
+    """A plan's targets with their progress, each with its indicator's series."""
+    return target_rows(targets=target_list(targets=plan.targets.all()))
 
 
 def target_detail(*, pk: int) -> Target:
-    """A target of a published plan, with every observation and its revisions."""
+    """A target of a published plan, with its indicator's series and its revisions."""
     return (
         target_list(targets=Target.objects.of_published_plans())
         .select_related("plan__issuer", "source", "supersedes__plan", "superseded_by__plan")
         .prefetch_related(
-            Prefetch("observations", queryset=Observation.objects.select_related("source")),
             Prefetch(
                 "statements", queryset=statement_list(statements=Statement.objects.published())
             ),

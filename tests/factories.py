@@ -12,6 +12,7 @@ from django.db import connection
 
 from policies.models import (
     Actor,
+    Indicator,
     Observation,
     Plan,
     PublicationStatus,
@@ -24,7 +25,7 @@ from policies.models import (
 )
 
 # Every kind of record, in the order the seeds and the imports load them.
-RECORD_MODELS = [Source, Actor, Theme, Sector, Plan, Target, Observation, Statement]
+RECORD_MODELS = [Source, Actor, Theme, Sector, Indicator, Plan, Target, Observation, Statement]
 
 SOURCE_TEXT = (
     "First paragraph: the minister spoke about chips.\n\n"
@@ -91,19 +92,28 @@ class PlanFactory(factory.django.DjangoModelFactory):
     status = PublicationStatus.PUBLISHED
 
 
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Indicator
+
+    slug = factory.Sequence(lambda n: f"indicator-{n}")
+    name = factory.Sequence(lambda n: f"指标 {n}")
+    name_en = factory.Sequence(lambda n: f"Indicator {n}")
+    unit = "percent"
+    kind = Indicator.Kind.SHARE
+
+
 class TargetFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Target
 
     plan = factory.SubFactory(PlanFactory)
     slug = factory.Sequence(lambda n: f"target-{n}")
-    indicator = "指标"
-    indicator_en = "Indicator"
-    unit = "%"
-    unit_en = "%"
+    indicator = factory.SubFactory(IndicatorFactory)
+    value = Decimal("10")
+    unit = "percent"
     baseline_value = Decimal("7.8")
     baseline_year = 2020
-    target_value = Decimal("10")
     target_year = 2025
 
 
@@ -111,8 +121,8 @@ class ObservationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Observation
 
-    target = factory.SubFactory(TargetFactory)
-    year = 2023
+    indicator = factory.SubFactory(IndicatorFactory)
+    period = "2023"
     value = Decimal("9.9")
     source = factory.SubFactory(SourceFactory)
     verified = True
@@ -209,7 +219,9 @@ def grow_dataset(times: int) -> None:
         plan.sectors.set(sectors[i % 5 : i % 5 + 3])
         plan.themes.set(themes[:2])
         target = TargetFactory(plan=plan, sector=sectors[i % len(sectors)], theme=themes[0])
-        ObservationFactory(target=target, year=2022, value=Decimal("8.5"), source=report)
+        ObservationFactory(
+            indicator=target.indicator, period="2022", value=Decimal("8.5"), source=report
+        )
         for j in range(4):
             statement = StatementFactory(
                 actor=actor,

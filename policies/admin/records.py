@@ -18,9 +18,20 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from policies import units
 from policies.admin.conflicts import EditConflictMixin, VersionedInlineForm
 from policies.admin.imports import ImportMixin
-from policies.models import Actor, Observation, Plan, Sector, Source, Statement, Target, Theme
+from policies.models import (
+    Actor,
+    Indicator,
+    Observation,
+    Plan,
+    Sector,
+    Source,
+    Statement,
+    Target,
+    Theme,
+)
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise, WithAnnotations
@@ -97,18 +108,18 @@ class TargetInline(admin.TabularInline):
     fields = [
         "slug",
         "indicator",
-        "indicator_en",
+        "value",
         "unit",
-        "unit_en",
+        "qualifier",
+        "sense",
         "baseline_value",
         "baseline_year",
-        "target_value",
         "target_year",
-        "direction",
         "kind",
         "seen_version",
     ]
     form = VersionedInlineForm
+    autocomplete_fields = ["indicator"]
     extra = 0
     show_change_link = True
 
@@ -142,7 +153,7 @@ class PlanAdmin(ImportMixin, EditConflictMixin, SimpleHistoryAdmin):
     ]
     date_hierarchy = "published_on"
     search_fields = ["title", "title_en", "document_number", "slug", "summary"]
-    autocomplete_fields = ["issuer", "source", "themes", "sectors"]
+    autocomplete_fields = ["issuer", "co_issuers", "source", "themes", "sectors"]
     prepopulated_fields = {"slug": ["title_en"]}
     save_on_top = True
     inlines = [TargetInline]
@@ -150,7 +161,7 @@ class PlanAdmin(ImportMixin, EditConflictMixin, SimpleHistoryAdmin):
         (None, {"fields": ["title", "title_en", "slug", "language", "kind", "status"]}),
         (
             _("Issuer and dates"),
-            {"fields": ["issuer", "document_number", "signed_on", "published_on"]},
+            {"fields": ["issuer", "co_issuers", "document_number", "signed_on", "published_on"]},
         ),
         (_("Period"), {"fields": ["start_year", "end_year"]}),
         (_("Content"), {"fields": ["summary", "themes", "sectors", "source", "notes"]}),
@@ -175,71 +186,142 @@ class PlanAdmin(ImportMixin, EditConflictMixin, SimpleHistoryAdmin):
 
 class ObservationInline(admin.TabularInline):
     model = Observation
-    fields = ["year", "value", "verified", "source", "locator", "released_on", "note"]
-    fields = [*fields, "seen_version"]
+    fields = [
+        "period",
+        "value",
+        "unit",
+        "qualifier",
+        "verified",
+        "source",
+        "locator",
+        "published_on",
+        "supersedes",
+        "note",
+        "seen_version",
+    ]
     form = VersionedInlineForm
-    autocomplete_fields = ["source"]
+    autocomplete_fields = ["source", "supersedes"]
     extra = 0
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(ImportMixin, EditConflictMixin, SimpleHistoryAdmin):
+    list_display = ["name_en", "slug", "unit", "kind", "sector", "theme"]
+    list_filter = [
+        "kind",
+        "unit",
+        ("sector", admin.RelatedOnlyFieldListFilter),
+        ("theme", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["slug", "name", "name_en", "aliases_zh", "aliases_en", "aliases_fr"]
+    autocomplete_fields = ["sector", "theme"]
+    list_select_related = ["sector", "theme"]
+    prepopulated_fields = {"slug": ["name_en"]}
+    inlines = [ObservationInline]
+    fieldsets = [
+        (None, {"fields": ["name", "name_en", "slug", "unit", "kind"]}),
+        (_("Aliases"), {"fields": ["aliases_zh", "aliases_en", "aliases_fr"]}),
+        (_("Meaning"), {"fields": ["definition", "sector", "theme", "notes"]}),
+    ]
 
 
 @admin.register(Target)
 class TargetAdmin(ImportMixin, EditConflictMixin, SimpleHistoryAdmin):
-    list_display = [
-        "indicator_en",
-        "plan",
-        "baseline",
-        "goal",
-        "kind",
-        "sector",
-    ]
+    list_display = ["indicator", "plan", "baseline", "goal", "qualifier", "sense", "kind"]
     list_filter = [
         "kind",
-        "direction",
+        "sense",
+        "qualifier",
+        ("indicator", admin.RelatedOnlyFieldListFilter),
         ("plan", admin.RelatedOnlyFieldListFilter),
         ("sector", admin.RelatedOnlyFieldListFilter),
         ("theme", admin.RelatedOnlyFieldListFilter),
         "target_year",
     ]
-    search_fields = ["indicator", "indicator_en", "slug", "plan__title_en", "plan__slug"]
-    autocomplete_fields = ["plan", "sector", "theme", "source", "supersedes"]
-    list_select_related = ["plan", "sector"]
-    prepopulated_fields = {"slug": ["indicator_en"]}
-    inlines = [ObservationInline]
+    search_fields = [
+        "indicator__name",
+        "indicator__name_en",
+        "indicator__slug",
+        "slug",
+        "plan__title_en",
+        "plan__slug",
+    ]
+    autocomplete_fields = ["plan", "indicator", "sector", "theme", "source", "supersedes"]
+    list_select_related = ["plan", "indicator", "sector"]
+    readonly_fields = ["target_value_in_indicator_unit", "indicator_series"]
     fieldsets = [
-        (None, {"fields": ["plan", "slug", "indicator", "indicator_en", "unit", "unit_en"]}),
+        (None, {"fields": ["plan", "slug", "indicator"]}),
         (
-            _("Baseline and target"),
+            _("Baseline and target, as the plan writes them"),
             {
                 "fields": [
+                    ("value", "unit", "qualifier"),
                     ("baseline_value", "baseline_year"),
-                    ("target_value", "target_year"),
-                    "direction",
+                    "target_year",
+                    "target_value_in_indicator_unit",
+                    "sense",
                     "kind",
                 ]
             },
         ),
         (_("Classification"), {"fields": ["sector", "theme", "supersedes"]}),
         (_("Citation"), {"fields": ["source", "locator", "paragraph", "excerpt", "notes"]}),
+        (_("The indicator's figures"), {"fields": ["indicator_series"]}),
     ]
 
     @admin.display(description=_("baseline"))
     def baseline(self, obj: Target) -> str:
         if obj.baseline_value is None:
             return "—"
-        return f"{obj.baseline_value:g} ({obj.baseline_year})"
+        return f"{units.plain(obj.baseline_value)} {obj.unit} ({obj.baseline_year})"
 
     @admin.display(description=_("target"))
     def goal(self, obj: Target) -> str:
-        return f"{obj.target_value:g} {obj.unit_en} ({obj.target_year})"
+        return f"{units.plain(obj.value)} {units.unit(obj.unit).written} ({obj.target_year})"
+
+    @admin.display(description=_("target value in the indicator's unit"))
+    def target_value_in_indicator_unit(self, obj: Target) -> str:
+        if obj.pk is None:
+            return _("Worked out from the value as written when the target is saved.")
+        return str(units.readable(obj.target_value, obj.indicator.unit))
+
+    @admin.display(description=_("series"))
+    def indicator_series(self, obj: Target) -> str:
+        if obj.pk is None:
+            return "—"
+        figures = obj.indicator.observations.order_by("year", "month", "pk").select_related(
+            "source"
+        )
+        return format_html_join(
+            "",
+            "<p>{} {}: {} {}</p>",
+            (
+                (
+                    figure.period,
+                    "" if figure.verified else _("(unverified)"),
+                    str(units.readable(figure.value, figure.unit or obj.indicator.unit)),
+                    figure.source.title_en if figure.source else _("no source"),
+                )
+                for figure in figures
+            ),
+        ) or _("No figure is recorded for this indicator yet.")
 
 
 @admin.register(Observation)
 class ObservationAdmin(ImportMixin, EditConflictMixin, SimpleHistoryAdmin):
-    list_display = ["target", "year", "value", "verified", "source", "released_on"]
-    list_filter = ["verified", "year", ("target__plan", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["target__indicator_en", "target__indicator", "note"]
-    autocomplete_fields = ["target", "source"]
-    list_select_related = ["target", "source"]
+    list_display = [
+        "indicator",
+        "period",
+        "value",
+        "qualifier",
+        "verified",
+        "source",
+        "published_on",
+    ]
+    list_filter = ["verified", "year", ("indicator", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["indicator__name_en", "indicator__name", "indicator__slug", "note"]
+    autocomplete_fields = ["indicator", "source", "supersedes"]
+    list_select_related = ["indicator", "source"]
 
 
 @admin.register(Statement)

@@ -91,10 +91,8 @@ class ObservationViewSet(ReadOnly):
     """Measured values of published plans' targets; only verified ones count for status."""
 
     serializer_class = ObservationSerializer
-    queryset = (
-        Observation.objects.filter(target__in=Target.objects.of_published_plans())
-        .select_related("target__plan", "source")
-        .order_by("target__plan__slug", "target__slug", "year")
+    queryset = Observation.objects.select_related("indicator", "source").order_by(
+        "indicator__slug", "year", "month", "pk"
     )
 
 

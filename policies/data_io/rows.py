@@ -14,7 +14,7 @@ from django.db.models.functions import Cast
 
 from policies.data_io.cells import MANY_SEPARATOR
 from policies.data_io.schema import RecordKind
-from policies.models import Plan, Target
+from policies.models import Observation, Plan, Target
 
 
 def _key_lookups(model: type[models.Model], prefix: str) -> list[str]:
@@ -23,6 +23,9 @@ def _key_lookups(model: type[models.Model], prefix: str) -> list[str]:
         return [f"{prefix}__plan__slug", f"{prefix}__slug", f"{prefix}__plan__status"]
     if model is Plan:
         return [f"{prefix}__slug", f"{prefix}__status"]
+    if model is Observation:
+        # The source is left out of the key of a figure that has none.
+        return [f"{prefix}__indicator__slug", f"{prefix}__period", f"{prefix}__source__slug"]
     return [f"{prefix}__slug"]
 
 
@@ -37,7 +40,7 @@ def _key_from(
         if published_only and got[-1] != "published":
             return None
         got = got[:-1]
-    return "/".join(got)
+    return "/".join(str(part) for part in got if part is not None)
 
 
 def iter_rows(

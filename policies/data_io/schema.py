@@ -16,7 +16,17 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 
 from policies.data_io.cells import RecordError
-from policies.models import Actor, Observation, Plan, Sector, Source, Statement, Target, Theme
+from policies.models import (
+    Actor,
+    Indicator,
+    Observation,
+    Plan,
+    Sector,
+    Source,
+    Statement,
+    Target,
+    Theme,
+)
 
 OUTCOMES = ("created", "updated", "unchanged", "kept")
 
@@ -45,6 +55,22 @@ def _by_slug(model: type[models.Model]) -> Callable[[str], models.Model]:
     return resolve
 
 
+def _observation_by_key(value: str) -> Observation:
+    indicator, _, rest = str(value).partition("/")
+    period, _, source = rest.partition("/")
+    if not period:
+        raise RecordError(
+            "an observation is named 'indicator-slug/period/source-slug' (or "
+            f"'indicator-slug/period' for one without a source), not {value!r}"
+        )
+    found = Observation.objects.filter(indicator__slug=indicator, period=period)
+    found = found.filter(source__slug=source) if source else found.filter(source__isnull=True)
+    observation = found.first()
+    if observation is None:
+        raise RecordError(f"unknown observation {value!r}")
+    return observation
+
+
 def _target_by_key(value: str) -> Target:
     plan_slug, _, target_slug = str(value).partition("/")
     if not target_slug:
@@ -64,11 +90,15 @@ def natural_key(obj: models.Model | None) -> str | None: ...
 
 
 def natural_key(obj: models.Model | None) -> str | None:
-    """How a record is named in files: its slug, or plan/slug for a target."""
+    """How a record is named in files: its slug; plan/slug for a target;
+    indicator/period/source for an observation."""
     if obj is None:
         return None
     if isinstance(obj, Target):
         return f"{obj.plan.slug}/{obj.slug}"
+    if isinstance(obj, Observation):
+        source = f"/{obj.source.slug}" if obj.source_id else ""
+        return f"{obj.indicator.slug}/{obj.period}{source}"
     return cast(Slugged, obj).slug
 
 
@@ -155,6 +185,28 @@ RECORD_KINDS: dict[str, RecordKind] = {
             order=("path",),
         ),
         RecordKind(
+            "indicators",
+            Indicator,
+            ("slug",),
+            (
+                "slug",
+                "name",
+                "name_en",
+                "aliases_zh",
+                "aliases_en",
+                "aliases_fr",
+                "definition",
+                "unit",
+                "kind",
+                "sector",
+                "theme",
+                "notes",
+            ),
+            refs={"sector": _by_slug(Sector), "theme": _by_slug(Theme)},
+            select_related=("sector", "theme"),
+            permalink="policies:indicator_detail",
+        ),
+        RecordKind(
             "plans",
             Plan,
             ("slug",),
@@ -165,6 +217,7 @@ RECORD_KINDS: dict[str, RecordKind] = {
                 "language",
                 "kind",
                 "issuer",
+                "co_issuers",
                 "document_number",
                 "signed_on",
                 "published_on",
@@ -178,7 +231,11 @@ RECORD_KINDS: dict[str, RecordKind] = {
                 "notes",
             ),
             refs={"issuer": _by_slug(Actor), "source": _by_slug(Source)},
-            many={"themes": _by_slug(Theme), "sectors": _by_slug(Sector)},
+            many={
+                "co_issuers": _by_slug(Actor),
+                "themes": _by_slug(Theme),
+                "sectors": _by_slug(Sector),
+            },
             select_related=("issuer", "source"),
             permalink="policies:plan_detail",
         ),
@@ -190,14 +247,13 @@ RECORD_KINDS: dict[str, RecordKind] = {
                 "plan",
                 "slug",
                 "indicator",
-                "indicator_en",
+                "value",
                 "unit",
-                "unit_en",
+                "qualifier",
+                "sense",
                 "baseline_value",
                 "baseline_year",
-                "target_value",
                 "target_year",
-                "direction",
                 "kind",
                 "sector",
                 "theme",
@@ -210,24 +266,48 @@ RECORD_KINDS: dict[str, RecordKind] = {
             ),
             refs={
                 "plan": _by_slug(Plan),
+                "indicator": _by_slug(Indicator),
                 "sector": _by_slug(Sector),
                 "theme": _by_slug(Theme),
                 "source": _by_slug(Source),
                 "supersedes": _target_by_key,
             },
-            select_related=("plan", "sector", "theme", "source", "supersedes__plan"),
+            select_related=(
+                "plan",
+                "indicator",
+                "sector",
+                "theme",
+                "source",
+                "supersedes__plan",
+            ),
             order=("plan__slug", "slug"),
         ),
         RecordKind(
             "observations",
             Observation,
-            # The model allows one figure per source for a target and year (sources may
-            # disagree), so a file names an observation by all three.
-            ("target", "year", "source"),
-            ("target", "year", "value", "released_on", "source", "locator", "verified", "note"),
-            refs={"target": _target_by_key, "source": _by_slug(Source)},
-            select_related=("target__plan", "source"),
-            order=("target__plan__slug", "target__slug", "year"),
+            # Sources may disagree, so the model allows one figure per source for an
+            # indicator and period, and a file names an observation by all three.
+            ("indicator", "period", "source"),
+            (
+                "indicator",
+                "period",
+                "value",
+                "unit",
+                "qualifier",
+                "published_on",
+                "source",
+                "locator",
+                "verified",
+                "supersedes",
+                "note",
+            ),
+            refs={
+                "indicator": _by_slug(Indicator),
+                "source": _by_slug(Source),
+                "supersedes": _observation_by_key,
+            },
+            select_related=("indicator", "source", "supersedes__indicator", "supersedes__source"),
+            order=("indicator__slug", "period", "pk"),
         ),
         RecordKind(
             "statements",

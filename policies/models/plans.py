@@ -1,7 +1,8 @@
-"""Plans, the targets they set, and what has been measured since."""
+"""Plans, and the targets they set."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.db import models
@@ -10,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from policies import units
 from policies.models.common import (
     PublicationStatus,
     bcp47_validator,
@@ -17,6 +19,7 @@ from policies.models.common import (
     clean_citation,
     not_only_digits,
 )
+from policies.models.indicators import Indicator, Qualifier, convert_to
 from policies.models.reference import Actor, Sector, Source, Theme
 from policies.querysets import PlanQuerySet, TargetQuerySet
 
@@ -44,7 +47,18 @@ class Plan(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
     issuer = models.ForeignKey(
-        Actor, verbose_name=_("issuer"), on_delete=models.PROTECT, related_name="plans"
+        Actor,
+        verbose_name=_("issuer"),
+        on_delete=models.PROTECT,
+        related_name="plans",
+        help_text=_("The lead issuer, named first on the document."),
+    )
+    co_issuers = models.ManyToManyField(
+        Actor,
+        verbose_name=_("co-issuers"),
+        related_name="co_issued_plans",
+        blank=True,
+        help_text=_("The other bodies that issued it jointly, if any."),
     )
     document_number = models.CharField(_("document number"), max_length=100, blank=True)
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
@@ -117,11 +131,13 @@ class Plan(models.Model):
 
 
 class Target(models.Model):
-    """A quantified goal of a plan. Progress is computed from observations, never typed in."""
+    """A quantified goal of a plan on an indicator, as the plan words it. Its status is
+    computed from the indicator's verified figures (``policies.progress``), never typed in."""
 
-    class Direction(models.TextChoices):
-        INCREASE = "increase", _("increase to at least")
-        DECREASE = "decrease", _("decrease to at most")
+    class Sense(models.TextChoices):
+        HIGHER = "higher", _("higher is better")
+        LOWER = "lower", _("lower is better")
+        NEAR = "near", _("stay near")
 
     class Kind(models.TextChoices):
         BINDING = "binding", _("binding (约束性)")
@@ -135,21 +151,55 @@ class Target(models.Model):
         related_name="targets",
     )
     slug = models.SlugField(_("slug"), max_length=120, help_text=_("Unique within the plan."))
-    indicator = models.CharField(
-        _("indicator"), max_length=300, help_text=_("As the plan words it.")
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="targets"
     )
-    indicator_en = models.CharField(_("English indicator"), max_length=300)
-    unit = models.CharField(_("unit"), max_length=100, help_text=_("As the plan words it."))
-    unit_en = models.CharField(_("English unit"), max_length=100)
+    value = models.DecimalField(
+        _("value as written"),
+        max_digits=20,
+        decimal_places=4,
+        help_text=_("As the plan writes it."),
+    )
+    unit = models.CharField(
+        _("unit as written"),
+        max_length=30,
+        choices=units.choices(),
+        help_text=_("The unit the plan writes the value and the baseline in."),
+    )
+    target_value = models.DecimalField(
+        _("target value"),
+        max_digits=24,
+        decimal_places=8,
+        editable=False,
+        help_text=_("The value in the indicator's unit, converted from the value as written."),
+    )
+    qualifier = models.CharField(
+        _("qualifier"),
+        max_length=10,
+        choices=Qualifier,
+        default=Qualifier.EXACT,
+        help_text=_("左右 about, 以上 at least, 以内 at most; exact when the plan says none."),
+    )
+    sense = models.CharField(
+        _("sense"),
+        max_length=10,
+        choices=Sense,
+        default=Sense.HIGHER,
+        help_text=_(
+            "Which way is success. A ceiling read into an “about” target (the CPI's) is the "
+            "tracker's judgment: say so in the notes."
+        ),
+    )
     baseline_value = models.DecimalField(
-        _("baseline value"), max_digits=20, decimal_places=4, null=True, blank=True
+        _("baseline value"),
+        max_digits=20,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("In the unit as written."),
     )
     baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
-    target_value = models.DecimalField(_("target value"), max_digits=20, decimal_places=4)
     target_year = models.PositiveSmallIntegerField(_("target year"))
-    direction = models.CharField(
-        _("direction"), max_length=10, choices=Direction, default=Direction.INCREASE
-    )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.UNKNOWN)
     sector = models.ForeignKey(
         Sector,
@@ -203,7 +253,7 @@ class Target(models.Model):
     class Meta:
         verbose_name = _("target")
         verbose_name_plural = _("targets")
-        ordering = ["plan", "target_year", "indicator_en"]
+        ordering = ["plan", "target_year", "slug"]
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "slug"],
@@ -225,12 +275,22 @@ class Target(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(baseline_value__isnull=True)
-                | Q(direction="increase", target_value__gt=F("baseline_value"))
-                | Q(direction="decrease", target_value__lt=F("baseline_value")),
-                name="target_value_matches_direction",
+                | Q(sense="near")
+                | Q(sense="higher", value__gt=F("baseline_value"))
+                | Q(sense="lower", value__lt=F("baseline_value")),
+                name="target_value_matches_sense",
                 violation_error_message=_(
-                    "The target value must be above the baseline for an increase, and below "
-                    "it for a decrease."
+                    "The target value must be above the baseline when higher is better, and "
+                    "below it when lower is better."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(qualifier="at_least", sense__in=["lower", "near"])
+                & ~Q(qualifier="at_most", sense__in=["higher", "near"]),
+                name="target_qualifier_matches_sense",
+                violation_error_message=_(
+                    "The qualifier contradicts the sense: “at least” goes with higher is "
+                    "better, and “at most” with lower is better."
                 ),
             ),
             models.CheckConstraint(
@@ -241,7 +301,12 @@ class Target(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.indicator_en}: {self.target_value:g} {self.unit_en} by {self.target_year}"
+        name = self.indicator.name_en if self.indicator_id else "?"
+        return f"{name}: {units.plain(self.value)} {self.unit} by {self.target_year}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self._convert()
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("policies:target_detail", args=[self.pk])
@@ -249,70 +314,23 @@ class Target(models.Model):
     def clean(self) -> None:
         super().clean()
         clean_citation(self, required=False)
+        self._convert()
 
+    def _convert(self) -> None:
+        # target_value is derived: the value as written, in the indicator's unit.
+        if self.indicator_id is None or self.value is None or not self.unit:
+            return
+        self.target_value = convert_to(
+            self.value, unit=self.unit, indicator=self.indicator, field="unit"
+        )
 
-class Observation(models.Model):
-    """A measured value of a target's indicator, with where it was published."""
+    @property
+    def baseline_in_indicator_unit(self) -> Decimal | None:
+        if self.baseline_value is None:
+            return None
+        return units.convert(self.baseline_value, from_unit=self.unit, to_unit=self.indicator.unit)
 
-    target = models.ForeignKey(
-        Target,
-        verbose_name=_("target"),
-        on_delete=models.CASCADE,  # a measurement means nothing without its indicator
-        related_name="observations",
-    )
-    year = models.PositiveSmallIntegerField(_("year"))
-    value = models.DecimalField(_("value"), max_digits=20, decimal_places=4)
-    released_on = models.DateField(
-        _("released on"), null=True, blank=True, help_text=_("When the figure was published.")
-    )
-    source = models.ForeignKey(
-        Source,
-        verbose_name=_("source"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="observations",
-    )
-    locator = models.CharField(_("where in the source"), max_length=200, blank=True)
-    verified = models.BooleanField(
-        _("verified"),
-        default=False,
-        help_text=_(
-            "Checked against the publisher's own text. Unverified figures are shown "
-            "as such and never count towards a target's status."
-        ),
-    )
-    note = models.TextField(_("note"), blank=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("observation")
-        verbose_name_plural = _("observations")
-        ordering = ["target", "year"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["target", "year", "source"],
-                name="observation_unique_per_source",
-                violation_error_message=_(
-                    "This source already gives a value for this target and year."
-                ),
-            ),
-            models.UniqueConstraint(
-                fields=["target", "year"],
-                condition=Q(source__isnull=True),
-                name="observation_unique_per_year_without_source",
-                violation_error_message=_(
-                    "This target already has a value without a source for this year."
-                ),
-            ),
-            models.CheckConstraint(
-                condition=Q(verified=False) | Q(source__isnull=False),
-                name="observation_verified_needs_source",
-                violation_error_message=_(
-                    "A verified observation needs the source it was checked against."
-                ),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.target.indicator_en} {self.year}: {self.value:g}"
+    @property
+    def annual(self) -> bool:
+        """A one-year plan's target, judged on that year's result alone."""
+        return self.plan.start_year == self.plan.end_year
