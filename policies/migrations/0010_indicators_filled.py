@@ -132,7 +132,6 @@ def forwards(apps, schema_editor):
                 observation.indicator_value = observation.value
                 observation.save(update_fields=["indicator", "period", "unit", "indicator_value"])
 
-
     _fill_history(apps)
 
 

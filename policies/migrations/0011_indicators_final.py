@@ -625,4 +625,42 @@ class Migration(migrations.Migration):
                 verbose_name="published on",
             ),
         ),
+        migrations.AlterField(
+            model_name="historicalplan",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("five_year_plan", "five-year plan"),
+                    ("work_report", "government work report"),
+                    ("strategy", "strategy"),
+                    ("action_plan", "action plan"),
+                    ("law", "law"),
+                    ("regulation", "regulation"),
+                    ("guideline", "guideline"),
+                    ("notice", "notice"),
+                    ("other", "other"),
+                ],
+                max_length=20,
+                verbose_name="kind",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="plan",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("five_year_plan", "five-year plan"),
+                    ("work_report", "government work report"),
+                    ("strategy", "strategy"),
+                    ("action_plan", "action plan"),
+                    ("law", "law"),
+                    ("regulation", "regulation"),
+                    ("guideline", "guideline"),
+                    ("notice", "notice"),
+                    ("other", "other"),
+                ],
+                max_length=20,
+                verbose_name="kind",
+            ),
+        ),
     ]

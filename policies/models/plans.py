@@ -29,6 +29,7 @@ class Plan(models.Model):
 
     class Kind(models.TextChoices):
         FIVE_YEAR_PLAN = "five_year_plan", _("five-year plan")
+        WORK_REPORT = "work_report", _("government work report")
         STRATEGY = "strategy", _("strategy")
         ACTION_PLAN = "action_plan", _("action plan")
         LAW = "law", _("law")
