@@ -190,11 +190,11 @@ class Facts:
 
     @property
     def proof(self) -> Figure | None:
-        """The first figure that proves the goal met: any counted one when higher is better
+        """The latest figure that proves the goal met: any counted one when higher is better
         (a level reached early counts), else only the deadline's result (a ceiling or a
         band must hold when the time is up)."""
         if self.goal.sense == HIGHER or self.goal.annual:
-            return next((f for f in self.counted if self.goal.met_by(f)), None)
+            return next((f for f in reversed(self.counted) if self.goal.met_by(f)), None)
         result = self.deadline_result
         return result if result is not None and self.goal.met_by(result) else None
 
@@ -323,9 +323,18 @@ def status_rule(facts: Facts) -> Rule:
     return next(rule for rule in RULES if rule.applies(facts))
 
 
+def _sequence(figure: Figure) -> tuple[Decimal, bool, datetime.date, Decimal, str]:
+    """Figures by the time they measure; within one period, a rounded figure ("over 2 亿")
+    before an exact one, and an earlier release before a later one, so that the last of a
+    period is its most precise and newest word. The value and qualifier break what ties
+    remain, so the order never depends on the order of the input."""
+    published = figure.published_on or datetime.date.min
+    return (figure.at, figure.qualifier == EXACT, published, figure.value, figure.qualifier)
+
+
 def target_progress(*, goal: Goal, figures: Iterable[Figure], today: datetime.date) -> Progress:
     """Status of one target on ``today``, from its indicator's verified, current figures."""
-    ordered = tuple(sorted(figures, key=lambda f: (f.at, f.published_on or datetime.date.min)))
+    ordered = tuple(sorted(figures, key=_sequence))
     facts = Facts(goal, ordered, today)
     status = status_rule(facts).status
     if status == Status.ACHIEVED:

@@ -5,14 +5,17 @@ import hashlib
 import shutil
 from decimal import Decimal
 from io import StringIO
+from urllib.parse import quote
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.core.validators import URLValidator
 
 from policies.data_io.loads import seed_load
 from policies.data_io.readers import SeedError
 from policies.models import (
     Actor,
+    Indicator,
     Observation,
     Plan,
     PublicationStatus,
@@ -23,7 +26,7 @@ from policies.models import (
     Theme,
 )
 
-MODELS = [Source, Actor, Theme, Sector, Plan, Target, Observation, Statement]
+MODELS = [Source, Actor, Theme, Sector, Indicator, Plan, Target, Observation, Statement]
 REPORT = "fr-report-xi-qiushi-digital-economy-2022-01"
 
 
@@ -68,11 +71,33 @@ class TestSourceDocument:
         for slug in [
             "qiushi-2022-02-xi-digital-economy",
             "state-council-2021-29-digital-economy-plan",
+            "state-council-government-work-report-2023",
         ]:
             source = Source.objects.get(slug=slug)
             assert source.tier == "primary"
             assert source.language == "zh"
             assert source.text == ""
+        # The French report is the one text the seeds hold.
+        assert list(Source.objects.exclude(text="").values_list("slug", flat=True)) == [REPORT]
+
+    @pytest.mark.parametrize(
+        ("year", "premier"), [(2021, "Li Keqiang"), (2023, "Li Keqiang"), (2024, "Li Qiang")]
+    )
+    def test_work_reports_link_their_wikisource_page(self, seeded, year, premier):
+        report = Source.objects.get(slug=f"state-council-government-work-report-{year}")
+        page = f"{year}年中华人民共和国国务院政府工作报告"
+        assert report.url == "https://zh.wikisource.org/wiki/" + quote(page)
+        URLValidator()(report.url)  # percent-encoded, so the URL field takes it
+        assert (report.kind, report.published_on) == (
+            "official_document",
+            datetime.date(year, 3, 5),
+        )
+        assert premier in report.notes
+
+    def test_figures_read_on_mirrors_have_no_url(self, seeded):
+        # FACTS.md: cite publisher, document and date, never a mirror's address.
+        for source in Source.objects.filter(kind="statistical_release"):
+            assert source.url == "", source.slug
 
 
 class TestFacts:
@@ -100,47 +125,84 @@ class TestFacts:
         assert plan.status == PublicationStatus.PUBLISHED
 
     @pytest.mark.parametrize(
-        ("indicator", "unit", "baseline", "target"),
+        ("indicator", "name", "unit", "baseline", "target"),
         [
-            ("数字经济核心产业增加值占GDP比重", "%", "7.8", "10"),
-            ("IPv6活跃用户数", "亿户", "4.6", "8"),
-            ("千兆宽带用户数", "万户", "640", "6000"),
-            ("软件和信息技术服务业规模", "万亿元", "8.16", "14"),
-            ("工业互联网平台应用普及率", "%", "14.7", "45"),
-            ("全国网上零售额", "万亿元", "11.76", "17"),
-            ("电子商务交易规模", "万亿元", "37.21", "46"),
+            ("core-digital-share", "数字经济核心产业增加值占GDP比重", "percent", "7.8", "10"),
+            ("ipv6-active-users", "IPv6活跃用户数", "yi-users", "4.6", "8"),
+            ("gigabit-users", "千兆宽带用户数", "wan-households", "640", "6000"),
+            ("software-revenue", "软件和信息技术服务业规模", "wan-yi-yuan", "8.16", "14"),
+            (
+                "industrial-internet-penetration",
+                "工业互联网平台应用普及率",
+                "percent",
+                "14.7",
+                "45",
+            ),
+            ("online-retail-sales", "全国网上零售额", "wan-yi-yuan", "11.76", "17"),
+            ("ecommerce-volume", "电子商务交易规模", "wan-yi-yuan", "37.21", "46"),
         ],
     )
-    def test_confirmed_indicators(self, seeded, indicator, unit, baseline, target):
-        row = Target.objects.get(plan__slug="14th-fyp-digital-economy", indicator=indicator)
-        assert row.unit == unit
+    def test_confirmed_indicators(self, seeded, indicator, name, unit, baseline, target):
+        row = Target.objects.get(plan__slug="14th-fyp-digital-economy", indicator__slug=indicator)
+        assert row.indicator.name == name
+        assert row.unit == row.indicator.unit == unit
         assert (row.baseline_value, row.baseline_year) == (Decimal(baseline), 2020)
-        assert (row.target_value, row.target_year) == (Decimal(target), 2025)
+        assert (row.value, row.target_value, row.target_year) == (
+            Decimal(target),
+            Decimal(target),
+            2025,
+        )
+        assert (row.qualifier, row.sense) == ("exact", "higher")
         # Binding or expected is unverified: the field stays unknown.
         assert row.kind == Target.Kind.UNKNOWN
 
     def test_unverified_indicator_is_left_out(self, seeded):
-        assert Target.objects.count() == 7
-        assert not Target.objects.filter(indicator__contains="在线政务服务").exists()
+        assert Target.objects.filter(plan__slug="14th-fyp-digital-economy").count() == 7
+        assert not Indicator.objects.filter(name__contains="在线政务服务").exists()
+        assert not Indicator.objects.filter(name_en__icontains="government services").exists()
+
+    def test_a_figure_keeps_the_unit_it_was_published_in(self, seeded):
+        # MIIT's side counts gigabit users in 亿户, the plans in 万户: converted, not retyped.
+        briefing = Observation.objects.get(source__slug="scio-briefing-2025-01-21")
+        assert (briefing.value, briefing.unit, briefing.qualifier) == (
+            Decimal(2),
+            "yi-households",
+            "at_least",
+        )
+        assert briefing.indicator.unit == "wan-households"
+        assert briefing.indicator_value == Decimal(20000)
+
+    def test_no_target_claims_to_be_binding_or_expected(self, seeded):
+        # FACTS.md: whether a target is binding (约束性) or expected (预期性) is unverified.
+        assert set(Target.objects.values_list("kind", flat=True)) == {Target.Kind.UNKNOWN}
 
     def test_observations(self, seeded):
-        rows = {
-            o.year: o
-            for o in Observation.objects.filter(target__slug="core-industries-share-of-gdp")
-        }
-        assert sorted(rows) == [2020, 2023, 2024]
-        assert (rows[2020].value, rows[2020].verified) == (Decimal("7.8"), True)
-        assert (rows[2023].value, rows[2023].verified) == (Decimal("9.9"), True)
-        assert rows[2023].source.publisher.startswith("National Bureau of Statistics")
-        # FACTS marks 2024 unverified: stored only as such, with no source claimed.
-        assert (rows[2024].value, rows[2024].verified, rows[2024].source) == (
+        rows = Observation.objects.filter(indicator__slug="core-digital-share")
+        assert sorted({o.year for o in rows}) == [2020, 2023, 2024]
+        by_year = {o.year: o for o in rows.filter(verified=True, year__lt=2024)}
+        assert (by_year[2020].value, by_year[2020].source.slug) == (
+            Decimal("7.8"),
+            "state-council-2021-29-digital-economy-plan",
+        )
+        assert by_year[2023].value == Decimal("9.9")
+        assert by_year[2023].source.publisher.startswith("National Bureau of Statistics")
+        # 2024: "about 10" from the 2025 work report (paragraph 11) and from Xinhua.
+        about = rows.filter(year=2024, verified=True)
+        assert {(o.value, o.qualifier) for o in about} == {(Decimal(10), "about")}
+        assert about.get(source__slug="state-council-government-work-report-2025").locator == (
+            "paragraph 11"
+        )
+        # FACTS marks 10.4 unverified: stored only as such, with no source claimed.
+        unverified = rows.get(verified=False)
+        assert (unverified.year, unverified.value, unverified.source) == (
+            2024,
             Decimal("10.4"),
-            False,
             None,
         )
-        assert "Unverified" in rows[2024].note
+        assert "Unverified" in unverified.note
         # CAICT's 39.8 % is another indicator and must not appear.
-        assert not Observation.objects.filter(year__in=[2021, 2022]).exists()
+        assert not rows.filter(year__in=[2021, 2022]).exists()
+        assert not Observation.objects.filter(value=Decimal("39.8")).exists()
 
 
 class TestStatements:
@@ -199,7 +261,8 @@ class TestStatements:
         statement = Statement.objects.get(slug="state-council-raise-digital-share-of-gdp")
         target = statement.targets.get()
         assert target.plan in statement.plans.all()
-        assert target.observations.filter(verified=True).count() == 2
+        # 7.8 (2020), 9.9 (2023) and "about 10" (2024) from two sources.
+        assert target.indicator.observations.filter(verified=True).count() == 4
         assert Plan.objects.get(slug="14th-fyp-digital-economy").statements.count() == 8
 
     def test_sector_tree(self, seeded):
@@ -252,7 +315,9 @@ class TestLoading:
         )
         report = seed_load(directory=seeds_copy)
         assert report.counts["observations"]["created"] == 1
-        assert Observation.objects.filter(year=2024).count() == 2
+        core_2024 = Observation.objects.filter(indicator__slug="core-digital-share", year=2024)
+        assert core_2024.count() == 4  # the new one beside the three seeded, none rewritten
+        assert core_2024.filter(source=None, value=Decimal("10.4")).exists()
 
     def test_history_records_the_seed_loader(self, seeded):
         record = Statement.objects.first().history.latest()
@@ -324,8 +389,8 @@ class TestBrokenSeeds:
             ),
             (
                 "targets.yaml",
-                '  baseline_year: 2020\n  target_value: "10"',
-                '  baseline_year: 2026\n  target_value: "10"',
+                '  baseline_year: 2020\n  value: "10"',
+                '  baseline_year: 2026\n  value: "10"',
                 "record 1 (core-industries-share-of-gdp): The target year must come after the "
                 "baseline year.",
             ),
@@ -358,6 +423,35 @@ class TestBrokenSeeds:
                 "  source: nbs-economic-census-5-digital-core-industries-2023\n",
                 "  source: null\n",
                 "record 2: A verified observation needs the source it was checked against.",
+            ),
+            # The bad input: a unit that does not convert to the indicator's, a
+            # month period without a month, a qualifier against the sense, an unknown
+            # indicator. Each names what is wrong and where.
+            (
+                "observations.yaml",
+                '  period: "2020"\n  value: "7.8"\n',
+                '  period: "2020"\n  value: "7.8"\n  unit: wan-households\n',
+                "record 1: unit: 万户 (10,000 households) does not convert to % (%), the unit of "
+                "the indicator “Value added of core digital-economy industries, share of GDP”",
+            ),
+            (
+                "observations.yaml",
+                'period: "2023-06"',
+                'period: "2023-13"',
+                "record 9: period: Write the period as a year (2024) or a year and its month",
+            ),
+            (
+                "targets.yaml",
+                "  qualifier: at_least\n  sense: higher\n",
+                "  qualifier: at_least\n  sense: lower\n",
+                "record 8 (gdp-growth): The qualifier contradicts the sense",
+            ),
+            (
+                "targets.yaml",
+                "  indicator: core-digital-share\n",
+                "  indicator: core-digital-shares\n",
+                "record 1 (core-industries-share-of-gdp): indicator: unknown indicator "
+                "'core-digital-shares'",
             ),
         ],
     )
