@@ -298,10 +298,11 @@ EXPORT_PACE = float(os.environ.get("DJANGO_EXPORT_PACE") or 1.0)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Policy Tracker API",
     "DESCRIPTION": (
-        "Read-only access to published statements, plans, targets, observations and the "
-        "reference data they point to. Relations are natural keys (slugs; a target as "
-        "plan-slug/target-slug). Filters: sector, theme, actor, plan, kind (repeatable), "
-        "date_after, date_before (ISO dates) and q. Unknown parameters, malformed values and "
+        "Read-only access to published statements, plans, targets, indicators, observations "
+        "and the reference data they point to. Relations are natural keys (slugs; a target as "
+        "plan-slug/target-slug). Filters: sector, theme, actor, plan, kind, and indicator on "
+        "targets and observations (repeatable), date_after, date_before (ISO dates), "
+        "date_basis (statements) and q. Unknown parameters, malformed values and "
         'pages that are not one answer 400 with {"detail": "...", "errors": {"<parameter>": '
         '["<message>", ...]}}, the shape the exports and feeds answer with.'
     ),

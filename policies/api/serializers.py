@@ -1,5 +1,6 @@
 """The API's serializers: published records, relations as natural keys (slug; a target as
-plan-slug/target-slug), as in the exports."""
+plan-slug/target-slug), as in the exports. Targets, indicators and their observations are
+in ``series``."""
 
 from __future__ import annotations
 
@@ -8,19 +9,8 @@ from typing import Any, cast
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from policies import selectors
-from policies.data_io.schema import natural_key
-from policies.models import (
-    Actor,
-    Observation,
-    Plan,
-    PublicationStatus,
-    Sector,
-    Source,
-    Statement,
-    Target,
-    Theme,
-)
+from policies.data_io.naming import natural_key
+from policies.models import Actor, Plan, Sector, Source, Statement, Theme
 
 
 @extend_schema_field({"type": "string", "nullable": True})
@@ -129,6 +119,7 @@ class SectorSerializer(serializers.ModelSerializer):
 
 class PlanSerializer(serializers.ModelSerializer):
     issuer = KeyField(read_only=True)
+    co_issuers = KeyListField(read_only=True)
     source = KeyField(read_only=True)  # type: ignore[assignment]  # a field: see KeyField
     themes = KeyListField(read_only=True)
     sectors = KeyListField(read_only=True)
@@ -146,6 +137,7 @@ class PlanSerializer(serializers.ModelSerializer):
             "language",
             "kind",
             "issuer",
+            "co_issuers",
             "document_number",
             "signed_on",
             "published_on",
@@ -158,91 +150,6 @@ class PlanSerializer(serializers.ModelSerializer):
             "targets",
             "page",
             "permalink",
-        ]
-
-
-class TargetSerializer(serializers.ModelSerializer):
-    key = serializers.SerializerMethodField()
-    plan = KeyField(read_only=True)
-    sector = KeyField(read_only=True)
-    theme = KeyField(read_only=True)
-    source = KeyField(read_only=True)  # type: ignore[assignment]  # a field: see KeyField
-    supersedes = serializers.SerializerMethodField()
-    status = serializers.SerializerMethodField()
-    latest_verified_value = serializers.DecimalField(
-        source="latest_value", max_digits=20, decimal_places=4, read_only=True, allow_null=True
-    )
-    latest_verified_year = serializers.IntegerField(
-        source="latest_year", read_only=True, allow_null=True
-    )
-    progress = serializers.SerializerMethodField()
-    page = page_link()
-
-    class Meta:
-        model = Target
-        fields = [
-            "id",
-            "key",
-            "plan",
-            "slug",
-            "indicator",
-            "indicator_en",
-            "unit",
-            "unit_en",
-            "baseline_value",
-            "baseline_year",
-            "target_value",
-            "target_year",
-            "direction",
-            "kind",
-            "sector",
-            "theme",
-            "source",
-            "locator",
-            "supersedes",
-            "status",
-            "latest_verified_value",
-            "latest_verified_year",
-            "progress",
-            "page",
-        ]
-
-    def get_key(self, target: Target) -> str:
-        return natural_key(target)
-
-    def get_supersedes(self, target: Target) -> str | None:
-        """The target this one revises, unless that one belongs to a draft plan."""
-        earlier = target.supersedes
-        if earlier is None or earlier.plan.status != PublicationStatus.PUBLISHED:
-            return None
-        return natural_key(earlier)
-
-    def get_status(self, target: Target) -> str:
-        """achieved, on_track, behind, overdue or no_data (computed, verified figures only)."""
-        return str(selectors.latest_progress(target).status)
-
-    def get_progress(self, target: Target) -> float | None:
-        """Share of the way from baseline to target, 0 at the baseline and 1 at the target."""
-        share = selectors.latest_progress(target).share
-        return None if share is None else round(share, 4)
-
-
-class ObservationSerializer(serializers.ModelSerializer):
-    target = KeyField(read_only=True)
-    source = KeyField(read_only=True)  # type: ignore[assignment]  # a field: see KeyField
-
-    class Meta:
-        model = Observation
-        fields = [
-            "id",
-            "target",
-            "year",
-            "value",
-            "released_on",
-            "source",
-            "locator",
-            "verified",
-            "note",
         ]
 
 

@@ -1,15 +1,17 @@
 """The read-only JSON API under /api/v1/: published records, the dashboard's filters.
 
-Relations are given by natural key (slug; a target as plan-slug/target-slug), as in the
-exports. Unknown parameters and malformed values answer 400 with a JSON body saying which
-(``policies.api.errors``); writes answer 405.
+Relations are given by natural key (slug; a target as plan-slug/target-slug; an observation
+as indicator-slug/period/source-slug), as in the exports. Indicators and their observations
+are public on their own; targets only as their published plans are. Unknown parameters and
+malformed values answer 400 with a JSON body saying which (``policies.api.errors``); writes
+answer 405.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
 from rest_framework.response import Response
@@ -19,16 +21,30 @@ from policies.api.errors import exception_handler
 from policies.api.paging import KnownParametersOnly, Pagination
 from policies.api.serializers import (
     ActorSerializer,
-    ObservationSerializer,
     PlanSerializer,
     SectorSerializer,
     SourceSerializer,
     StatementSerializer,
-    TargetSerializer,
     ThemeSerializer,
 )
-from policies.filters import PlanFilter, StatementFilter, TargetFilter
-from policies.models import Actor, Observation, Plan, Sector, Source, Statement, Target, Theme
+from policies.api.series import (
+    IndicatorSerializer,
+    ObservationSerializer,
+    TargetSerializer,
+)
+from policies.filters import ObservationFilter, PlanFilter, StatementFilter, TargetFilter
+from policies.models import (
+    Actor,
+    Indicator,
+    Observation,
+    Plan,
+    Sector,
+    Source,
+    Statement,
+    Target,
+    Theme,
+)
+from policies.querysets import ObservationQuerySet
 
 
 class ReadOnly(viewsets.ReadOnlyModelViewSet):
@@ -72,13 +88,14 @@ class PlanViewSet(ReadOnly):
     queryset = (
         Plan.objects.published()
         .select_related("issuer", "source")
-        .prefetch_related("themes", "sectors", "targets__plan")
+        .prefetch_related("co_issuers", "themes", "sectors", "targets__plan")
         .newest_first()
     )
 
 
 class TargetViewSet(ReadOnly):
-    """Targets of published plans, with their computed status."""
+    """Targets of published plans, each with its status on the server's date and the figure
+    it rests on (its indicator's verified figures, loaded in one query for the page)."""
 
     serializer_class = TargetSerializer
     filterset_class = TargetFilter
@@ -87,12 +104,43 @@ class TargetViewSet(ReadOnly):
     )
 
 
+def observations() -> ObservationQuerySet:
+    """Observations with what their keys name (indicator, source, the figure revised)."""
+    return Observation.objects.select_related(
+        "indicator", "source", "supersedes__indicator", "supersedes__source"
+    )
+
+
 class ObservationViewSet(ReadOnly):
-    """Measured values of published plans' targets; only verified ones count for status."""
+    """Every figure of every indicator, public on its own, verified or not (only verified,
+    current ones count towards a status), by indicator and period."""
 
     serializer_class = ObservationSerializer
-    queryset = Observation.objects.select_related("indicator", "source").order_by(
-        "indicator__slug", "year", "month", "pk"
+    filterset_class = ObservationFilter
+    queryset = observations().order_by(
+        "indicator__slug", "year", F("month").asc(nulls_last=True), "pk"
+    )
+
+
+class IndicatorViewSet(ReadOnly):
+    """Indicators, each with its observations by period and the targets that published
+    plans set on it, with their status."""
+
+    serializer_class = IndicatorSerializer
+    lookup_field = "slug"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
+    queryset = (
+        Indicator.objects.select_related("sector", "theme")
+        .prefetch_related(
+            Prefetch("observations", queryset=observations().by_period()),
+            Prefetch(
+                "targets",
+                queryset=selectors.target_list(
+                    targets=Target.objects.of_published_plans()
+                ).order_by("target_year", "plan__slug", "slug"),
+            ),
+        )
+        .order_by("slug")
     )
 
 

@@ -12,7 +12,8 @@ from typing import Any, cast
 from django.db import models
 
 from policies.data_io.cells import RecordError, parse_value, split_many
-from policies.data_io.schema import PERMALINK, RecordKind, Slugged
+from policies.data_io.naming import Slugged
+from policies.data_io.schema import RecordKind
 from policies.models import Target
 
 
@@ -106,10 +107,10 @@ def resolve_record(
     """
     extra = extra or {}
     lookups = lookups or ResolvedKeys(kind)
-    # An exported permalink is the page's address, made from the slug: nothing to load.
-    record = {
-        name: raw for name, raw in record.items() if not (name == PERMALINK and kind.permalink)
-    }
+    # What exports add for readers (a permalink, made from the slug; a target's indicator
+    # name and value in the indicator's unit) is derived again on save: nothing to load.
+    skipped = kind.skipped_on_import
+    record = {name: raw for name, raw in record.items() if name not in skipped}
     allowed = set(kind.columns) | set(extra)
     unknown = sorted(set(record) - allowed)
     if unknown:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from policies.data_io.cells import RecordError
 from policies.data_io.keys import ResolvedKeys, resolve_record
+from policies.data_io.naming import key_label
 from policies.data_io.readers import (
     ImportFileError,
     SeedError,
@@ -25,7 +26,7 @@ from policies.data_io.readers import (
     read_yaml,
     text_file_reader,
 )
-from policies.data_io.schema import OUTCOMES, RECORD_KINDS, RecordKind, key_label
+from policies.data_io.schema import OUTCOMES, RECORD_KINDS, RecordKind
 from policies.data_io.writing import (
     NewRecords,
     changed_since,

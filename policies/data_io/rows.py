@@ -50,9 +50,9 @@ def iter_rows(
     published_only: bool = False,
     chunk_size: int = 2000,
 ) -> Iterable[dict]:
-    """Rows of a queryset as dicts of the kind's columns, many-to-many ones as lists of
-    keys (see ``iter_values``)."""
-    columns = kind.columns
+    """Rows of a queryset as dicts of the kind's exported columns, many-to-many ones as
+    lists of keys (see ``iter_values``)."""
+    columns = kind.exported
     many = [index for index, name in enumerate(columns) if name in kind.many]
     for values in iter_values(
         kind, queryset, published_only=published_only, chunk_size=chunk_size
@@ -69,7 +69,8 @@ def iter_values(
     published_only: bool = False,
     chunk_size: int = 2000,
 ) -> Iterable[list]:
-    """Rows of a queryset, each a list in the kind's column order, read as plain values in
+    """Rows of a queryset, each a list in the kind's exported column order (its read-only
+    columns among them, read across relations in the same query), as plain values in
     chunks: a million records never sit in memory, and no model instance is built (which
     would cost more than the query).
 
@@ -81,24 +82,28 @@ def iter_values(
     draft plans and their targets, for readers.
     """
     model = kind.model
+    columns = kind.exported
     scalar, refs = [], {}
-    for name in kind.columns:
+    for name in columns:
         if name in kind.many:
             continue
-        field = model._meta.get_field(name)
         if name in kind.refs:
+            field = model._meta.get_field(name)
             refs[name] = _key_lookups(cast("type[models.Model]", field.related_model), name)
         else:
             scalar.append(name)
     vendor = connections[queryset.db].vendor
     many = {f"many_ids_{name}": _many_ids_sql(kind, name, vendor) for name in kind.many}
+    # A column's own name, or for a read-only one the lookup across a relation it reads.
+    lookup_of = {name: kind.lookup_of(name) for name in scalar}
     lookups = [
         "pk",
-        *scalar,
+        *(lookup_of[name] for name in scalar),
         *(lookup for group in refs.values() for lookup in group),
         *many,
     ]
     position = {name: index for index, name in enumerate(lookups)}
+    position.update((name, position[lookup]) for name, lookup in lookup_of.items())
     # Worked out once, not per row: the columns that need converting or naming are computed
     # into a tail after the row's own values, then one C-level getter puts every column in
     # its place.
@@ -107,11 +112,11 @@ def iter_values(
     tail: dict[str, int] = {}
     as_text = {}
     for name in scalar:
-        field = cast("models.Field[Any, Any]", model._meta.get_field(name))
+        field = kind.field_of(name)
         if vendor == "sqlite" and type(field) is models.DateField:
             # SQLite keeps dates as ISO text: read them as text, skipping a parse and a
             # format per cell. (PostgreSQL's to_char costs more than the format.)
-            as_text[name] = Cast(name, models.TextField())
+            as_text[lookup_of[name]] = Cast(lookup_of[name], models.TextField())
             continue
         converter = _export_converter(field)
         if converter is not None:
@@ -128,11 +133,13 @@ def iter_values(
             tail[name] = len(lookups) + len(tail)
     order = [
         tail[name] if name in tail else position[refs[name][0] if name in refs else name]
-        for name in kind.columns
+        for name in columns
     ]
     arrange = operator.itemgetter(*order)
-    renamed = {f"text_{name}": expression for name, expression in as_text.items()}
-    selected = [f"text_{name}" if name in as_text else name for name in lookups]
+    # Annotation names hold no "__", so a lookup read as text is renamed by its position.
+    text_name = {lookup: f"text_{index}" for index, lookup in enumerate(as_text)}
+    renamed = {text_name[lookup]: expression for lookup, expression in as_text.items()}
+    selected = [text_name.get(lookup, lookup) for lookup in lookups]
     rows = (
         queryset.annotate(**many, **renamed)
         .order_by(*kind.order)

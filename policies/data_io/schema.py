@@ -1,21 +1,20 @@
 """The tracker's records as rows: one definition per kind, shared by the seeds, the importer
 and the exports, so what is exported is exactly what imports.
 
-Relations are written as natural keys (slugs; a target as ``plan-slug/target-slug``; several
-values as a list, or ``a|b`` in a spreadsheet cell), never as database ids, so a file written
-by hand or by another tracker loads cleanly.
+Relations are written as natural keys (``naming``: slugs; a target as
+``plan-slug/target-slug``; several values as a list, or ``a|b`` in a spreadsheet cell), never
+as database ids, so a file written by hand or by another tracker loads cleanly.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol, cast, overload
+from typing import Any, cast
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 
-from policies.data_io.cells import RecordError
+from policies.data_io.naming import by_slug, observation_by_key, target_by_key
 from policies.models import (
     Actor,
     Indicator,
@@ -31,79 +30,23 @@ from policies.models import (
 OUTCOMES = ("created", "updated", "unchanged", "kept")
 
 # The column that exports add for records with a permalink: their page's address, built
-# from the slug, so it survives an export and re-import. Importers skip it.
+# from the slug, so it survives an export and re-import. Importers skip it, as they skip
+# every read-only column (``ReadOnlyColumn``).
 PERMALINK = "permalink"
 
 
-class Slugged(Protocol):
-    """A record named by its slug: every kind but a target."""
+@dataclass(frozen=True)
+class ReadOnlyColumn:
+    """A column the exports add for readers and the importers skip: a value the record
+    derives (a target's value in its indicator's unit) or reads from a related record (the
+    indicator's name). Derived again when the row is imported, so a file still round-trips.
+    """
 
-    @property
-    def slug(self) -> str: ...
-
-
-def _by_slug(model: type[models.Model]) -> Callable[[str], models.Model]:
-    def resolve(value: str) -> models.Model:
-        try:
-            return model._default_manager.get(slug=value)
-        # The model's DoesNotExist, by its base: mypy sees none on a type[Model].
-        except ObjectDoesNotExist:
-            raise RecordError(
-                f"unknown {model._meta.verbose_name} {value!r} (no record with that slug)"
-            ) from None
-
-    return resolve
-
-
-def _observation_by_key(value: str) -> Observation:
-    indicator, _, rest = str(value).partition("/")
-    period, _, source = rest.partition("/")
-    if not period:
-        raise RecordError(
-            "an observation is named 'indicator-slug/period/source-slug' (or "
-            f"'indicator-slug/period' for one without a source), not {value!r}"
-        )
-    found = Observation.objects.filter(indicator__slug=indicator, period=period)
-    found = found.filter(source__slug=source) if source else found.filter(source__isnull=True)
-    observation = found.first()
-    if observation is None:
-        raise RecordError(f"unknown observation {value!r}")
-    return observation
-
-
-def _target_by_key(value: str) -> Target:
-    plan_slug, _, target_slug = str(value).partition("/")
-    if not target_slug:
-        raise RecordError(f"a target is named 'plan-slug/target-slug', not {value!r}")
-    try:
-        return Target.objects.get(plan__slug=plan_slug, slug=target_slug)
-    except Target.DoesNotExist:
-        raise RecordError(f"unknown target {value!r}") from None
-
-
-@overload
-def natural_key(obj: models.Model) -> str: ...
-
-
-@overload
-def natural_key(obj: models.Model | None) -> str | None: ...
-
-
-def natural_key(obj: models.Model | None) -> str | None:
-    """How a record is named in files: its slug; plan/slug for a target;
-    indicator/period/source for an observation."""
-    if obj is None:
-        return None
-    if isinstance(obj, Target):
-        return f"{obj.plan.slug}/{obj.slug}"
-    if isinstance(obj, Observation):
-        source = f"/{obj.source.slug}" if obj.source_id else ""
-        return f"{obj.indicator.slug}/{obj.period}{source}"
-    return cast(Slugged, obj).slug
-
-
-def key_label(key: tuple[Any, ...]) -> str:
-    return "/".join(str(natural_key(v) if isinstance(v, models.Model) else v) for v in key)
+    name: str
+    # The value lookup that reads it: a field of the record, or one across a relation.
+    lookup: str
+    # The column it is written after, so that it sits beside what it explains.
+    after: str
 
 
 @dataclass(frozen=True)
@@ -127,10 +70,50 @@ class RecordKind:
     # The URL name of the record's page, whose one argument is its slug: exports add the
     # page's address as a last column (PERMALINK).
     permalink: str | None = None
+    # Columns the exports add beside the importer's, for readers; importers skip them.
+    read_only: tuple[ReadOnlyColumn, ...] = ()
 
     @property
     def label(self) -> str:
         return str(self.model._meta.verbose_name_plural)
+
+    @property
+    def exported(self) -> tuple[str, ...]:
+        """The columns an export writes, in order: the importer's, each read-only column
+        after the one it follows (the permalink, which needs the site's address, is added
+        last by the streams)."""
+        names: list[str] = []
+
+        def place(name: str) -> None:
+            names.append(name)
+            for extra in self.read_only:
+                if extra.after == name:
+                    place(extra.name)  # and what follows it in turn
+
+        for name in self.columns:
+            place(name)
+        return tuple(names)
+
+    @property
+    def skipped_on_import(self) -> frozenset[str]:
+        """The exported columns an importer ignores: the read-only ones and the permalink."""
+        skipped = {extra.name for extra in self.read_only}
+        return frozenset(skipped | {PERMALINK} if self.permalink else skipped)
+
+    def lookup_of(self, column: str) -> str:
+        """The value lookup that reads an exported column (not a many-to-many one)."""
+        for extra in self.read_only:
+            if extra.name == column:
+                return extra.lookup
+        return column
+
+    def field_of(self, column: str) -> models.Field[Any, Any]:
+        """The model field an exported column reads, across relations for a read-only one."""
+        model: type[models.Model] = self.model
+        *path, last = self.lookup_of(column).split("__")
+        for part in path:
+            model = cast("type[models.Model]", model._meta.get_field(part).related_model)
+        return cast("models.Field[Any, Any]", model._meta.get_field(last))
 
     @property
     def fields(self) -> dict[str, models.Field[Any, Any]]:
@@ -180,7 +163,7 @@ RECORD_KINDS: dict[str, RecordKind] = {
             Sector,
             ("slug",),
             ("slug", "name", "code", "parent", "description"),
-            refs={"parent": _by_slug(Sector)},
+            refs={"parent": by_slug(Sector)},
             select_related=("parent",),
             order=("path",),
         ),
@@ -202,7 +185,7 @@ RECORD_KINDS: dict[str, RecordKind] = {
                 "theme",
                 "notes",
             ),
-            refs={"sector": _by_slug(Sector), "theme": _by_slug(Theme)},
+            refs={"sector": by_slug(Sector), "theme": by_slug(Theme)},
             select_related=("sector", "theme"),
             permalink="policies:indicator_detail",
         ),
@@ -230,11 +213,11 @@ RECORD_KINDS: dict[str, RecordKind] = {
                 "status",
                 "notes",
             ),
-            refs={"issuer": _by_slug(Actor), "source": _by_slug(Source)},
+            refs={"issuer": by_slug(Actor), "source": by_slug(Source)},
             many={
-                "co_issuers": _by_slug(Actor),
-                "themes": _by_slug(Theme),
-                "sectors": _by_slug(Sector),
+                "co_issuers": by_slug(Actor),
+                "themes": by_slug(Theme),
+                "sectors": by_slug(Sector),
             },
             select_related=("issuer", "source"),
             permalink="policies:plan_detail",
@@ -265,12 +248,12 @@ RECORD_KINDS: dict[str, RecordKind] = {
                 "notes",
             ),
             refs={
-                "plan": _by_slug(Plan),
-                "indicator": _by_slug(Indicator),
-                "sector": _by_slug(Sector),
-                "theme": _by_slug(Theme),
-                "source": _by_slug(Source),
-                "supersedes": _target_by_key,
+                "plan": by_slug(Plan),
+                "indicator": by_slug(Indicator),
+                "sector": by_slug(Sector),
+                "theme": by_slug(Theme),
+                "source": by_slug(Source),
+                "supersedes": target_by_key,
             },
             select_related=(
                 "plan",
@@ -281,6 +264,12 @@ RECORD_KINDS: dict[str, RecordKind] = {
                 "supersedes__plan",
             ),
             order=("plan__slug", "slug"),
+            # The indicator's name, and the value in its unit, beside the slug.
+            read_only=(
+                ReadOnlyColumn("indicator_name", "indicator__name_en", after="indicator"),
+                ReadOnlyColumn("target_value", "target_value", after="indicator_name"),
+                ReadOnlyColumn("indicator_unit", "indicator__unit", after="target_value"),
+            ),
         ),
         RecordKind(
             "observations",
@@ -302,12 +291,14 @@ RECORD_KINDS: dict[str, RecordKind] = {
                 "note",
             ),
             refs={
-                "indicator": _by_slug(Indicator),
-                "source": _by_slug(Source),
-                "supersedes": _observation_by_key,
+                "indicator": by_slug(Indicator),
+                "source": by_slug(Source),
+                "supersedes": observation_by_key,
             },
             select_related=("indicator", "source", "supersedes__indicator", "supersedes__source"),
             order=("indicator__slug", "period", "pk"),
+            # The value in the indicator's unit, beside the unit as published.
+            read_only=(ReadOnlyColumn("indicator_value", "indicator_value", after="unit"),),
         ),
         RecordKind(
             "statements",
@@ -335,15 +326,15 @@ RECORD_KINDS: dict[str, RecordKind] = {
                 "notes",
             ),
             refs={
-                "actor": _by_slug(Actor),
-                "source": _by_slug(Source),
-                "origin": _by_slug(Source),
+                "actor": by_slug(Actor),
+                "source": by_slug(Source),
+                "origin": by_slug(Source),
             },
             many={
-                "themes": _by_slug(Theme),
-                "sectors": _by_slug(Sector),
-                "plans": _by_slug(Plan),
-                "targets": _target_by_key,
+                "themes": by_slug(Theme),
+                "sectors": by_slug(Sector),
+                "plans": by_slug(Plan),
+                "targets": target_by_key,
             },
             select_related=("actor", "source", "origin"),
             batched=True,

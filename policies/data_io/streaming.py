@@ -1,8 +1,10 @@
 """Exports: the filtered records as CSV or JSON, streamed row by row.
 
 The columns are the importer's (``policies.data_io.schema``), so an exported file imports
-back as it was. CSV cells that a spreadsheet would run as a formula are prefixed with
-``'``; the importer takes the prefix off again.
+back as it was; the read-only columns beside them (a permalink, a target's indicator name
+and value in the indicator's unit) are skipped on import, and derived again. CSV cells that
+a spreadsheet would run as a formula are prefixed with ``'``; the importer takes the prefix
+off again.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ def _cell_writer(kind: RecordKind, column: str) -> Callable[[Any], Any] | None:
     keys of many-to-many columns)."""
     if column in kind.many:
         return None
-    if isinstance(kind.fields[column], models.BooleanField):
+    if isinstance(kind.field_of(column), models.BooleanField):
         return lambda value: "true" if value else ("" if value is None else "false")
     return None  # numbers and dates are already written as they should be
 
@@ -42,7 +44,7 @@ def _is_text(kind: RecordKind, column: str) -> bool:
     if column in kind.many:  # the keys come joined, or None (records.iter_values)
         return True
     return column in kind.refs or isinstance(
-        kind.fields[column], (models.CharField, models.TextField)
+        kind.field_of(column), (models.CharField, models.TextField)
     )
 
 
@@ -59,21 +61,22 @@ def permalinks(kind: RecordKind, site: str) -> Callable[[str], str] | None:
 def csv_lines(
     kind: RecordKind, rows: Iterable[list], *, permalink: Callable[[str], str] | None = None
 ) -> Iterator[str]:
-    """The header, then the rows (lists in column order) as CSV, a few hundred lines per
-    piece as they are produced (one piece per line made the response's own overhead the
-    largest cost)."""
+    """The header, then the rows (lists in the kind's exported column order) as CSV, a few
+    hundred lines per piece as they are produced (one piece per line made the response's
+    own overhead the largest cost)."""
     buffer = io.StringIO()
     # RFC 4180 line ends: with "\r\n" as the terminator, a field holding a bare "\r" is
     # quoted too, so it cannot split a row in two.
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([*kind.columns, PERMALINK] if permalink else kind.columns)
-    slug = kind.columns.index("slug") if permalink else 0
+    columns = kind.exported
+    writer.writerow([*columns, PERMALINK] if permalink else columns)
+    slug = columns.index("slug") if permalink else 0
     cells = [
         (index, cell)
-        for index, column in enumerate(kind.columns)
+        for index, column in enumerate(columns)
         if (cell := _cell_writer(kind, column)) is not None
     ]
-    texts = [index for index, column in enumerate(kind.columns) if _is_text(kind, column)]
+    texts = [index for index, column in enumerate(columns) if _is_text(kind, column)]
     for count, row in enumerate(rows, start=1):
         # From the slug as stored, before a leading "-" is neutralised below.
         address = permalink(row[slug]) if permalink else None

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 
 from policies import rollups
 from policies.caching import data_changed
-from policies.data_io.schema import RecordKind, Slugged
+from policies.data_io.naming import Slugged
+from policies.data_io.schema import RecordKind
 from policies.models import Statement
 from policies.models.common import Tracked, check_retired_slug, tracked
 

@@ -19,8 +19,24 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from policies.filters.dates import DateBasis, statement_date
-from policies.filters.sets import PlanFilter, StatementFilter, TargetFilter, TrackerFilterSet
-from policies.models import Actor, Observation, Plan, Sector, Source, Statement, Target, Theme
+from policies.filters.sets import (
+    ObservationFilter,
+    PlanFilter,
+    StatementFilter,
+    TargetFilter,
+    TrackerFilterSet,
+)
+from policies.models import (
+    Actor,
+    Indicator,
+    Observation,
+    Plan,
+    Sector,
+    Source,
+    Statement,
+    Target,
+    Theme,
+)
 from policies.querysets import PlanQuerySet, StatementQuerySet, TargetQuerySet
 from policies.rollups.reading import rollup_scope
 
@@ -28,6 +44,7 @@ __all__ = [
     "SURFACES",
     "DashboardSelection",
     "DateBasis",
+    "ObservationFilter",
     "PlanFilter",
     "Selection",
     "StatementFilter",
@@ -47,9 +64,10 @@ FILTERSETS: dict[str, type[TrackerFilterSet] | None] = {
     "statements": StatementFilter,
     "plans": PlanFilter,
     "targets": TargetFilter,
-    # Observations follow their targets' filters: what a reader sees is what downloads.
-    "observations": TargetFilter,
-    # Reference data is exported whole.
+    # Observations are public on their own, chosen through their indicator (``sets``).
+    "observations": ObservationFilter,
+    # Reference data is exported whole; so are the indicators, the series themselves.
+    "indicators": None,
     "sources": None,
     "actors": None,
     "themes": None,
@@ -170,10 +188,6 @@ def select(
             targets=_apply(TargetFilter, targets, cleaned) if valid else targets.none(),
             scope=_scope(cleaned, common["date_basis"]) if valid and not include_drafts else None,
         )
-    if surface == "observations":
-        # Observations are chosen by their targets' filters: the targets' observations.
-        common["records"] = Observation.objects.filter(target__in=common["records"])
-        common["base"] = Observation.objects.filter(target__in=base)
     return Selection(**common)
 
 
@@ -197,10 +211,13 @@ def _base(surface: str, *, include_drafts: bool) -> QuerySet[Any]:
     if surface == "plans":
         plans = Plan.objects.all()
         return plans if include_drafts else plans.published()
-    if surface in ("targets", "observations"):
+    if surface == "targets":
         targets = Target.objects.all()
         return targets if include_drafts else targets.of_published_plans()
     reference: dict[str, Any] = {
+        # Figures are public on their own, whichever plan (if any) sets a target on them.
+        "observations": Observation,
+        "indicators": Indicator,
         "sources": Source,
         "actors": Actor,
         "themes": Theme,

@@ -167,6 +167,7 @@ class TrackerFilterForm(forms.Form):
         "theme",
         "actor",
         "plan",
+        "indicator",
         "kind",
         "date_after",
         "date_before",

@@ -3,8 +3,12 @@ API (the API through DRF's filter backend; everything else through ``filters.sel
 
 The GET names are the public contract: ``sector``, ``theme``, ``actor``, ``plan``, ``kind``
 (each repeatable, matched by slug or, for sectors, by code), ``date_after``, ``date_before``
-and ``q``; statements also take ``date_basis``, the date their range reads (``dates``). A
-parent sector includes its descendants.
+and ``q``; statements also take ``date_basis``, the date their range reads (``dates``);
+targets and observations also take ``indicator`` (repeatable, by slug). A parent sector
+includes its descendants.
+
+Observations are public on their own, and chosen through their indicator: its sector and
+theme, and the targets set on it (``ObservationFilter``).
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from policies.filters.fields import (
     SlugFilter,
     TrackerFilterForm,
 )
-from policies.models import Actor, Plan, Sector, Statement, Target, Theme
+from policies.models import Actor, Indicator, Observation, Plan, Sector, Statement, Target, Theme
 from policies.search import matching_statements
 
 if TYPE_CHECKING:
@@ -219,15 +223,27 @@ class PlanFilter(TrackerFilterSet):
         return queryset.filter(pk__in=value)
 
 
+def indicator_filter() -> SlugFilter:
+    """``indicator``, repeatable, by slug: on targets and observations."""
+    return SlugFilter(
+        queryset=Indicator.objects.all(), method="filter_indicator", label=_("Indicator")
+    )
+
+
 class TargetFilter(TrackerFilterSet):
     """Targets: the date range reads the plan's publication date; the sector, the target's own."""
 
     kind_choices = Target.Kind.choices
     date_field = "plan__published_on"
-    search_fields = ["indicator", "indicator_en", "plan__title_en"]
+    search_fields = ["indicator__name", "indicator__name_en", "plan__title_en"]
+
+    indicator = indicator_filter()
 
     class Meta(TrackerFilterSet.Meta):
         model = Target
+
+    def filter_indicator(self, queryset, name, value):
+        return queryset.filter(indicator__in=value)
 
     def by_sectors(self, queryset, sectors):
         return queryset.filter(sector__in=sectors)
@@ -240,3 +256,73 @@ class TargetFilter(TrackerFilterSet):
 
     def filter_plan(self, queryset, name, value):
         return queryset.filter(plan__in=value)
+
+
+class ObservationFilter(TrackerFilterSet):
+    """Observations, chosen through their indicator. ``indicator`` names it; ``sector`` and
+    ``theme`` are the indicator's own; ``plan``, ``actor`` and ``kind`` keep the indicators
+    that a published plan's target of that plan, issuer or kind is set on (the figures a
+    reader of those targets sees). The date range reads the period a figure measures: a
+    figure for 2023 is within any range that overlaps that year. ``q`` reads the indicator's
+    names and aliases, and the figure's note."""
+
+    kind_choices = Target.Kind.choices
+    search_fields = [
+        "indicator__name",
+        "indicator__name_en",
+        "indicator__aliases_zh",
+        "indicator__aliases_en",
+        "indicator__aliases_fr",
+        "note",
+    ]
+
+    indicator = indicator_filter()
+
+    class Meta(TrackerFilterSet.Meta):
+        model = Observation
+
+    @staticmethod
+    def of_targets(queryset: QuerySet[Any], **lookups: Any) -> QuerySet[Any]:
+        """The observations of the indicators that published plans' targets matching
+        ``lookups`` are set on."""
+        targets = Target.objects.of_published_plans().filter(**lookups)
+        return queryset.filter(indicator__in=targets.values("indicator"))
+
+    def filter_indicator(self, queryset, name, value):
+        return queryset.filter(indicator__in=value)
+
+    def by_sectors(self, queryset, sectors):
+        return queryset.filter(indicator__sector__in=sectors)
+
+    def filter_theme(self, queryset, name, value):
+        return queryset.filter(indicator__theme__in=value)
+
+    def filter_actor(self, queryset, name, value):
+        return self.of_targets(queryset, plan__issuer__in=value)
+
+    def filter_plan(self, queryset, name, value):
+        return self.of_targets(queryset, plan__in=value)
+
+    # Typed: the API schema reads the type of a filter its model has no field for.
+    def filter_kind(self, queryset: QuerySet[Any], name: str, value: list[str]) -> QuerySet[Any]:
+        if not value:
+            return queryset
+        own = {kind for kind, _label in self.kind_choices} & set(value)
+        return self.of_targets(queryset, kind__in=own) if own else queryset.none()
+
+    def filter_date_after(self, queryset, name, value):
+        # The period ends on or after the date: a later year, or the same year as a whole
+        # or from the date's month on.
+        return queryset.filter(
+            Q(year__gt=value.year)
+            | Q(year=value.year, month__isnull=True)
+            | Q(year=value.year, month__gte=value.month)
+        )
+
+    def filter_date_before(self, queryset, name, value):
+        # The period starts on or before the date.
+        return queryset.filter(
+            Q(year__lt=value.year)
+            | Q(year=value.year, month__isnull=True)
+            | Q(year=value.year, month__lte=value.month)
+        )

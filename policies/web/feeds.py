@@ -1,28 +1,29 @@
 """Atom feeds: a saved search becomes a subscription.
 
-``/feeds/statements.atom`` takes the dashboard's filters; ``/feeds/targets.atom`` tells when a
-target's computed status changes as verified figures arrive.
+``/feeds/statements.atom`` takes the dashboard's filters; ``/feeds/targets.atom`` (the
+targets' filters, ``indicator`` among them) tells when a target's computed status changes as
+its indicator's verified figures arrive, and when its deadline passes undecided.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import re
 from dataclasses import dataclass
 from typing import Any, cast
 
 from django.contrib.syndication.views import Feed
-from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from policies import filters, selectors
-from policies.models import Observation, Statement, Target
-from policies.progress import Status
-from policies.querysets import StatementQuerySet
+from policies import filters, selectors, units
+from policies.models import Statement, Target
+from policies.progress import Figure, Status
+from policies.querysets import StatementQuerySet, TargetQuerySet
 
 FEED_SIZE = 50
 XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -88,51 +89,60 @@ def statements_feed(request: HttpRequest) -> HttpResponse:
     return StatementFeed(statements, request.GET.urlencode())(request)
 
 
+def arrival(figure: Figure) -> datetime.date:
+    """When a figure became known: its publication date, else the last day of its period."""
+    if figure.published_on is not None:
+        return figure.published_on
+    month = figure.month or 12
+    return datetime.date(figure.year, month, calendar.monthrange(figure.year, month)[1])
+
+
 @dataclass(frozen=True)
 class StatusChange:
+    """A target's computed status changing on ``day``: as verified figures arrived (``arrived``),
+    or as its deadline passed with none that decides it (``arrived`` empty)."""
+
     target: Target
-    year: int
-    value: Any
+    day: datetime.date
     status: Status
     previous: Status
-    recorded: datetime.datetime
+    arrived: tuple[Figure, ...]
+    # The figure the new status rests on (``Progress.figure``).
+    figure: Figure | None
 
 
-def status_changes(*, targets: QuerySet[Target]) -> list[StatusChange]:
-    """Every change of computed status, replaying each target's verified figures by year."""
-    loaded = targets.select_related("plan").prefetch_related(
-        Prefetch(
-            "observations",
-            queryset=Observation.objects.filter(verified=True).order_by("year", "pk"),
-            to_attr="verified_observations",
-        )
-    )
-    records = list(loaded)
-    ids = [o.pk for t in records for o in t.verified_observations]
-    recorded = dict(
-        Observation.history.filter(id__in=ids, history_type="+").values_list("id", "history_date")
-    )
+def status_changes(
+    *, targets: TargetQuerySet, today: datetime.date | None = None
+) -> list[StatusChange]:
+    """Every change of computed status, newest first (at most FEED_SIZE), replaying each
+    target's indicator's verified figures in the order they arrived: on each day a figure
+    arrived, the target is judged on the figures known by then, with that day as "today";
+    and once more on the first day after its deadline, when a target that no figure has
+    decided turns to awaiting its result. The series is read as it stands: a figure that a
+    revision superseded is left out, and the revision counts from the day it arrived. Two
+    queries however many targets (``with_series``).
+    """
+    today = today or timezone.localdate()
     changes = []
-    for target in records:
+    for target in selectors.target_list(targets=targets):
+        figures = selectors.figures_of(cast(Any, target.indicator).counted_figures)
+        by_day: dict[datetime.date, list[Figure]] = {}
+        for figure in figures:
+            by_day.setdefault(arrival(figure), []).append(figure)
+        after_deadline = datetime.date(target.target_year + 1, 1, 1)
+        days = sorted(set(by_day) | ({after_deadline} if after_deadline <= today else set()))
+        known: list[Figure] = []
         previous = Status.NO_DATA
-        for observation in target.verified_observations:
-            status = selectors.progress_at(
-                target, latest_value=observation.value, latest_year=observation.year
-            ).status
-            if status != previous:
+        for day in days:
+            arrived = tuple(by_day.get(day, ()))
+            known.extend(arrived)
+            progress = selectors.progress_at(target, figures=known, today=day)
+            if progress.status != previous:
                 changes.append(
-                    StatusChange(
-                        target,
-                        observation.year,
-                        observation.value,
-                        status,
-                        previous,
-                        recorded.get(observation.pk)
-                        or _midnight(datetime.date(observation.year, 12, 31)),
-                    )
+                    StatusChange(target, day, progress.status, previous, arrived, progress.figure)
                 )
-            previous = status
-    changes.sort(key=lambda change: change.recorded, reverse=True)
+            previous = progress.status
+    changes.sort(key=lambda change: (change.day, change.target.pk), reverse=True)
     return changes[:FEED_SIZE]
 
 
@@ -153,41 +163,73 @@ class TargetStatusFeed(Feed):
         return "/targets/" + (f"?{self.query}" if self.query else "")
 
     def subtitle(self) -> str:
-        return _("When a verified figure changes a target's computed status.")
+        return _(
+            "When a verified figure of its indicator, or its deadline passing, changes a "
+            "target's computed status."
+        )
 
     def items(self) -> list[StatusChange]:
         return self.changes
 
+    @staticmethod
+    def _figure(item: StatusChange, figure: Figure) -> str:
+        return str(units.readable(figure.value, item.target.indicator.unit))
+
     def item_title(self, item: StatusChange) -> str:
-        return _("%(indicator)s: %(status)s (%(value)s in %(year)s)") % {
-            "indicator": item.target.indicator_en,
+        values = {
+            "indicator": item.target.indicator.name_en,
+            "year": item.target.target_year,
             "status": item.status.label,
-            "value": format(item.value.normalize(), "f"),
-            "year": item.year,
         }
+        if item.figure is None:
+            return _("%(indicator)s by %(year)s: %(status)s") % values
+        values |= {
+            "value": units.readable(item.figure.value, item.target.indicator.unit).words,
+            "period": item.figure.period,
+        }
+        return _("%(indicator)s by %(year)s: %(status)s (%(value)s in %(period)s)") % values
 
     def item_description(self, item: StatusChange) -> str:
-        return _(
-            "%(plan)s. Status was %(previous)s; the verified figure for %(year)s makes "
-            "it %(status)s."
-        ) % {
+        values = {
             "plan": item.target.plan.title_en,
             "previous": item.previous.label,
-            "year": item.year,
             "status": item.status.label,
+            "year": item.target.target_year,
         }
+        if item.arrived:
+            values["figures"] = "; ".join(
+                _("%(value)s in %(period)s") % {"value": self._figure(item, f), "period": f.period}
+                for f in item.arrived
+            )
+            return (
+                _(
+                    "%(plan)s. Status was %(previous)s; the verified figure published "
+                    "(%(figures)s) makes it %(status)s."
+                )
+                % values
+            )
+        return (
+            _(
+                "%(plan)s. Status was %(previous)s; %(year)s is over with no verified result "
+                "that decides the target, so it is %(status)s."
+            )
+            % values
+        )
 
     def item_link(self, item: StatusChange) -> str:
         return item.target.get_absolute_url()
 
     def item_guid(self, item: StatusChange) -> str:
-        return f"{item.target.get_absolute_url()}#status-{item.year}-{item.status}"
+        return f"{item.target.get_absolute_url()}#status-{item.day.isoformat()}-{item.status}"
 
     def item_pubdate(self, item: StatusChange) -> datetime.datetime:
-        return item.recorded
+        return _midnight(item.day)
 
     def item_updateddate(self, item: StatusChange) -> datetime.datetime:
-        return item.recorded or timezone.now()
+        return _midnight(item.day)
+
+    def item_categories(self, item: StatusChange) -> list[str]:
+        return [item.target.indicator.name_en]
 
 
 @require_GET
@@ -195,5 +237,6 @@ def targets_feed(request: HttpRequest) -> HttpResponse:
     selection = filters.select(request.GET, surface="targets")
     if not selection.valid:
         return JsonResponse(selection.error_document(), status=selection.status)
-    changes = status_changes(targets=selection.records)
+    # The records of the "targets" surface are a TargetQuerySet.
+    changes = status_changes(targets=cast(TargetQuerySet, selection.records))
     return TargetStatusFeed(changes, request.GET.urlencode())(request)

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -10,22 +11,24 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import Workbook
 
+from policies import units
 from policies.data_io.loads import IMPORT_MAX_BYTES, records_import
 from policies.data_io.readers import ImportFileError
 from policies.data_io.schema import RECORD_KINDS
 from policies.data_io.streaming import export_stream
-from policies.models import Actor, Observation, Plan, Sector, Source, Statement, Target, Theme
-from tests.factories import StatementFactory, grow_dataset, make_editor
+from policies.models import Observation, Source, Statement, Target
+from tests.data_io.files import snapshot, target_csv
+from tests.factories import (
+    IndicatorFactory,
+    ObservationFactory,
+    SourceFactory,
+    StatementFactory,
+    empty_records,
+    grow_dataset,
+    make_editor,
+)
 
 pytestmark = pytest.mark.django_db
-
-MODELS = [Source, Actor, Theme, Sector, Plan, Target, Observation, Statement]
-
-
-def snapshot() -> dict[str, int]:
-    return {m.__name__: m.objects.count() for m in MODELS} | {
-        f"{m.__name__} history": m.history.count() for m in MODELS
-    }
 
 
 def export_all(client, file_format: str) -> dict[str, bytes]:
@@ -35,20 +38,6 @@ def export_all(client, file_format: str) -> dict[str, bytes]:
         )
         for kind in RECORD_KINDS
     }
-
-
-def empty_database() -> None:
-    Statement.objects.all().delete()
-    Observation.objects.all().delete()
-    Target.objects.update(supersedes=None)
-    Target.objects.all().delete()
-    Plan.objects.all().delete()
-    for sector in sorted(Sector.objects.all(), key=lambda s: -s.depth):
-        sector.delete()
-    Theme.objects.all().delete()
-    Actor.objects.all().delete()
-    Source.objects.all().delete()
-    assert sum(m.objects.count() for m in MODELS) == 0
 
 
 @pytest.fixture
@@ -70,8 +59,28 @@ def test_round_trip_is_identical(seeded, editor_client, file_format, generated):
             headline='=HYPERLINK("http://evil.example")',
             status="draft",
         )
+        # A revised figure, and a figure in another unit than its indicator's.
+        indicator = IndicatorFactory(slug="a-level", unit="wan-people", kind="level")
+        earlier = ObservationFactory(indicator=indicator, period="2024", value=Decimal("1200"))
+        ObservationFactory(
+            indicator=indicator,
+            period="2024",
+            value=Decimal("1256"),
+            source=SourceFactory(),
+            supersedes=earlier,
+        )
+        ObservationFactory(
+            indicator=indicator,
+            period="2025-06",
+            value=Decimal("7000000"),
+            unit="people",
+            source=None,
+            verified=False,
+        )
     first = export_all(editor_client, file_format)
-    empty_database()
+    assert b"indicator_name" in first["targets"]  # the read-only columns travel, and are skipped
+    assert b"gigabit-users" in first["indicators"]
+    empty_records()
     for kind, data in first.items():
         records_import(name=f"{kind}.{file_format}", data=data)
     second = export_all(editor_client, file_format)
@@ -82,7 +91,12 @@ def test_round_trip_is_identical(seeded, editor_client, file_format, generated):
 def test_xlsx_import_reads_what_the_csv_export_writes(seeded, editor_client):
     data = b"".join(editor_client.get("/export/targets.csv").streaming_content)
     rows = list(csv.reader(io.StringIO(data.decode())))
-    rows[1][rows[0].index("target_value")] = 11  # a number cell, as a spreadsheet keeps it
+    header = rows[0]
+    first, second = rows[1], rows[2]
+    first[header.index("value")] = 11  # a number cell, as a spreadsheet keeps it
+    # The read-only columns are derived again, whatever the file says.
+    second[header.index("target_value")] = 999
+    second[header.index("indicator_name")] = "Something else"
     workbook = Workbook()
     for row in rows:
         workbook.active.append(row)
@@ -90,8 +104,18 @@ def test_xlsx_import_reads_what_the_csv_export_writes(seeded, editor_client):
     workbook.save(buffer)
     report = records_import(name="targets.xlsx", data=buffer.getvalue())
     assert report.counts["targets"]["updated"] == 1
-    changed = Target.objects.get(slug=rows[1][rows[0].index("slug")])
-    assert changed.target_value == 11
+    changed = Target.objects.get(
+        plan__slug=first[header.index("plan")], slug=first[header.index("slug")]
+    )
+    assert changed.value == 11
+    assert changed.target_value == units.convert(
+        Decimal(11), from_unit=changed.unit, to_unit=changed.indicator.unit
+    )
+    kept = Target.objects.get(
+        plan__slug=second[header.index("plan")], slug=second[header.index("slug")]
+    )
+    assert str(kept.target_value.normalize()) != "999"
+    assert kept.indicator.name_en != "Something else"
 
 
 def test_dry_run_writes_nothing(seeded, editor_client):
@@ -118,38 +142,6 @@ def statements_csv(row: str = GOOD_ROW) -> bytes:
     return (STATEMENT_HEADER + GOOD_ROW.replace("new-one", "first-good") + row).encode()
 
 
-TARGET_HEADER = (
-    "plan,slug,indicator,indicator_en,unit,unit_en,baseline_value,baseline_year,target_value,"
-    "target_year,direction,kind,sector,theme,source,locator,paragraph,excerpt,supersedes,notes\n"
-)
-
-
-def target_csv(**cells: str) -> bytes:
-    values = {
-        "plan": "14th-fyp-digital-economy",
-        "slug": "new-target",
-        "indicator": "指标",
-        "indicator_en": "Indicator",
-        "unit": "%",
-        "unit_en": "%",
-        "baseline_value": "1",
-        "baseline_year": "2020",
-        "target_value": "2",
-        "target_year": "2025",
-        "direction": "increase",
-        "kind": "unknown",
-        "sector": "",
-        "theme": "",
-        "source": "",
-        "locator": "",
-        "paragraph": "",
-        "excerpt": "",
-        "supersedes": "",
-        "notes": "",
-    } | cells
-    return (TARGET_HEADER + ",".join(values.values()) + "\n").encode()
-
-
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [
@@ -166,13 +158,13 @@ def target_csv(**cells: str) -> bytes:
         ),
         (
             "targets.csv",
-            target_csv(target_value="ten"),
-            "targets.csv, row 2, column target_value: “ten” value must be a decimal number.",
+            target_csv(value="ten"),
+            "targets.csv, row 3, column value: “ten” value must be a decimal number.",
         ),
         (
             "targets.csv",
-            target_csv(baseline_year="2026"),
-            "targets.csv, row 2: The target year must come after the baseline year.",
+            target_csv(baseline_year="2028"),
+            "targets.csv, row 3: The target year must come after the baseline year.",
         ),
         (
             "statements.csv",
@@ -224,7 +216,10 @@ def test_bad_files_are_refused_whole(seeded, name, data, message):
         records_import(name=name, data=data)
     assert any(message in line for line in error.value.errors), error.value.errors
     assert snapshot() == before
+    # The good row before the bad one was not kept either.
     assert not Statement.objects.filter(slug="first-good").exists()
+    assert not Target.objects.filter(slug="new-target").exists()
+    assert not Observation.objects.filter(period="2031").exists()
 
 
 def test_every_bad_row_is_reported(seeded):
@@ -252,11 +247,11 @@ def test_command_imports_and_exits_non_zero_on_bad_input(seeded, tmp_path):
     assert Statement.objects.get(slug="new-one").themes.count() == 2
 
     bad = tmp_path / "mine.csv"
-    bad.write_bytes(target_csv(target_value="ten"))
+    bad.write_bytes(target_csv(value="ten"))
     with pytest.raises(CommandError) as error:
         call_command("import_records", str(bad), "--model", "targets", stdout=StringIO())
     assert "Nothing was imported." in str(error.value)
-    assert "mine.csv, row 2, column target_value" in str(error.value)
+    assert "mine.csv, row 3, column value" in str(error.value)
 
     with pytest.raises(CommandError, match="cannot be read"):
         call_command("import_records", str(tmp_path / "missing.csv"), stdout=StringIO())

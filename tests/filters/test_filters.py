@@ -5,9 +5,26 @@ import datetime
 import pytest
 from django.http import QueryDict
 
-from policies.filters import PlanFilter, StatementFilter, TargetFilter, select
-from policies.models import Sector
-from tests.factories import PlanFactory, SectorFactory, StatementFactory, ThemeFactory
+from policies.filters import (
+    FILTERSETS,
+    ObservationFilter,
+    PlanFilter,
+    StatementFilter,
+    TargetFilter,
+    select,
+)
+from policies.models import Sector, Target
+from tests.factories import (
+    ActorFactory,
+    IndicatorFactory,
+    ObservationFactory,
+    PlanFactory,
+    SectorFactory,
+    SourceFactory,
+    StatementFactory,
+    TargetFactory,
+    ThemeFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -23,10 +40,14 @@ def count(query: str, *, surface: str) -> int:
 
 def test_filter_names_are_the_public_contract():
     shared = {"sector", "theme", "actor", "plan", "kind", "date_after", "date_before", "q"}
-    for filterset in (PlanFilter, TargetFilter):
-        assert set(filterset.base_filters) == shared
+    assert set(PlanFilter.base_filters) == shared
     # Statements also say which of their dates the range reads.
     assert set(StatementFilter.base_filters) == shared | {"date_basis"}
+    # Targets and observations are also chosen by indicator.
+    for filterset in (TargetFilter, ObservationFilter):
+        assert set(filterset.base_filters) == shared | {"indicator"}
+    assert FILTERSETS["observations"] is ObservationFilter
+    assert FILTERSETS["indicators"] is None  # exported whole, as reference data is
 
 
 def test_parent_sector_includes_descendants(seeded):
@@ -124,8 +145,116 @@ def test_plan_and_target_fields(seeded):
         "online-retail-sales",
         "e-commerce-transactions",
     }
-    assert count("kind=unknown&actor=state-council", surface="targets") == 7
-    assert count("date_after=2022-02-01", surface="targets") == 0
+    published = Target.objects.of_published_plans()
+    unknown = published.filter(kind="unknown", plan__issuer__slug="state-council")
+    assert count("kind=unknown&actor=state-council", surface="targets") == unknown.count() > 0
+    # A target's dates are its plan's publication's.
+    later = published.filter(plan__published_on__gte=datetime.date(2025, 1, 1))
+    assert count("date_after=2025-01-01", surface="targets") == later.count()
+    assert 0 < later.count() < published.count()
+    # Words match the indicator's names.
+    assert {
+        t.indicator.slug for t in select(QueryDict("q=gigabit"), surface="targets").records
+    } >= {"gigabit-users"}
+
+
+def test_indicator_filters_targets_by_slug(db):
+    indicator = IndicatorFactory(slug="test-jobs")
+    mine = {TargetFactory(indicator=indicator).pk, TargetFactory(indicator=indicator).pk}
+    other = TargetFactory()
+    selection = select(QueryDict("indicator=test-jobs"), surface="targets")
+    assert selection.valid
+    assert set(selection.records.values_list("pk", flat=True)) == mine
+    both = select(
+        QueryDict(f"indicator=test-jobs&indicator={other.indicator.slug}"), surface="targets"
+    )
+    assert set(both.records.values_list("pk", flat=True)) == mine | {other.pk}
+    # Empty means no filter, as for every other.
+    assert select(QueryDict("indicator="), surface="targets").records.count() == (
+        Target.objects.of_published_plans().count()
+    )
+
+
+@pytest.mark.parametrize("surface", ["targets", "observations"])
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("indicator=nowhere", "Unknown indicator: “nowhere”."),
+        ("indicator=a&indicator=b", "Unknown indicator: “a”, “b”."),
+        ("&".join(f"indicator=i{n}" for n in range(60)), "Choose at most 50 values."),
+        ("indicator=a%00b", "Null characters are not allowed."),
+    ],
+)
+def test_a_malformed_indicator_is_explained_and_matches_nothing(seeded, surface, query, message):
+    selection = select(QueryDict(query), surface=surface)
+    assert not selection.valid
+    assert selection.status == 400
+    assert selection.errors == {"indicator": [message]}
+    assert not selection.records.exists()
+
+
+@pytest.mark.parametrize("surface", ["dashboard", "statements", "plans"])
+def test_indicator_is_not_a_filter_of_other_surfaces(seeded, surface):
+    """It is ignored like any parameter a page does not read (the API refuses it)."""
+    selection = select(QueryDict("indicator=gdp-growth"), surface=surface)
+    assert selection.valid
+    assert selection.records.count() == select(QueryDict(""), surface=surface).records.count()
+
+
+def test_observations_are_chosen_through_their_indicator(db):
+    parent = SectorFactory(slug="test-parent")
+    sector = SectorFactory(slug="test-child", parent=parent)
+    theme = ThemeFactory(slug="test-theme")
+    issuer = ActorFactory(slug="test-issuer")
+    plan = PlanFactory(slug="test-plan", issuer=issuer)
+    draft = PlanFactory(slug="test-draft", status="draft", issuer=issuer)
+    tagged = IndicatorFactory(slug="tagged", sector=sector, theme=theme, name_en="Zebra count")
+    targeted = IndicatorFactory(slug="targeted")
+    drafted = IndicatorFactory(slug="drafted")
+    untargeted = IndicatorFactory(slug="untargeted", aliases_fr="nombre de licornes")
+    TargetFactory(plan=plan, indicator=targeted, kind="binding")
+    TargetFactory(plan=draft, indicator=drafted, kind="binding")
+    for indicator in (tagged, targeted, drafted, untargeted):
+        ObservationFactory(indicator=indicator)
+    ObservationFactory(indicator=untargeted, period="2024", verified=False, note="Quokka")
+
+    def indicators(query: str) -> list[str]:
+        selection = select(QueryDict(query), surface="observations")
+        assert selection.valid, selection.errors
+        return sorted(selection.records.values_list("indicator__slug", flat=True))
+
+    # Every observation, verified or not, whatever plan sets a target on its indicator.
+    assert {"tagged", "targeted", "drafted", "untargeted"} <= set(indicators(""))
+    assert indicators("indicator=untargeted") == ["untargeted", "untargeted"]
+    # The indicator's own sector (a parent includes its subtree) and theme.
+    assert indicators("sector=test-parent") == ["tagged"]
+    assert indicators("theme=test-theme") == ["tagged"]
+    # Plan, actor and kind: the indicators that published plans' targets are set on.
+    assert indicators("plan=test-plan") == ["targeted"]
+    assert indicators("actor=test-issuer") == ["targeted"]
+    assert "drafted" not in indicators("kind=binding")
+    assert "targeted" in indicators("kind=binding")
+    assert indicators("kind=binding&indicator=tagged") == []
+    # Words: the indicator's names and aliases, and the figure's note.
+    assert indicators("q=zebra") == ["tagged"]
+    assert indicators("q=licornes") == ["untargeted", "untargeted"]
+    assert indicators("q=quokka") == ["untargeted"]
+
+
+def test_observation_dates_read_the_period_measured(db):
+    indicator = IndicatorFactory(slug="periods")
+    for period in ("2022", "2023-01", "2023-12", "2024"):
+        ObservationFactory(indicator=indicator, period=period, source=SourceFactory())
+
+    def periods(query: str) -> list[str]:
+        selection = select(QueryDict(f"indicator=periods&{query}"), surface="observations")
+        return sorted(selection.records.values_list("period", flat=True))
+
+    assert periods("date_after=2023-06-15") == ["2023-12", "2024"]
+    assert periods("date_before=2023-06-15") == ["2022", "2023-01"]
+    # A range within one year: that year's months, and no other year's figure.
+    assert periods("date_after=2023-01-01&date_before=2023-12-31") == ["2023-01", "2023-12"]
+    assert periods("date_after=2022-12-31&date_before=2022-12-31") == ["2022"]
 
 
 def test_draft_plans_are_not_offered_as_a_filter(db):

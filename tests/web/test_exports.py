@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+from decimal import Decimal
 
 import pytest
 from django.core.signals import request_finished
@@ -11,8 +12,16 @@ from django.http import StreamingHttpResponse
 from django.urls import reverse
 
 from policies.data_io.schema import PERMALINK, RECORD_KINDS
-from policies.models import Source, Statement
-from tests.factories import PlanFactory, StatementFactory, make_editor
+from policies.models import Observation, Source, Statement, Target
+from tests.factories import (
+    IndicatorFactory,
+    ObservationFactory,
+    PlanFactory,
+    SourceFactory,
+    StatementFactory,
+    TargetFactory,
+    make_editor,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +41,9 @@ def test_every_kind_exports_streamed_with_the_import_columns(seeded, client, kin
     assert response.streaming
     assert response["Content-Disposition"] == f'attachment; filename="{kind}.{file_format}"'
     body = b"".join(response.streaming_content).decode()
-    columns = list(RECORD_KINDS[kind].columns)
+    # The importer's columns, with the read-only ones for readers beside them.
+    columns = list(RECORD_KINDS[kind].exported)
+    assert set(RECORD_KINDS[kind].columns) <= set(columns)
     if RECORD_KINDS[kind].permalink:
         # Records with a page carry its permanent address last; imports skip it.
         columns.append(PERMALINK)
@@ -55,8 +66,13 @@ def test_exports_honour_the_filters(seeded, client):
         "online-retail-sales",
         "e-commerce-transactions",
     }
+    # Observations by their indicator's sector (a sector includes its subtree).
     _, body = download(client, "observations", "json", sector="ipv6")
-    assert json.loads(body) == []
+    ipv6 = Observation.objects.filter(indicator__sector__slug="ipv6")
+    assert len(json.loads(body)) == ipv6.count() > 0
+    assert {o["indicator"] for o in json.loads(body)} == set(
+        ipv6.values_list("indicator__slug", flat=True)
+    )
     _, body = download(client, "plans", "json", q="29号")
     assert [p["document_number"] for p in json.loads(body)] == ["国发〔2021〕29号"]
 
@@ -193,3 +209,114 @@ def test_a_slug_a_spreadsheet_would_run_keeps_a_true_permalink(seeded, client):
     (row,) = [r for r in csv.DictReader(io.StringIO(body.decode())) if "dash" in r["slug"]]
     assert row["slug"] == "'-dash-first", "neutralised for spreadsheets"
     assert row[PERMALINK] == "http://testserver/statements/-dash-first/"
+
+
+def rows_of(body: bytes, file_format: str) -> list[dict]:
+    text = body.decode()
+    return list(csv.DictReader(io.StringIO(text))) if file_format == "csv" else json.loads(text)
+
+
+@pytest.mark.parametrize("file_format", ["csv", "json"])
+def test_a_targets_indicator_is_its_slug_with_its_name_and_value_beside_it(
+    db, client, file_format
+):
+    indicator = IndicatorFactory(
+        slug="test-gigabit", name_en="Test gigabit users", unit="wan-households", kind="level"
+    )
+    TargetFactory(
+        plan=PlanFactory(slug="test-plan"),
+        slug="gigabit",
+        indicator=indicator,
+        value=Decimal("0.6"),
+        unit="yi-households",
+        baseline_value=Decimal("0.064"),
+    )
+    _, body = download(client, "targets", file_format, indicator="test-gigabit")
+    (row,) = rows_of(body, file_format)
+    columns = list(row)
+    at = columns.index("indicator")
+    assert columns[at : at + 6] == [
+        "indicator",
+        "indicator_name",
+        "target_value",
+        "indicator_unit",
+        "value",
+        "unit",
+    ]
+    assert (row["indicator"], row["indicator_name"]) == ("test-gigabit", "Test gigabit users")
+    assert (row["target_value"], row["indicator_unit"]) == ("6000", "wan-households")
+    assert (row["value"], row["unit"], row["baseline_value"]) == ("0.6", "yi-households", "0.064")
+    assert set(RECORD_KINDS["targets"].skipped_on_import) == {
+        "indicator_name",
+        "target_value",
+        "indicator_unit",
+    }
+
+
+@pytest.mark.parametrize("file_format", ["csv", "json"])
+def test_indicators_export_with_their_permalinks(seeded, client, file_format):
+    _, body = download(client, "indicators", file_format)
+    rows = {row["slug"]: row for row in rows_of(body, file_format)}
+    gigabit = rows["gigabit-users"]
+    assert (gigabit["unit"], gigabit["kind"]) == ("wan-households", "level")
+    assert gigabit[PERMALINK] == "http://testserver/indicators/gigabit-users/"
+    # Reference data, exported whole: a filter of the records is no filter of the series.
+    assert len(rows) == len(
+        rows_of(download(client, "indicators", file_format, q="x")[1], file_format)
+    )
+
+
+def test_observations_export_by_indicator_with_the_value_in_its_unit(db, client):
+    indicator = IndicatorFactory(slug="test-users", unit="yi-users", kind="level")
+    ObservationFactory(
+        indicator=indicator, period="2025-06", value=Decimal("83400"), unit="wan-users"
+    )
+    ObservationFactory(indicator=IndicatorFactory())
+    _, body = download(client, "observations", "csv", indicator="test-users")
+    (row,) = rows_of(body, "csv")
+    assert (row["indicator"], row["period"]) == ("test-users", "2025-06")
+    assert (row["value"], row["unit"], row["indicator_value"]) == ("83400", "wan-users", "8.34")
+    assert list(row)[list(row).index("unit") + 1] == "indicator_value"
+
+
+@pytest.mark.parametrize("kind", ["targets", "observations"])
+def test_an_unknown_indicator_is_refused_by_the_exports(db, client, kind):
+    status, body = download(client, kind, "csv", indicator="atlantis")
+    assert status == 400
+    assert json.loads(body)["errors"] == {"indicator": ["Unknown indicator: “atlantis”."]}
+
+
+def test_observations_are_exported_whatever_plan_sets_targets_on_them(db, client):
+    """Figures are public on their own: no plan needs to be published for them."""
+    lonely = ObservationFactory(indicator=IndicatorFactory(slug="lonely"))
+    TargetFactory(plan=PlanFactory(status="draft"), indicator=lonely.indicator)
+    _, body = download(client, "observations", "json", indicator="lonely")
+    assert [row["source"] for row in json.loads(body)] == [lonely.source.slug]
+    _, body = download(client, "targets", "json", indicator="lonely")
+    assert json.loads(body) == []  # the draft plan's target stays hidden
+
+
+def grow_series(times: int) -> None:
+    for _ in range(times):
+        indicator = IndicatorFactory()
+        TargetFactory(indicator=indicator)
+        for period in ("2021", "2022-06"):
+            ObservationFactory(indicator=indicator, period=period, source=SourceFactory())
+
+
+@pytest.mark.parametrize("kind", ["targets", "observations", "indicators"])
+def test_series_exports_cost_a_fixed_number_of_queries(
+    seeded, client, django_assert_num_queries, kind
+):
+    # A count (a large export waits for a slot) and one query for the rows, their keys and
+    # read-only columns read by joins.
+    grow_series(2)
+    with django_assert_num_queries(2):
+        download(client, kind, "csv")
+    grow_series(10)
+    with django_assert_num_queries(2):
+        _, body = download(client, kind, "csv")
+    model = RECORD_KINDS[kind].model
+    assert len(rows_of(body, "csv")) == (
+        Target.objects.of_published_plans().count() if model is Target else model.objects.count()
+    )
