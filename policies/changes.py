@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from policies.caching import TIMEOUT, data_version
 from policies.models import (
     Actor,
+    Indicator,
     Observation,
     Plan,
     PublicationStatus,
@@ -38,14 +39,13 @@ HIDDEN_FIELDS = {"id", "synthetic", "path"}
 # Records with a publication status: only their published states are public.
 WITH_STATUS: tuple[type[models.Model], ...] = (Statement, Plan)
 # Records shown only as parts of a published plan: the lookup of that plan's status.
-PLAN_PARTS: dict[type[models.Model], str] = {
-    Target: "plan__status",
-    Observation: "target__plan__status",
-}
-# Records shown wherever they are used (and targets and observations, with their plan):
-# every change to them is public.
+PLAN_PARTS: dict[type[models.Model], str] = {Target: "plan__status"}
+# Records shown wherever they are used (and targets, with their plan): every change to them
+# is public. An indicator and its figures have pages of their own, whatever plans set
+# targets on it.
 ALWAYS_PUBLIC: tuple[type[models.Model], ...] = (
     Target,
+    Indicator,
     Observation,
     Source,
     Actor,
@@ -92,6 +92,13 @@ def _public_fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
     ]
 
 
+def _tracked_many(model: type[models.Model]) -> list[Any]:
+    """The many-to-many fields whose links the history keeps (a plan's co-issuers are not
+    among them)."""
+    history = _history(model)
+    return [field for field in model._meta.many_to_many if hasattr(history, field.name)]
+
+
 def _links(
     model: type[models.Model], history_ids: list[int]
 ) -> dict[tuple[int, str], frozenset[int]]:
@@ -104,7 +111,7 @@ def _links(
         .annotate(field=Value(field.name, output_field=models.CharField()))
         .values_list("history_id", "field", f"{field.m2m_reverse_field_name()}_id")
         .order_by()
-        for field in model._meta.many_to_many
+        for field in _tracked_many(model)
     ]
     if not parts or not history_ids:
         return {}
@@ -154,7 +161,7 @@ def change_log(record: models.Model, *, limit: int = 10) -> ChangeLog:
     if len(rows) == read:
         groups.pop()  # it may have begun before the rows read: what it changed is unknown
     fields = _public_fields(model)
-    many = model._meta.many_to_many
+    many = _tracked_many(model)
     links = _links(model, [row.history_id for row in rows]) if many else {}
     has_status = model in WITH_STATUS
     changes = []

@@ -161,16 +161,17 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 def editors_group() -> Group:
-    """The editors group that migration 0002 creates, made again if a flush removed it.
+    """The editors group that migrations 0002 and 0012 make, made again if a flush removed it.
 
     A transactional test empties every table when it ends, and a data migration is not run
     again: then the group is made again, with the migration's permissions.
     """
     group = Group.objects.filter(name="editors").first()
     if group is None:
-        migration = importlib.import_module("policies.migrations.0002_editors_group")
         codenames = [
             f"{action}_{model}"
+            for name in ("0002_editors_group", "0012_editors_indicators")
+            for migration in [importlib.import_module(f"policies.migrations.{name}")]
             for model in migration.EDITOR_MODELS
             for action in migration.EDITOR_ACTIONS
         ]

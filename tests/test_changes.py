@@ -7,7 +7,7 @@ import datetime
 import pytest
 
 from policies import changes
-from policies.models import Plan, Statement, Target, Theme
+from policies.models import Indicator, Observation, Plan, Statement, Target, Theme
 
 pytestmark = pytest.mark.django_db
 
@@ -90,3 +90,46 @@ def test_a_save_and_its_tags_are_one_change_and_tags_are_listed(seeded):
         ("changed", ["headline", "themes"]),
         ("created", []),
     ]
+
+
+def test_an_indicator_and_its_figures_are_public_whatever_their_plans(seeded):
+    """An indicator's page shows its series whether or not any plan is published: a change
+    to the indicator or to one of its figures moves the data version, even when every plan
+    that sets a target on it is a draft."""
+    indicator = Indicator.objects.get(slug="core-digital-share")
+    Plan.objects.filter(targets__indicator=indicator).update(status="draft")
+    before = changes._latest_change()
+    indicator.definition = "A clearer definition"
+    indicator.save()
+    edited = changes._latest_change()
+    assert edited > before
+    figure = indicator.observations.order_by("pk").first()
+    figure.locator = "Table 2"
+    figure.save()
+    assert changes._latest_change() > edited
+
+
+def test_the_change_log_of_an_indicator_lists_its_changed_fields(seeded):
+    indicator = Indicator.objects.get(slug="gigabit-users")
+    assert [c.kind for c in changes.change_log(indicator).changes] == ["created"]
+    indicator.definition = "Fixed broadband subscribers at gigabit speeds."
+    indicator.aliases_en += "\nGigabit subscribers"
+    indicator.save()
+    spread_out(indicator)
+    log = changes.change_log(indicator)
+    assert [(c.kind, c.fields) for c in log.changes] == [
+        ("changed", ["English aliases", "definition"]),
+        ("created", []),
+    ]
+
+
+def test_the_change_log_of_a_figure_follows_its_revisions(seeded):
+    figure = Observation.objects.filter(indicator__slug="gigabit-users").order_by("pk").first()
+    figure.note = "Checked against the bulletin."
+    figure.verified = True
+    figure.save()
+    spread_out(figure)
+    log = changes.change_log(figure)
+    assert log.changes[0].kind == "changed"
+    assert set(log.changes[0].fields) <= {"note", "verified"}
+    assert "note" in log.changes[0].fields

@@ -1,4 +1,5 @@
 """Data entry for editors: every record, its relations by autocomplete, its history.
+Indicators, targets and figures have their own module (``indicators``).
 
 Editors (the ``editors`` group) may add and change; deleting is left to administrators.
 Every admin keeps the change history of its records (django-simple-history), offers an
@@ -18,20 +19,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from policies import units
 from policies.admin.conflicts import EditConflictMixin, VersionedInlineForm
 from policies.admin.imports import ImportMixin
-from policies.models import (
-    Actor,
-    Indicator,
-    Observation,
-    Plan,
-    Sector,
-    Source,
-    Statement,
-    Target,
-    Theme,
-)
+from policies.models import Actor, Plan, Sector, Source, Statement, Target, Theme
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise, WithAnnotations
@@ -182,146 +172,6 @@ class PlanAdmin(ImportMixin, EditConflictMixin, SimpleHistoryAdmin):
     @admin.display(description=_("targets"), ordering="_targets")
     def target_count(self, obj: WithAnnotations[Plan, TargetTotal]) -> int:
         return obj._targets
-
-
-class ObservationInline(admin.TabularInline):
-    model = Observation
-    fields = [
-        "period",
-        "value",
-        "unit",
-        "qualifier",
-        "verified",
-        "source",
-        "locator",
-        "published_on",
-        "supersedes",
-        "note",
-        "seen_version",
-    ]
-    form = VersionedInlineForm
-    autocomplete_fields = ["source", "supersedes"]
-    extra = 0
-
-
-@admin.register(Indicator)
-class IndicatorAdmin(ImportMixin, EditConflictMixin, SimpleHistoryAdmin):
-    list_display = ["name_en", "slug", "unit", "kind", "sector", "theme"]
-    list_filter = [
-        "kind",
-        "unit",
-        ("sector", admin.RelatedOnlyFieldListFilter),
-        ("theme", admin.RelatedOnlyFieldListFilter),
-    ]
-    search_fields = ["slug", "name", "name_en", "aliases_zh", "aliases_en", "aliases_fr"]
-    autocomplete_fields = ["sector", "theme"]
-    list_select_related = ["sector", "theme"]
-    prepopulated_fields = {"slug": ["name_en"]}
-    inlines = [ObservationInline]
-    fieldsets = [
-        (None, {"fields": ["name", "name_en", "slug", "unit", "kind"]}),
-        (_("Aliases"), {"fields": ["aliases_zh", "aliases_en", "aliases_fr"]}),
-        (_("Meaning"), {"fields": ["definition", "sector", "theme", "notes"]}),
-    ]
-
-
-@admin.register(Target)
-class TargetAdmin(ImportMixin, EditConflictMixin, SimpleHistoryAdmin):
-    list_display = ["indicator", "plan", "baseline", "goal", "qualifier", "sense", "kind"]
-    list_filter = [
-        "kind",
-        "sense",
-        "qualifier",
-        ("indicator", admin.RelatedOnlyFieldListFilter),
-        ("plan", admin.RelatedOnlyFieldListFilter),
-        ("sector", admin.RelatedOnlyFieldListFilter),
-        ("theme", admin.RelatedOnlyFieldListFilter),
-        "target_year",
-    ]
-    search_fields = [
-        "indicator__name",
-        "indicator__name_en",
-        "indicator__slug",
-        "slug",
-        "plan__title_en",
-        "plan__slug",
-    ]
-    autocomplete_fields = ["plan", "indicator", "sector", "theme", "source", "supersedes"]
-    list_select_related = ["plan", "indicator", "sector"]
-    readonly_fields = ["target_value_in_indicator_unit", "indicator_series"]
-    fieldsets = [
-        (None, {"fields": ["plan", "slug", "indicator"]}),
-        (
-            _("Baseline and target, as the plan writes them"),
-            {
-                "fields": [
-                    ("value", "unit", "qualifier"),
-                    ("baseline_value", "baseline_year"),
-                    "target_year",
-                    "target_value_in_indicator_unit",
-                    "sense",
-                    "kind",
-                ]
-            },
-        ),
-        (_("Classification"), {"fields": ["sector", "theme", "supersedes"]}),
-        (_("Citation"), {"fields": ["source", "locator", "paragraph", "excerpt", "notes"]}),
-        (_("The indicator's figures"), {"fields": ["indicator_series"]}),
-    ]
-
-    @admin.display(description=_("baseline"))
-    def baseline(self, obj: Target) -> str:
-        if obj.baseline_value is None:
-            return "—"
-        return f"{units.plain(obj.baseline_value)} {obj.unit} ({obj.baseline_year})"
-
-    @admin.display(description=_("target"))
-    def goal(self, obj: Target) -> str:
-        return f"{units.plain(obj.value)} {units.unit(obj.unit).written} ({obj.target_year})"
-
-    @admin.display(description=_("target value in the indicator's unit"))
-    def target_value_in_indicator_unit(self, obj: Target) -> str:
-        if obj.pk is None:
-            return _("Worked out from the value as written when the target is saved.")
-        return str(units.readable(obj.target_value, obj.indicator.unit))
-
-    @admin.display(description=_("series"))
-    def indicator_series(self, obj: Target) -> str:
-        if obj.pk is None:
-            return "—"
-        figures = obj.indicator.observations.order_by("year", "month", "pk").select_related(
-            "source"
-        )
-        return format_html_join(
-            "",
-            "<p>{} {}: {} {}</p>",
-            (
-                (
-                    figure.period,
-                    "" if figure.verified else _("(unverified)"),
-                    str(units.readable(figure.value, figure.unit or obj.indicator.unit)),
-                    figure.source.title_en if figure.source else _("no source"),
-                )
-                for figure in figures
-            ),
-        ) or _("No figure is recorded for this indicator yet.")
-
-
-@admin.register(Observation)
-class ObservationAdmin(ImportMixin, EditConflictMixin, SimpleHistoryAdmin):
-    list_display = [
-        "indicator",
-        "period",
-        "value",
-        "qualifier",
-        "verified",
-        "source",
-        "published_on",
-    ]
-    list_filter = ["verified", "year", ("indicator", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["indicator__name_en", "indicator__name", "indicator__slug", "note"]
-    autocomplete_fields = ["indicator", "source", "supersedes"]
-    list_select_related = ["indicator", "source"]
 
 
 @admin.register(Statement)

@@ -3,6 +3,7 @@ the figures (observations) measured for them."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -31,6 +32,16 @@ class Qualifier(models.TextChoices):
 def convert_to(value: Any, *, unit: str, indicator: Indicator, field: str) -> Any:
     """``value`` in ``unit`` expressed in ``indicator``'s unit, or a ValidationError on
     ``field`` that names both units when they count different things."""
+    # An unknown code (an import's, a shell's, or an indicator form's not yet valid): said
+    # on the field, not a crash.
+    if unit not in units.UNITS:
+        raise ValidationError(
+            {field: _("“%(unit)s” is not a unit the tracker knows.") % {"unit": unit}}
+        )
+    if indicator.unit not in units.UNITS:
+        raise ValidationError(
+            {field: _("The indicator has no unit yet to convert this value to.")}
+        )
     try:
         return units.convert(value, from_unit=unit, to_unit=indicator.unit)
     except units.UnitError:
@@ -99,6 +110,12 @@ class Indicator(models.Model):
         related_name="indicators",
     )
     notes = models.TextField(_("notes"), blank=True)
+    synthetic = models.BooleanField(
+        _("synthetic"),
+        default=False,
+        editable=False,
+        help_text=_("Made by generate_demo_data for benchmarks; never real data."),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -117,6 +134,25 @@ class Indicator(models.Model):
         if not exclude or "slug" not in exclude:
             check_retired_slug(self)
 
+    def clean(self) -> None:
+        super().clean()
+        # Each target and figure stores its value converted to this unit: changing the unit
+        # under them would silently change what every one of them says.
+        if self.pk is None:
+            return
+        stored = type(self)._default_manager.filter(pk=self.pk).values_list("unit", flat=True)
+        if stored.first() not in (None, self.unit) and (
+            self.targets.exists() or self.observations.exists()
+        ):
+            raise ValidationError(
+                {
+                    "unit": _(
+                        "Targets or figures of this indicator are stored in its unit, so the "
+                        "unit cannot change: make a new indicator for the other unit."
+                    )
+                }
+            )
+
     def aliases(self) -> list[str]:
         """Every name documents use for it, in any language, the names first."""
         lines = "\n".join(
@@ -125,8 +161,9 @@ class Indicator(models.Model):
         return list(dict.fromkeys(line.strip() for line in lines.splitlines() if line.strip()))
 
 
+PERIOD_PATTERN = r"^[0-9]{4}(-(0[1-9]|1[0-2]))?$"
 PERIOD = RegexValidator(
-    r"^[0-9]{4}(-(0[1-9]|1[0-2]))?$",
+    PERIOD_PATTERN,
     _(
         "Write the period as a year (2024) or a year and its month (2025-06); a month "
         "period needs its month, from 01 to 12."
@@ -252,6 +289,9 @@ class Observation(models.Model):
         return f"{name} {self.period}: {units.plain(self.value)}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        # A period the validator refuses would be stored with a year and month that do not
+        # say it (a save that skipped full_clean): refused here too.
+        PERIOD(self.period or "")
         self._derive()
         super().save(*args, **kwargs)
 
@@ -273,13 +313,16 @@ class Observation(models.Model):
             )
 
     def _derive(self) -> None:
-        if PERIOD.regex.match(self.period or ""):
+        if re.match(PERIOD_PATTERN, self.period or ""):
             year, _sep, month = self.period.partition("-")
             self.year, self.month = int(year), int(month) if month else None
-        if self.indicator_id is not None and self.value is not None:
+        # An inline row of an indicator being added holds the unsaved indicator, no id yet.
+        indicator = (
+            self.indicator
+            if self.indicator_id is not None
+            else self._meta.get_field("indicator").get_cached_value(self, None)
+        )
+        if indicator is not None and self.value is not None:
             self.indicator_value = convert_to(
-                self.value,
-                unit=self.unit or self.indicator.unit,
-                indicator=self.indicator,
-                field="unit",
+                self.value, unit=self.unit or indicator.unit, indicator=indicator, field="unit"
             )

@@ -1,10 +1,13 @@
 """Synthetic data for benchmarks: realistic in shape, reproducible, and never mistaken for real.
 
-Every record it makes has ``synthetic=True`` (plans, targets and observations through their
-plan), a slug starting ``synthetic-`` and a name or headline saying "Synthetic". It writes
-with ``bulk_create`` in batches, bypassing model validation and change history for speed, so
-it builds each value to satisfy the same invariants by construction: every excerpt is cut
-from the paragraph it cites, every target year follows its baseline year.
+Every record it makes has ``synthetic=True`` (targets through their plan, observations
+through their indicator), a slug starting ``synthetic-`` and a name or headline saying
+"Synthetic". It writes with ``bulk_create`` in batches, bypassing model validation and change
+history for speed, so it builds each value to satisfy the same invariants by construction:
+every excerpt is cut from the paragraph it cites, every target year follows its baseline year,
+every derived value (a figure's year and value in its indicator's unit, a target's value in
+it) is what the model's own save would derive. The indicators and their series are made in
+``demo_series``.
 """
 
 from __future__ import annotations
@@ -14,24 +17,13 @@ import itertools
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
-from typing import cast
 
 from django.db import models, transaction
 
 from policies import rollups
 from policies.caching import data_changed
-from policies.models import (
-    Actor,
-    Observation,
-    Plan,
-    PublicationStatus,
-    Sector,
-    Source,
-    Statement,
-    Target,
-    Theme,
-)
+from policies.models import Actor, Plan, PublicationStatus, Sector, Source, Statement, Theme
+from policies.ops.demo_series import series_generate
 
 PREFIX = "synthetic-"
 JURISDICTIONS = ["CN", "US", "DE", "FR", "JP", "IN", "GB", "KR", "BR", "ZA"]
@@ -40,7 +32,6 @@ DAYS = (datetime.date(2025, 12, 31) - FIRST_DAY).days
 STATEMENTS_PER_SOURCE = 2000
 PARAGRAPHS_PER_SOURCE = 40
 STATEMENTS_PER_PLAN = 50
-TARGETS_PER_PLAN = 3
 BATCH = 5000
 
 WORDS = [
@@ -91,6 +82,7 @@ class DemoDataExists(Exception):
 class DemoReport:
     statements: int = 0
     plans: int = 0
+    indicators: int = 0
     targets: int = 0
     observations: int = 0
     sources: int = 0
@@ -185,8 +177,14 @@ def demo_data_generate(
             language="en",
             synthetic=True,
         )
-        report.targets, report.observations = _targets(rng, plans, sectors, themes, statistics)
-        say(f"{report.plans} plans, {report.targets} targets, {report.observations} observations")
+        series = series_generate(
+            rng, run=run, plans=plans, sectors=sectors, themes=themes, statistics=statistics
+        )
+        report.indicators, report.targets, report.observations = series
+        say(
+            f"{report.plans} plans, {report.indicators} indicators, {report.targets} targets, "
+            f"{report.observations} observations"
+        )
 
         through = {
             "themes": Statement.themes.through,
@@ -297,60 +295,10 @@ def _plans(rng: random.Random, run: str, actors: list[Actor], count: int) -> lis
                 signed_on=published - datetime.timedelta(days=rng.randrange(60)),
                 published_on=published,
                 start_year=start,
-                end_year=start + rng.choice([1, 3, 5]),
+                # Some one-year plans (a work report's), judged on their year's result.
+                end_year=start + rng.choice([0, 1, 3, 5]),
                 status=PublicationStatus.PUBLISHED,
                 synthetic=True,
             )
         )
     return Plan.objects.bulk_create(plans, batch_size=BATCH)
-
-
-def _targets(
-    rng: random.Random,
-    plans: list[Plan],
-    sectors: list[Sector],
-    themes: list[Theme],
-    statistics: Source,
-) -> tuple[int, int]:
-    targets = []
-    for plan in plans:
-        for n in range(1, TARGETS_PER_PLAN + 1):
-            baseline = Decimal(rng.randint(10, 500)) / 10
-            targets.append(
-                Target(
-                    plan=plan,
-                    slug=f"target-{n}",
-                    indicator=f"Synthetic indicator {n}",
-                    indicator_en=f"Synthetic indicator {n}",
-                    unit="%",
-                    unit_en="%",
-                    baseline_value=baseline,
-                    baseline_year=plan.start_year - 1,
-                    target_value=baseline * Decimal("1.5"),
-                    target_year=plan.end_year,
-                    sector=rng.choice(sectors),
-                    theme=rng.choice(themes),
-                )
-            )
-    targets = Target.objects.bulk_create(targets, batch_size=BATCH)
-    observations = []
-    for target in targets:
-        pace = Decimal(rng.uniform(0.5, 1.3)).quantize(Decimal("0.01"))
-        # Every demo target has a baseline (above).
-        baseline_year = cast(int, target.baseline_year)
-        baseline_value = cast(Decimal, target.baseline_value)
-        span = target.target_year - baseline_year
-        for year in range(baseline_year + 1, min(target.target_year, 2025) + 1):
-            share = pace * (year - baseline_year) / span
-            observations.append(
-                Observation(
-                    target=target,
-                    year=year,
-                    value=(baseline_value * (1 + share / 2)).quantize(Decimal("0.01")),
-                    source=statistics,
-                    verified=True,
-                    note="Synthetic figure.",
-                )
-            )
-    Observation.objects.bulk_create(observations, batch_size=BATCH)
-    return len(targets), len(observations)

@@ -96,15 +96,15 @@ def test_a_changed_inline_row_edited_meanwhile_is_refused(two_editors):
 
     # The other editor changes the target on its own page.
     target_url = admin_url(Target, "change", target.pk)
-    theirs = posted(second.get(target_url)) | {"unit_en": "per cent"}
+    theirs = posted(second.get(target_url)) | {"kind": "binding"}
     assert second.post(target_url, theirs).status_code == 302
 
     # Changing that row from the plan page is refused; the other edit stays.
-    refused = first.post(url, mine | {f"{row}-indicator_en": "Mine"})
+    refused = first.post(url, mine | {f"{row}-qualifier": "about"})
     assert refused.status_code == 200
     assert "after you opened it" in refused.content.decode()
     target.refresh_from_db()
-    assert (target.unit_en, target.indicator_en) == ("per cent", theirs["indicator_en"])
+    assert (target.kind, target.qualifier) == ("binding", theirs["qualifier"])
 
     # Even left alone, that row would have been written back with the values it was opened
     # with, undoing the other edit (Django saves an inline row whose values differ from the
@@ -117,5 +117,5 @@ def test_a_changed_inline_row_edited_meanwhile_is_refused(two_editors):
     fresh = posted(first.get(url)) | {"summary": "A new summary"}
     assert first.post(url, fresh).status_code == 302
     target.refresh_from_db()
-    assert target.unit_en == "per cent"
+    assert target.kind == "binding"
     assert Plan.objects.get(pk=plan.pk).summary == "A new summary"

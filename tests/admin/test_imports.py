@@ -19,7 +19,8 @@ class TestImport:
     def test_editor_previews_then_confirms(self, seeded, editor_client, editor):
         response = self.upload(editor_client, Actor, "actors.csv", self.actors_csv(editor_client))
         assert response.status_code == 200
-        assert response.context["report"].lines() == ["actors: 1 updated, 2 unchanged"]
+        others = Actor.objects.count() - 1
+        assert response.context["report"].lines() == [f"actors: 1 updated, {others} unchanged"]
         assert Actor.objects.get(slug="xi-jinping").name == "Xi Jinping"  # nothing written yet
         page = response.content.decode()
         assert "xi-jinping" in page
@@ -63,14 +64,15 @@ class TestImport:
 
     def test_bad_file_shows_every_error_and_writes_nothing(self, seeded, editor_client):
         data = self.actors_csv(editor_client).replace(b",CN,", b",China,")
+        chinese = Actor.objects.filter(jurisdiction="CN").count()
         response = self.upload(editor_client, Actor, "actors.csv", data)
         errors = response.context["errors"]
-        assert len(errors) == 3
+        assert len(errors) == chinese > 1  # every row's error, not only the first
         assert errors[0].startswith(
             "actors.csv, row 2, column jurisdiction: Enter an ISO 3166 code"
         )
         assert "token" not in response.context
-        assert Actor.objects.filter(jurisdiction="CN").count() == 3
+        assert Actor.objects.filter(jurisdiction="CN").count() == chinese
 
     def test_expired_preview_is_explained(self, seeded, editor_client):
         response = editor_client.post(

@@ -4,9 +4,19 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from policies.models import Actor, Observation, Plan, Sector, Source, Statement, Target, Theme
+from policies.models import (
+    Actor,
+    Indicator,
+    Observation,
+    Plan,
+    Sector,
+    Source,
+    Statement,
+    Target,
+    Theme,
+)
 
-MODELS = [Source, Actor, Theme, Sector, Plan, Target, Observation, Statement]
+MODELS = [Source, Actor, Theme, Sector, Indicator, Plan, Target, Observation, Statement]
 MODEL_IDS = [m.__name__ for m in MODELS]
 
 
@@ -176,13 +186,14 @@ class TestEditing:
                 "targets-MIN_NUM_FORMS": "0",
                 "targets-MAX_NUM_FORMS": "1000",
                 "targets-0-slug": "broken",
-                "targets-0-indicator_en": "Broken",
-                "targets-0-unit_en": "%",
+                "targets-0-indicator": Indicator.objects.get(slug="core-digital-share").pk,
+                "targets-0-unit": "percent",
                 "targets-0-baseline_value": "10",
                 "targets-0-baseline_year": "2025",
-                "targets-0-target_value": "12",
+                "targets-0-value": "12",
+                "targets-0-qualifier": "exact",
                 "targets-0-target_year": "2020",
-                "targets-0-direction": "increase",
+                "targets-0-sense": "higher",
                 "targets-0-kind": "unknown",
                 "targets-0-plan": plan.pk,
             }

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 
 from policies.models import Observation, Plan, Sector, Statement, Target
 from tests.factories import (
+    IndicatorFactory,
     ObservationFactory,
     PlanFactory,
     SectorFactory,
@@ -32,24 +33,41 @@ class TestDatabaseConstraints:
         with transaction.atomic(), pytest.raises(IntegrityError):
             Target.objects.filter(pk=target.pk).update(baseline_year=None)
 
-    def test_target_value_must_match_direction(self):
-        target = TargetFactory()  # 7.8 → 10, increase
+    def test_target_value_must_match_sense(self):
+        target = TargetFactory()  # 7.8 → 10, higher is better
         with transaction.atomic(), pytest.raises(IntegrityError):
-            Target.objects.filter(pk=target.pk).update(target_value=Decimal("5"))
+            Target.objects.filter(pk=target.pk).update(value=Decimal("5"))
         with transaction.atomic(), pytest.raises(IntegrityError):
-            Target.objects.filter(pk=target.pk).update(direction=Target.Direction.DECREASE)
+            Target.objects.filter(pk=target.pk).update(sense=Target.Sense.LOWER)
+        # Staying near a value may start on either side of it.
+        Target.objects.filter(pk=target.pk).update(sense=Target.Sense.NEAR, value=Decimal("5"))
 
-    def test_decreasing_target_is_allowed_below_baseline(self):
+    def test_lower_is_better_target_is_allowed_below_baseline(self):
         target = TargetFactory(
-            baseline_value=Decimal("50"), target_value=Decimal("30"), direction="decrease"
+            baseline_value=Decimal("50"), value=Decimal("30"), sense=Target.Sense.LOWER
         )
         saved = Target.objects.get(pk=target.pk)
-        assert (saved.baseline_value, saved.target_value, saved.direction) == (
+        assert (saved.baseline_value, saved.value, saved.target_value, saved.sense) == (
             Decimal("50"),
             Decimal("30"),
-            Target.Direction.DECREASE,
+            Decimal("30"),
+            Target.Sense.LOWER,
         )
         saved.full_clean()  # the model's own validation agrees with the database
+
+    def test_target_qualifier_must_agree_with_sense(self):
+        target = TargetFactory()
+        for qualifier, sense in [
+            ("at_least", "lower"),
+            ("at_least", "near"),
+            ("at_most", "higher"),
+            ("at_most", "near"),
+        ]:
+            with transaction.atomic(), pytest.raises(IntegrityError):
+                Target.objects.filter(pk=target.pk).update(
+                    qualifier=qualifier, sense=sense, baseline_value=None, baseline_year=None
+                )
+        Target.objects.filter(pk=target.pk).update(qualifier="about", sense="near")
 
     def test_target_slug_is_unique_within_a_plan_only(self):
         plan = PlanFactory()
@@ -97,10 +115,31 @@ class TestDatabaseConstraints:
         with transaction.atomic(), pytest.raises(IntegrityError):
             ThemeFactory(colour="#12345")
 
-    def test_one_sourceless_figure_per_target_and_year(self):
+    def test_one_sourceless_figure_per_indicator_and_period(self):
         observation = ObservationFactory(source=None, verified=False)
         with transaction.atomic(), pytest.raises(IntegrityError):
-            ObservationFactory(target=observation.target, source=None, verified=False)
+            ObservationFactory(indicator=observation.indicator, source=None, verified=False)
+        # Another period of the same indicator is another figure.
+        ObservationFactory(
+            indicator=observation.indicator, period="2023-06", source=None, verified=False
+        )
+
+    def test_one_figure_per_source_indicator_and_period(self):
+        observation = ObservationFactory()
+        with transaction.atomic(), pytest.raises(IntegrityError):
+            ObservationFactory(indicator=observation.indicator, source=observation.source)
+
+    def test_a_month_outside_the_year_cannot_be_stored(self):
+        observation = ObservationFactory(period="2025-06")
+        assert (observation.year, observation.month) == (2025, 6)
+        for month in (0, 13):
+            with transaction.atomic(), pytest.raises(IntegrityError):
+                Observation.objects.filter(pk=observation.pk).update(month=month)
+
+    def test_a_figure_cannot_supersede_itself(self):
+        observation = ObservationFactory()
+        with transaction.atomic(), pytest.raises(IntegrityError):
+            Observation.objects.filter(pk=observation.pk).update(supersedes=observation.pk)
 
     def test_slugs_are_unique(self):
         SourceFactory(slug="same")
@@ -121,10 +160,15 @@ class TestDatabaseConstraints:
             target.plan.delete()
         assert Target.objects.filter(pk=target.pk).exists()
 
-    def test_observations_go_with_their_target(self):
+    def test_an_indicator_keeps_its_figures_and_targets(self):
         observation = ObservationFactory()
-        observation.target.delete()
-        assert not type(observation).objects.filter(pk=observation.pk).exists()
+        target = TargetFactory(indicator=observation.indicator)
+        # Deleting a target leaves the indicator's series: other plans may use it.
+        target.delete()
+        assert Observation.objects.filter(pk=observation.pk).exists()
+        with transaction.atomic(), pytest.raises(IntegrityError):
+            observation.indicator.delete()  # PROTECT: a series is not dropped by accident
+        assert Observation.objects.filter(pk=observation.pk).exists()
 
 
 class TestValidation:
@@ -171,7 +215,9 @@ class TestValidation:
         target.full_clean()
 
     def test_model_validation_reports_constraints_on_fields(self):
-        target = TargetFactory.build(plan=PlanFactory(), target_year=2019)
+        target = TargetFactory.build(
+            plan=PlanFactory(), indicator=IndicatorFactory(), target_year=2019
+        )
         with pytest.raises(ValidationError) as error:
             target.full_clean()
         assert error.value.messages == ["The target year must come after the baseline year."]
@@ -240,22 +286,35 @@ class TestSectorTree:
 
 
 class TestLineage:
-    def test_statement_plan_target_observation_both_ways(self):
+    def test_statement_plan_target_indicator_observation_both_ways(self):
         observation = ObservationFactory()
-        target = observation.target
+        target = TargetFactory(indicator=observation.indicator)
+        other_plan_target = TargetFactory(indicator=observation.indicator)
         statement = StatementFactory()
         statement.plans.add(target.plan)
         statement.targets.add(target)
         assert list(target.plan.statements.all()) == [statement]
-        assert list(statement.plans.get().targets.get().observations.all()) == [observation]
+        indicator = statement.plans.get().targets.get().indicator
+        assert list(indicator.observations.all()) == [observation]
+        # One series, shared by every plan that sets a target on it.
+        assert set(observation.indicator.targets.all()) == {target, other_plan_target}
         assert list(target.statements.all()) == [statement]
 
     def test_a_revised_target_keeps_the_one_it_supersedes(self):
-        original = TargetFactory(target_value=Decimal("10"))
-        revision = TargetFactory(
-            plan=original.plan, target_value=Decimal("12"), supersedes=original
-        )
+        original = TargetFactory(value=Decimal("10"))
+        revision = TargetFactory(plan=original.plan, value=Decimal("12"), supersedes=original)
         original.refresh_from_db()
         assert original.superseded_by == revision
         assert revision.supersedes == original
-        assert original.target_value == Decimal("10")
+        assert (original.target_value, revision.target_value) == (Decimal("10"), Decimal("12"))
+
+    def test_a_revised_figure_keeps_the_one_it_supersedes(self):
+        first = ObservationFactory(value=Decimal("9.9"))
+        revision = ObservationFactory(
+            indicator=first.indicator,
+            period=first.period,
+            value=Decimal("10.1"),
+            supersedes=first,
+        )
+        assert list(Observation.objects.filter(indicator=first.indicator).counted()) == [revision]
+        assert set(first.indicator.observations.all()) == {first, revision}

@@ -49,6 +49,7 @@ def urls() -> list[str]:
         "/healthz",
         "/admin/login/",
         "/admin/policies/statement/",
+        "/admin/policies/target/queue/",
         "/no-such-page/",
     ]
 

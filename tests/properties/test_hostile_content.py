@@ -6,9 +6,20 @@ from xml.etree import ElementTree
 import pytest
 from playwright.sync_api import expect
 
-from policies.models import Actor, Observation, Plan, Sector, Source, Statement, Target, Theme
+from policies.models import (
+    Actor,
+    Indicator,
+    Observation,
+    Plan,
+    Sector,
+    Source,
+    Statement,
+    Target,
+    Theme,
+)
 from tests.factories import (
     ActorFactory,
+    IndicatorFactory,
     ObservationFactory,
     PlanFactory,
     SectorFactory,
@@ -54,8 +65,11 @@ def hostile(site):
     )
     plan.themes.set([theme])
     plan.sectors.set([sector])
-    target = TargetFactory(plan=plan, **fit(Target, indicator="", indicator_en="Indicator "))
-    ObservationFactory(target=target, **fit(Observation, note="", locator=""))
+    indicator = IndicatorFactory(
+        **fit(Indicator, name="", name_en="Indicator ", definition="", notes="", aliases_en="")
+    )
+    target = TargetFactory(plan=plan, indicator=indicator, **fit(Target, notes="", locator=""))
+    ObservationFactory(indicator=indicator, **fit(Observation, note="", locator=""))
     statement = StatementFactory(
         actor=actor,
         **fit(Statement, headline="Headline ", text_en="", venue="", notes=""),
@@ -71,6 +85,7 @@ def hostile(site):
         "statement": statement,
         "plan": plan,
         "target": target,
+        "indicator": indicator,
         "theme": theme,
         "sector": sector,
         "actor": actor,
@@ -104,6 +119,8 @@ def test_hostile_text_never_runs(site, page, watch, hostile):
         records["plan"].get_absolute_url(),
         "/targets/",
         records["target"].get_absolute_url(),
+        "/indicators/",
+        records["indicator"].get_absolute_url(),
         records["theme"].get_absolute_url(),
         records["sector"].get_absolute_url(),
         records["actor"].get_absolute_url(),

@@ -62,7 +62,7 @@ def log_in(client, role: str, editor, admin_user) -> None:
 def test_every_tracker_admin_url(seeded, client, editor, admin_user, role):
     log_in(client, role, editor, admin_user)
     models = [m for m in admin.site._registry if m._meta.app_label == "policies"]
-    assert len(models) == 8
+    assert len(models) == 9
     walked = 0
     for model in models:
         record = model.objects.first()
@@ -79,7 +79,7 @@ def test_every_tracker_admin_url(seeded, client, editor, admin_user, role):
         if EXPECTED[role]["delete"] != 200:
             client.post(urls_of(model, record)["delete"], {"post": "yes"})
             assert model.objects.filter(pk=record.pk).exists(), (role, model)
-    assert walked == 8 * 6
+    assert walked == 9 * 6
 
 
 @pytest.mark.parametrize("role", ROLES)

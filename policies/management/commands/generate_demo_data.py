@@ -8,7 +8,8 @@ from policies.ops.demo import DemoDataExists, demo_data_generate
 
 class Command(BaseCommand):
     help = (
-        "Add reproducible SYNTHETIC statements, plans, targets and observations for benchmarks. "
+        "Add reproducible SYNTHETIC statements, plans, indicators, targets and observations for "
+        "benchmarks. "
         "Every record is marked synthetic; never run it on a database readers use."
     )
 
@@ -33,7 +34,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Generated {report.statements} synthetic statements, {report.plans} plans, "
-                f"{report.targets} targets, {report.observations} observations, "
+                f"{report.indicators} indicators, {report.targets} targets, "
+                f"{report.observations} observations, "
                 f"{report.sources} sources and {report.links} links in {elapsed:.1f} s."
             )
         )
