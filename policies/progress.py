@@ -80,6 +80,8 @@ class Figure:
     value: Decimal
     qualifier: str = EXACT
     published_on: datetime.date | None = None
+    # Which record it is (an observation's id), so a page can show the figure's source.
+    key: int | None = None
 
     @property
     def period(self) -> str:
@@ -323,13 +325,20 @@ def status_rule(facts: Facts) -> Rule:
     return next(rule for rule in RULES if rule.applies(facts))
 
 
-def _sequence(figure: Figure) -> tuple[Decimal, bool, datetime.date, Decimal, str]:
+def _sequence(figure: Figure) -> tuple[Decimal, bool, datetime.date, Decimal, str, int]:
     """Figures by the time they measure; within one period, a rounded figure ("over 2 亿")
     before an exact one, and an earlier release before a later one, so that the last of a
-    period is its most precise and newest word. The value and qualifier break what ties
-    remain, so the order never depends on the order of the input."""
+    period is its most precise and newest word. The value, qualifier and key break what
+    ties remain, so the order never depends on the order of the input."""
     published = figure.published_on or datetime.date.min
-    return (figure.at, figure.qualifier == EXACT, published, figure.value, figure.qualifier)
+    return (
+        figure.at,
+        figure.qualifier == EXACT,
+        published,
+        figure.value,
+        figure.qualifier,
+        figure.key or 0,
+    )
 
 
 def target_progress(*, goal: Goal, figures: Iterable[Figure], today: datetime.date) -> Progress:

@@ -49,7 +49,7 @@ def target_list(*, targets: TargetQuerySet) -> TargetQuerySet:
 def figures_of(observations: Iterable[Observation]) -> list[Figure]:
     """Observations as the status rules read them: in the indicator's unit."""
     return [
-        Figure(o.year, o.month, o.indicator_value, o.qualifier, o.published_on)
+        Figure(o.year, o.month, o.indicator_value, o.qualifier, o.published_on, o.pk)
         for o in observations
     ]
 
@@ -346,11 +346,12 @@ def moved_record(model: type[_Slugged], key: str) -> _Slugged | None:
 
 
 def plan_detail(*, slug: str) -> Plan:
-    """A published plan with its issuer, source, tags and statements."""
+    """A published plan with its issuers, source, tags and statements."""
     return (
         Plan.objects.published()
         .select_related("issuer", "source")
         .prefetch_related(
+            "co_issuers",
             "themes",
             "sectors",
             Prefetch(

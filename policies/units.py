@@ -171,6 +171,18 @@ class Readable:
         return f"{self.words} ({detail})" if detail else self.words
 
 
+_SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _factor(factor: Decimal) -> str:
+    """A unit's multiplier as a reader checks it: 10,000 in full, larger ones as a power
+    of ten (10⁸, 10¹²), whose zeros nobody counts."""
+    exponent = len(plain(factor)) - 1
+    if factor >= 1_000_000 and factor == Decimal(10) ** exponent:
+        return "10" + str(exponent).translate(_SUPERSCRIPTS)
+    return number(factor)
+
+
 def readable(value: Decimal, code: str) -> Readable:
     """``value`` in unit ``code`` in the active language's words, with the multiplication
     and the unit as written beside them: "60 million households (6,000 × 10,000; 6,000 万户)"."""
@@ -178,12 +190,13 @@ def readable(value: Decimal, code: str) -> Readable:
     quantity = written.quantity
     if quantity.symbol:
         text = str(quantity.words) % number(value)
-        if quantity is PERCENT and not _french():
-            text = text.replace(" %", "%")  # English sets no space before a per cent sign
+        if quantity is PERCENT:
+            # English sets no space before a per cent sign; French a no-break one.
+            text = text.replace(" %", "\u202f%" if _french() else "%")
         return Readable(text, "", "")
     count = value * written.factor
     scaled = _scaled(count)
     text = str(quantity.scaled) % scaled if scaled else str(quantity.words) % number(count)
-    product = f"{number(value)} × {number(written.factor)}" if written.factor != 1 else ""
+    product = f"{number(value)} × {_factor(written.factor)}" if written.factor != 1 else ""
     as_written = f"{number(value)} {written.written}" if written.factor != 1 else ""
     return Readable(text, product, as_written)

@@ -13,6 +13,7 @@ from policies.charts.base import (
     wrap_label,
 )
 from policies.charts.dashboard import coverage_chart, heatmap_chart, timeline_chart
+from policies.charts.indicators import indicator_chart
 from policies.charts.targets import progress_chart, target_chart
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "coverage_chart",
     "granularity_label",
     "heatmap_chart",
+    "indicator_chart",
     "period_label",
     "period_sequence",
     "plotly_escape",

@@ -68,24 +68,54 @@ class SectorLike(Protocol):
 class PlanLike(Protocol):
     title_en: str
 
+    @property
+    def pk(self) -> int: ...
+
+
+class IndicatorLike(Protocol):
+    slug: str
+    name: str
+    name_en: str
+    unit: str  # a code of policies.units
+
 
 class TargetLike(Protocol):
+    """A target as its plan writes it (value, unit, qualifier) and in its indicator's unit."""
+
     pk: int
-    indicator_en: str
-    unit_en: str
-    baseline_value: Decimal | None
+    value: Decimal
+    unit: str
+    qualifier: str
+    baseline_value: Decimal | None  # in the unit as written
     baseline_year: int | None
-    target_value: Decimal
+    target_value: Decimal  # in the indicator's unit
     target_year: int
 
     @property
     def plan(self) -> PlanLike: ...
 
+    @property
+    def indicator(self) -> IndicatorLike: ...
+
+    @property
+    def baseline_in_indicator_unit(self) -> Decimal | None: ...
+
 
 class ObservationLike(Protocol):
+    """A figure of an indicator, as published (``value`` in ``unit``, blank: the
+    indicator's) and in the indicator's unit; ``revised``: superseded by a revision."""
+
+    period: str
     year: int
+    month: int | None
     value: Decimal
+    unit: str
+    indicator_value: Decimal
+    qualifier: str
     verified: bool
+    revised: bool
+    published_on: datetime.date | None
+    note: str
 
     @property
     def source(self) -> object: ...

@@ -133,9 +133,16 @@ def timeline_chart(
         # and for the note above them, under a plot that keeps its height.
         height=260 + 20 * (len(series) + bool(plan_counts)) + (40 if series else 0),
     )
-    # All of the key shows, never a scrolled window of it (plotly's default for a key
-    # under the plot is at most half the figure's height).
-    layout["legend"] = {**layout["legend"], "maxheight": 1}
+    # The key above the plot: below it, it sat where plotly puts the periods' labels once
+    # they turn upright (quarters over several years), and hid them. All of it shows, never
+    # a scrolled window of it.
+    layout["legend"] = {
+        "orientation": "h",
+        "x": 0,
+        "y": 1.02,
+        "yanchor": "bottom",
+        "maxheight": 1,
+    }
     if series:
         # The stacks add up to more than the statements: say so above the themes' key, in
         # the figure itself, so that a copy of the picture says it too.

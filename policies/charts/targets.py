@@ -1,9 +1,9 @@
-"""The targets' charts: every target on one scale of progress, and one target's figures
-against the straight path from its baseline to its goal."""
+"""The targets' charts: every target on one scale of progress, grouped by plan, and one
+target's indicator series against the straight path from its baseline to its goal."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,71 +17,165 @@ from policies.charts.base import (
     make_figure,
     make_layout,
     make_trace,
-    number,
     plotly_escape,
     wrap_label,
 )
-from policies.progress import STATUS_COLOURS, Progress
+from policies.charts.indicators import (
+    counted,
+    not_counted,
+    series_layout,
+    series_table,
+    series_traces,
+    target_traces,
+    targets_table,
+)
+from policies.charts.values import in_full, in_words, period_end, period_words
+from policies.progress import STATUS_COLOURS, STATUS_ORDER, Progress, Status
 
-# The progress chart's rows: a bar, and above it its indicator's name in lines of this height.
+# The progress chart's rows, in px: a bar, above it its indicator's name in lines of
+# LINE_PX, and above a plan's first target the plan's name in lines of HEADER_PX.
 BAR_PX = 20
 LINE_PX = 16
+HEADER_PX = 18
+GAP_PX = 10
+NAME_WIDTH = 36
+# A status's words beside an empty or short bar, in its colour darkened to read on white
+# (the badges' colours in static/css/tracker.css).
+STATUS_TEXT_COLOURS = {
+    Status.ACHIEVED: "#007a5a",
+    Status.ON_TRACK: "#0072b2",
+    Status.BEHIND: "#a86500",
+    Status.MISSED: "#b24400",
+    Status.AWAITING_RESULT: "#8f3f73",
+    Status.NO_DATA: "#6b6b6b",
+}
+# Plans' names are bold, wider a character: fewer characters a line.
+HEADER_WIDTH = 32
+
+
+def _names(rows: Sequence[TargetRowLike], grouped: bool) -> list[str]:
+    """Each target's indicator name, told apart from another target's of the same name
+    (a revision and the target it supersedes) by its year, and its plan when the chart
+    does not already say which plan it is in. A target without a baseline has no bar to
+    read, so its name also gives the figure its status rests on."""
+    names = [row.target.indicator.name_en for row in rows]
+    keys = [
+        (row.target.plan.pk if grouped else None, name)
+        for row, name in zip(rows, names, strict=True)
+    ]
+    labels = []
+    for row, name, key in zip(rows, names, keys, strict=True):
+        target, progress = row.target, row.progress
+        if keys.count(key) > 1:
+            name = (
+                f"{name} ({target.target_year})"
+                if grouped
+                else f"{name} ({target.target_year}, {target.plan.title_en})"
+            )
+        figure = progress.figure
+        if progress.share is None and figure is not None:
+            value = in_words(figure.value, target.indicator.unit, figure.qualifier)
+            period = period_words(figure.year, figure.month)
+            # Awaiting its result, a target rests on a figure of an earlier period: say so.
+            on = (
+                _("last confirmed %(value)s (%(period)s)")
+                if progress.status == Status.AWAITING_RESULT
+                else "%(value)s (%(period)s)"
+            )
+            name = f"{name} · " + on % {"value": value, "period": period}
+        labels.append(wrap_label(name, NAME_WIDTH))
+    return labels
 
 
 def progress_chart(rows: Sequence[TargetRowLike]) -> Chart:
-    """Each target on one scale: 0 % at its baseline, 100 % at its target, coloured by status."""
-    labels, shares, colours, hovers, table = [], [], [], [], []
-    names = [row.target.indicator_en for row in rows]
-    for row in rows:
-        target, progress = row.target, row.progress
-        # Plotly merges bars with the same label: tell repeated indicators (a revision and
-        # the target it supersedes) apart by their year, then their plan.
-        label = target.indicator_en
-        if names.count(label) > 1:
-            label = f"{label} ({target.target_year}, {target.plan.title_en})"
-        labels.append(wrap_label(label, 40))
-        share = progress.share if progress.share is not None else 0.0
-        shares.append(round(share * 100, 1))
-        colours.append(STATUS_COLOURS[progress.status])
-        hovers.append("<br>".join(plotly_escape(p) for p in _progress_parts(target, progress)))
-        table.append(
-            [
-                target.indicator_en,
-                f"{number(target.baseline_value)} ({target.baseline_year or '—'})",
-                f"{number(progress.latest_value)} ({progress.as_of_year or '—'})",
-                f"{number(target.target_value)} ({target.target_year})",
-                target.unit_en,
-                progress.status.label,
-                "—" if progress.share is None else f"{share * 100:.0f} %",
-            ]
+    """Each target on one scale: 0 % at its baseline, 100 % at its target, coloured and
+    labelled by status; grouped under their plans' names when there are several plans."""
+    plans = list(dict.fromkeys(row.target.plan.pk for row in rows))
+    grouped = len(plans) > 1
+    labels = _names(rows, grouped)
+    shares = [
+        round(row.progress.share * 100, 1) if row.progress.share is not None else 0.0
+        for row in rows
+    ]
+    # The y axis counts pixels down from the top: each plan's name, then each target's
+    # name above its bar. Names are written across the plot rather than beside it as tick
+    # labels, which left a phone a plot some 80 px wide.
+    annotations: list[dict[str, Any]] = []
+    ticks: list[int] = []
+    y = 0
+    previous = None
+    for row, label in zip(rows, labels, strict=True):
+        plan = row.target.plan
+        if grouped and plan.pk != previous:
+            y += GAP_PX if ticks else 0
+            header = wrap_label(plan.title_en, HEADER_WIDTH)
+            annotations.append(
+                {
+                    "text": "<br>".join(f"<b>{line}</b>" for line in header.split("<br>")),
+                    "xref": "paper",
+                    "x": 0,
+                    "xanchor": "left",
+                    "yref": "y",
+                    "y": y,
+                    "yanchor": "top",
+                    "align": "left",
+                    "showarrow": False,
+                    "font": {"size": 13, "color": "#1d232b"},
+                }
+            )
+            y += HEADER_PX * (header.count("<br>") + 1) + 4
+        previous = plan.pk
+        y += LINE_PX * (label.count("<br>") + 1) + 4
+        ticks.append(y)
+        annotations.append(
+            {
+                "text": label,
+                # Where the bars start, clear of the axis line at 0.
+                "xref": "x",
+                "x": 0,
+                "xanchor": "left",
+                "xshift": 2,
+                "yref": "y",
+                "y": y,
+                "yanchor": "bottom",
+                "yshift": 1,
+                "align": "left",
+                "showarrow": False,
+            }
         )
-    # Each indicator's name is written above its bar, across the plot's width, rather than
-    # beside it as a tick label: beside, the names left a phone a plot some 80 px wide, too
-    # narrow for the bars' labels and the axis title.
-    lines = max((label.count("<br>") + 1 for label in labels), default=1)
-    row_px = BAR_PX + LINE_PX * lines + 14
-    bar = BAR_PX / row_px  # a bar's height, in rows
+        y += BAR_PX + GAP_PX
     figure = make_figure(
         [
             make_trace(
                 "bar",
                 x=shares,
-                y=labels,
+                y=ticks,
                 orientation="h",
                 # From the row's tick down, leaving the name the room above the tick.
-                width=bar,
+                width=BAR_PX,
                 offset=0,
-                marker_color=colours,
-                text=[r.progress.status.label for r in rows],
-                # Short or empty bars (no data yet) keep their label beside them, readable.
+                marker_color=[STATUS_COLOURS[row.progress.status] for row in rows],
+                text=[row.progress.status.label for row in rows],
+                # Short or empty bars (no baseline, no data yet) keep their label beside
+                # them, readable: the status only, short enough for a phone.
                 textposition=["inside" if share >= 30 else "outside" for share in shares],
-                hovertext=hovers,
+                # Beside an empty bar, the words carry the status's colour (inside a bar,
+                # plotly picks black or white to contrast with it).
+                outsidetextfont={
+                    "color": [STATUS_TEXT_COLOURS[row.progress.status] for row in rows]
+                },
+                hovertext=[
+                    "<br>".join(
+                        plotly_escape(p) for p in _progress_parts(row.target, row.progress)
+                    )
+                    for row in rows
+                ],
                 hoverinfo="text",
                 name=_("progress"),
             )
         ],
         make_layout(
-            height=row_px * len(rows) + 100,
+            height=y + 100,
             showlegend=False,
             xaxis={
                 "title": {
@@ -94,30 +188,13 @@ def progress_chart(rows: Sequence[TargetRowLike]) -> Chart:
                 "gridcolor": "#eeeeee",
             },
             yaxis={
-                # Reversed, so that the first target is on top: from just under the last
-                # bar up to the room the first name needs above its tick.
-                "range": [len(rows) - 1 + bar + 0.1, -(LINE_PX * lines + 6) / row_px],
+                # Reversed (top to bottom, in px), from the first name to the last bar.
+                "range": [y, 0],
                 "showticklabels": False,
                 "showgrid": False,
                 "zeroline": False,
             },
-            annotations=[
-                {
-                    "text": label,
-                    # Where the bars start, clear of the axis line at 0.
-                    "xref": "x",
-                    "x": 0,
-                    "xanchor": "left",
-                    "xshift": 2,
-                    "yref": "y",
-                    "y": index,
-                    "yanchor": "bottom",
-                    "yshift": 2,
-                    "align": "left",
-                    "showarrow": False,
-                }
-                for index, label in enumerate(labels)
-            ],
+            annotations=annotations,
             # The goal, 100 %, marked across each bar, not through the names above them:
             # a solid tick a little taller than the bar (a dashed one broke into specks).
             shapes=[
@@ -125,26 +202,28 @@ def progress_chart(rows: Sequence[TargetRowLike]) -> Chart:
                     "type": "line",
                     "x0": 100,
                     "x1": 100,
-                    "y0": index - 0.15 * bar,
-                    "y1": index + 1.15 * bar,
+                    "y0": tick - 3,
+                    "y1": tick + BAR_PX + 3,
                     "line": {"color": "#333333", "width": 2},
                 }
-                for index in range(len(rows))
+                for tick in ticks
             ],
         ),
     )
-    by_status: dict[str, int] = defaultdict(int)
-    for row in rows:
-        by_status[row.progress.status.label] += 1
+    counts = Counter(row.progress.status for row in rows)
     summary = (
         _("%(count)d targets: %(statuses)s.")
         % {
             "count": len(rows),
-            "statuses": ", ".join(f"{n} {label}" for label, n in by_status.items()),
+            "statuses": ", ".join(
+                f"{counts[status]} {status.label}" for status in STATUS_ORDER if counts[status]
+            ),
         }
         if rows
         else _("No targets match these filters.")
     )
+    if grouped:
+        summary += " " + _("Grouped by plan, newest first.")
     return Chart(
         key="progress",
         title=_("Target progress"),
@@ -152,35 +231,60 @@ def progress_chart(rows: Sequence[TargetRowLike]) -> Chart:
         figure=figure,
         columns=[
             _("Indicator"),
+            _("Plan"),
             _("Baseline"),
             _("Latest verified"),
             _("Target"),
-            _("Unit"),
             _("Status"),
             _("Progress"),
         ],
-        rows=table,
+        rows=[_table_row(row) for row in rows],
     )
+
+
+def _baseline(target: TargetLike) -> str:
+    if target.baseline_value is None:
+        return "—"
+    return _("%(value)s in %(year)s") % {
+        "value": in_full(target.baseline_value, target.unit),
+        "year": target.baseline_year,
+    }
+
+
+def _latest(target: TargetLike, progress: Progress) -> str:
+    figure = progress.figure
+    if figure is None:
+        return "—"
+    return _("%(value)s in %(period)s") % {
+        "value": in_full(figure.value, target.indicator.unit, figure.qualifier),
+        "period": period_words(figure.year, figure.month),
+    }
+
+
+def _table_row(row: TargetRowLike) -> list[Any]:
+    target, progress = row.target, row.progress
+    return [
+        target.indicator.name_en,
+        target.plan.title_en,
+        _baseline(target),
+        _latest(target, progress),
+        in_full(target.value, target.unit, target.qualifier) + f" ({target.target_year})",
+        progress.status.label,
+        "—" if progress.percent is None else f"{progress.percent} %",
+    ]
 
 
 def _progress_parts(target: TargetLike, progress: Progress) -> list[str]:
     """The facts of one target's progress, as plain text (escape them for plotly)."""
-    parts = [target.indicator_en]
+    parts = [target.indicator.name_en, target.plan.title_en]
     if target.baseline_value is not None:
-        parts.append(
-            _("baseline %(value)s in %(year)s")
-            % {"value": number(target.baseline_value), "year": target.baseline_year}
-        )
-    if progress.latest_value is not None:
-        parts.append(
-            _("latest verified %(value)s in %(year)s")
-            % {"value": number(progress.latest_value), "year": progress.as_of_year}
-        )
+        parts.append(_("baseline: %(baseline)s") % {"baseline": _baseline(target)})
+    if progress.figure is not None:
+        parts.append(_("latest verified: %(latest)s") % {"latest": _latest(target, progress)})
     parts.append(
-        _("target %(value)s %(unit)s by %(year)s")
+        _("target: %(value)s by %(year)s")
         % {
-            "value": number(target.target_value),
-            "unit": target.unit_en,
+            "value": in_full(target.value, target.unit, target.qualifier),
             "year": target.target_year,
         }
     )
@@ -189,93 +293,44 @@ def _progress_parts(target: TargetLike, progress: Progress) -> list[str]:
 
 
 def target_chart(
-    *, target: TargetLike, observations: Sequence[ObservationLike], progress: Progress
+    *, row: TargetRowLike, observations: Sequence[ObservationLike], key: str = ""
 ) -> Chart:
-    """One target: its observations against the straight path from baseline to target."""
+    """One target: its indicator's figures against the straight path from the baseline to
+    the target, and the target at its deadline, shaped and coloured by its status."""
+    target, progress = row.target, row.progress
+    indicator = target.indicator
     data: list[dict[str, Any]] = []
-    if target.baseline_value is not None:
+    baseline = target.baseline_in_indicator_unit
+    if baseline is not None and target.baseline_year is not None:
         data.append(
             make_trace(
                 "scatter",
                 name=_("Straight path to the target"),
-                x=[target.baseline_year, target.target_year],
-                y=[float(target.baseline_value), float(target.target_value)],
+                x=[period_end(target.baseline_year, None), period_end(target.target_year, None)],
+                y=[float(baseline), float(target.target_value)],
                 mode="lines",
                 line={"color": "#777777", "dash": "dash"},
-                hovertemplate="%{x}: %{y}<extra></extra>",
+                hoverinfo="skip",
             )
         )
-    data.append(
-        make_trace(
-            "scatter",
-            name=_("Target"),
-            x=[target.target_year],
-            y=[float(target.target_value)],
-            mode="markers",
-            marker={"symbol": "star", "size": 14, "color": STATUS_COLOURS[progress.status]},
-            hovertemplate="%{x}: %{y}<extra>" + _("target") + "</extra>",
-        )
-    )
-    verified = [o for o in observations if o.verified]
-    unverified = [o for o in observations if not o.verified]
-    if verified:
-        data.append(
-            make_trace(
-                "scatter",
-                name=_("Verified observations"),
-                x=[o.year for o in verified],
-                y=[float(o.value) for o in verified],
-                mode="lines+markers",
-                marker={"size": 9, "color": "#0072b2"},
-                line={"color": "#0072b2"},
-                hovertemplate="%{x}: %{y}<extra>" + _("verified") + "</extra>",
-            )
-        )
-    if unverified:
-        data.append(
-            make_trace(
-                "scatter",
-                name=_("Unverified"),
-                x=[o.year for o in unverified],
-                y=[float(o.value) for o in unverified],
-                mode="markers",
-                marker={"size": 9, "symbol": "circle-open", "color": "#d55e00"},
-                hovertemplate="%{x}: %{y}<extra>" + _("unverified") + "</extra>",
-            )
-        )
+    data += series_traces(observations, indicator) + target_traces([row])
     years = [target.target_year] + [o.year for o in observations]
-    if target.baseline_year:
+    if target.baseline_year is not None:
         years.append(target.baseline_year)
     summary = "; ".join(_progress_parts(target, progress)) + "."
-    if unverified:
-        summary += " " + _("%(count)d unverified figure(s) shown apart, not counted.") % {
-            "count": len(unverified)
-        }
+    others = sum(1 for o in observations if not counted(o))
+    if others:
+        summary += " " + not_counted(others)
     return Chart(
-        key=f"target-{target.pk}",
-        title=target.indicator_en,
+        key=key or f"target-{target.pk}",
+        title=_("%(indicator)s: %(value)s by %(year)s")
+        % {
+            "indicator": indicator.name_en,
+            "value": in_words(target.value, target.unit, target.qualifier),
+            "year": target.target_year,
+        },
         summary=summary,
-        figure=make_figure(
-            data,
-            make_layout(
-                height=300,
-                xaxis={
-                    "dtick": 1,
-                    "range": [min(years) - 0.5, max(years) + 0.5],
-                    "automargin": True,
-                    "gridcolor": "#eeeeee",
-                },
-                yaxis={
-                    "title": {"text": plotly_escape(target.unit_en)},
-                    "automargin": True,
-                    "gridcolor": "#eeeeee",
-                    "rangemode": "tozero",
-                },
-            ),
-        ),
-        columns=[_("Year"), _("Value"), _("Verified"), _("Source")],
-        rows=[
-            [o.year, number(o.value), _("yes") if o.verified else _("no"), str(o.source or "—")]
-            for o in observations
-        ],
+        figure=make_figure(data, series_layout(indicator, years=years, entries=len(data))),
+        columns=[_("Period"), _("Source or plan"), _("Value"), _("Status")],
+        rows=series_table(observations, indicator) + targets_table([row]),
     )

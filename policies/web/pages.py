@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any, TypeVar, cast
 
 from django.core.cache import cache
@@ -22,12 +23,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from policies import changes, charts, citations, filters, progress, selectors
+from policies import changes, charts, citations, filters, progress, scorecards, selectors, units
 from policies.caching import TIMEOUT as CACHE_TIMEOUT
 from policies.caching import cache_key
 from policies.citations import FORMATS, Reference, mark_excerpts
 from policies.citations.formats import FILES
-from policies.models import Actor, Observation, Plan, Sector, Source, Statement, Target, Theme
+from policies.models import (
+    Actor,
+    Indicator,
+    Observation,
+    Plan,
+    Sector,
+    Source,
+    Statement,
+    Target,
+    Theme,
+)
+from policies.models.indicators import Qualifier
 from policies.web.pagination import SEARCH_COUNT_CAP, paginate
 
 DASHBOARD_TARGETS = 12
@@ -228,22 +240,24 @@ def statement_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """A plan, its issuers and its targets: once its period is over, a scorecard of what
+    each target came to at its deadline; before, their progress."""
     plan = _published(request, Plan, selectors.plan_detail, slug)
     if isinstance(plan, HttpResponse):
         return plan
-    rows = selectors.plan_targets(plan=plan)
+    scorecard = scorecards.plan_scorecard(plan=plan)
     target_charts = [
         charts.target_chart(
-            target=row.target,
-            observations=list(row.target.observations.all()),
-            progress=row.progress,
+            row=row,
+            observations=scorecards.chartable(scorecard.series.get(row.target.indicator_id, [])),
         )
-        for row in rows
+        for row in scorecard.rows
     ]
     context = {
         "plan": plan,
-        "rows": rows,
-        "progress": charts.progress_chart(rows),
+        "scorecard": scorecard,
+        "rows": scorecard.rows,
+        "progress": charts.progress_chart(scorecard.rows),
         "target_charts": target_charts,
         **_citation_box(request, plan),
         "history": changes.change_log(plan),
@@ -272,22 +286,6 @@ def citation_file(request: HttpRequest, record: str, slug: str, extension: str) 
     response = HttpResponse(text, content_type=f"{citation_format.content_type}; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{found.slug}.{extension}"'
     return response
-
-
-@require_GET
-def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    target = _found(selectors.target_detail, pk=pk)
-    progress = selectors.latest_progress(target)
-    observations = list(target.observations.all())
-    chart = charts.target_chart(target=target, observations=observations, progress=progress)
-    context = {
-        "target": target,
-        "progress": progress,
-        "observations": observations,
-        "chart": chart,
-        "history": changes.change_log(target),
-    }
-    return render(request, "policies/target_detail.html", context)
 
 
 @require_GET
@@ -328,7 +326,7 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # The record kinds the methodology page explains, in the order a reader meets them.
-METHODOLOGY_RECORDS = (Statement, Plan, Target, Observation, Source, Actor)
+METHODOLOGY_RECORDS = (Statement, Plan, Indicator, Target, Observation, Source, Actor)
 
 
 def _coding(model: type[models.Model]) -> dict[str, Any]:
@@ -348,6 +346,19 @@ def _coding(model: type[models.Model]) -> dict[str, Any]:
     }
 
 
+def _tolerance() -> dict[str, Any]:
+    """The tolerance for "about", and what it makes of an example target and figure,
+    computed by the status rules themselves."""
+    goal = progress.Goal(value=Decimal(5), year=2024, qualifier="about")
+    low, _high = goal.bounds
+    figure = progress.Figure(2024, None, Decimal(10), "about")
+    return {
+        "percent": units.number(progress.ABOUT_TOLERANCE * 100),
+        "goal_low": units.number(cast(Decimal, low)),
+        "figure_low": units.number(cast(Decimal, figure.low)),
+    }
+
+
 @require_GET
 def methodology(request: HttpRequest) -> HttpResponse:
     """How the tracker codes its records and judges its targets: generated from the models,
@@ -359,6 +370,9 @@ def methodology(request: HttpRequest) -> HttpResponse:
         "date_bases": filters.DateBasis.choices,
         "rules": progress.RULES,
         "statuses": list(progress.Status),
+        "tolerance": _tolerance(),
+        "qualifiers": Qualifier.choices,
+        "senses": Target.Sense.choices,
         "tiers": Source.Tier.choices,
         "themes": themes,
         "sectors": sectors,

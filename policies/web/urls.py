@@ -1,6 +1,6 @@
 from django.urls import path
 
-from policies.web import exports, pages, site
+from policies.web import exports, indicators, pages, site
 
 app_name = "policies"
 
@@ -25,7 +25,9 @@ urlpatterns = [
     ),
     path("methodology/", pages.methodology, name="methodology"),
     path("targets/", pages.target_list, name="target_list"),
-    path("targets/<int:pk>/", pages.target_detail, name="target_detail"),
+    path("targets/<int:pk>/", indicators.target_detail, name="target_detail"),
+    path("indicators/", indicators.indicator_list, name="indicator_list"),
+    path("indicators/<slug:slug>/", indicators.indicator_detail, name="indicator_detail"),
     path("sectors/<slug:slug>/", pages.sector_detail, name="sector_detail"),
     path("themes/<slug:slug>/", pages.theme_detail, name="theme_detail"),
     path("actors/<slug:slug>/", pages.actor_detail, name="actor_detail"),

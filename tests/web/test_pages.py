@@ -1,5 +1,6 @@
 """The public pages: what readers see, what they never see, and what each page costs."""
 
+import datetime
 import re
 
 import plotly.graph_objects as go
@@ -9,12 +10,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
-from policies.models import Actor, Plan, Sector, Source, Statement, Target, Theme
+from policies.charts import Chart
+from policies.models import Actor, Indicator, Plan, Sector, Source, Statement, Target, Theme
 from tests.factories import PlanFactory, StatementFactory, TargetFactory, grow_dataset
 
 pytestmark = pytest.mark.django_db
 
 PLAN = "14th-fyp-digital-economy"
+INDICATOR = "core-digital-share"
 
 
 def page_urls() -> dict[str, str]:
@@ -37,15 +40,17 @@ def page_urls() -> dict[str, str]:
         "theme": reverse("policies:theme_detail", args=["security"]),
         "actor": reverse("policies:actor_detail", args=["xi-jinping"]),
         "source": report.get_absolute_url(),
+        "indicators": reverse("policies:indicator_list"),
+        "indicator": reverse("policies:indicator_detail", args=[INDICATOR]),
     }
 
 
 # Exact queries per page, whatever the amount of data (asserted on the seeds and on more).
 BUDGETS = {
     # themes and sectors 2, statement rollups 1, plans' span 1, plan and target counts 2,
-    # plan and target coverage 2, plans by period 1, target rows 1, latest statements 2,
-    # form choices 4
-    "dashboard": 16,
+    # plan and target coverage 2, plans by period 1, target rows and their indicators'
+    # figures 2, latest statements 2, form choices 4
+    "dashboard": 17,
     # the filters' sector and theme looked up once; statements live (not from the rollups):
     # their span, count and three charts
     "dashboard filtered": 23,
@@ -53,19 +58,28 @@ BUDGETS = {
     "statements": 8,
     "statements filtered": 10,
     "plans": 7,
-    "targets": 7,
+    # and the targets' indicators' figures, and the indicator filter's choices
+    "targets": 9,
     # details: the record's change log 1 on each, and 1 more for the tags it had (records
     # with tags: statements and plans); the statement and the plan also read the data
     # version their citations carry, once per data version (the statement, measured
     # first, reads it; the plan finds it cached)
     "statement": 8,
-    "plan": 9,
-    "target": 5,
+    # the plan, its co-issuers, themes, sectors, statements (and theirs), its targets and
+    # their indicators' whole series
+    "plan": 10,
+    # the target, its indicator's counted figures, its statements (and theirs), the
+    # indicator's whole series for its table
+    "target": 6,
     # the scope itself (and its children), its one-record lookups, then the rollups
-    "sector": 19,
+    "sector": 20,
     "theme": 18,
-    "actor": 18,
+    "actor": 19,
     "source": 5,
+    # every indicator with its target count, then their verified figures
+    "indicators": 2,
+    # the indicator, its whole series, the published plans' targets on it
+    "indicator": 3,
 }
 
 
@@ -79,6 +93,12 @@ def query_count(client, url: str) -> int:
 def test_every_page_keeps_its_query_budget_as_data_grows(transactional_db, seeded, client):
     # Transactional, so writes really commit and empty the dashboard cache as in production.
     urls = page_urls()
+    # Xi issues no plan in the seeds, and a selection without targets skips their figures'
+    # query: give his page one target before counting, as grow_dataset gives it more.
+    xi = Actor.objects.get(slug="xi-jinping")
+    TargetFactory(
+        plan=PlanFactory(issuer=xi, published_on=datetime.date(2014, 1, 1), signed_on=None)
+    )
     small = {name: query_count(client, url) for name, url in urls.items()}
     grow_dataset(30)
     large = {name: query_count(client, url) for name, url in urls.items()}
@@ -103,11 +123,13 @@ def page_headings() -> dict[str, str]:
         "targets": "Targets",
         "statement": escape(statement.headline),
         "plan": escape(Plan.objects.get(slug=PLAN).title_en),
-        "target": escape(target.indicator_en),
+        "target": escape(target.indicator.name_en),
         "sector": escape(Sector.objects.get(slug="digital-economy").name),
         "theme": escape(Theme.objects.get(slug="security").name),
         "actor": f'{escape(xi.name)} <span lang="zh">{escape(xi.name_original)}</span>',
         "source": escape(report.title),  # in the report's own language, French
+        "indicators": "Indicators",
+        "indicator": escape(target.indicator.name_en),
     }
 
 
@@ -132,11 +154,13 @@ def test_the_readers_question_answered_from_the_seeds(seeded, client):
     assert '<time datetime="2022-01-15">' in page  # published
     assert f'href="/sources/{statement.source_id}/#p1"' in page
 
+    # The plan's deadline (2025) has passed with no 2025 figure out, and 2024's "about 10"
+    # cannot prove 10 reached: the target awaits its result, shown with the last figure.
     target = Target.objects.get(slug="core-industries-share-of-gdp")
     page = client.get(target.get_absolute_url()).content.decode()
-    assert 'class="status status-on_track">on track</span>' in page
-    assert "as of 2023" in page
-    assert "unverified" in page  # the 2024 figure is shown, marked
+    assert 'class="status status-awaiting_result">awaiting result</span>' in page
+    assert "the last confirmed figure: about 10% in 2024" in page
+    assert "unverified, not counted" in page  # the 2024 figure of 10.4 is shown, marked
 
 
 def test_dashboard_shows_every_chart_with_text_and_table(seeded, client):
@@ -148,7 +172,12 @@ def test_dashboard_shows_every_chart_with_text_and_table(seeded, client):
     assert page.count('<details class="chart-data">') == 4
     assert "<script>" not in page.replace("<script src=", "")  # no inline script
     counts = response.context["counts"]
-    assert (counts.statements, counts.plans, counts.targets) == (8, 1, 7)
+    published = (
+        Statement.objects.published().count(),
+        Plan.objects.published().count(),
+        Target.objects.of_published_plans().count(),
+    )
+    assert (counts.statements, counts.plans, counts.targets) == published
 
 
 def test_filters_narrow_every_chart_and_count(seeded, client):
@@ -269,10 +298,17 @@ def test_drafts_appear_nowhere(seeded, client):
         excerpt="grande mais pas forte",
     )
     draft_plan = PlanFactory(status="draft", title_en="Secret draft plan")
-    TargetFactory(plan=draft_plan, indicator_en="Secret draft target")
+    # On a published indicator, whose page lists every published plan's target.
+    TargetFactory(
+        plan=draft_plan,
+        indicator=Indicator.objects.get(slug=INDICATOR),
+        value="77.7",
+        notes="Secret draft target",
+    )
     for url in page_urls().values():
         page = client.get(url).content.decode()
         assert "Secret draft" not in page, url
+        assert "77.7" not in page, url
     assert client.get(draft.get_absolute_url()).status_code == 404
     assert client.get(reverse("policies:plan_detail", args=[draft_plan.slug])).status_code == 404
     assert client.get(draft_plan.targets.get().get_absolute_url()).status_code == 404
@@ -295,6 +331,7 @@ def test_unknown_records_are_404(seeded, client):
         "/themes/nope/",
         "/actors/nope/",
         "/sources/999999/",
+        "/indicators/nope/",
     ]:
         assert client.get(url).status_code == 404, url
 
@@ -329,7 +366,7 @@ def test_every_chart_is_a_valid_plotly_figure(seeded, client):
                 go.Figure(chart.figure)  # raises on any property plotly does not know
                 checked += 1
         for key in ("chart", "progress"):
-            if key in context and hasattr(context[key], "figure"):
+            if key in context and isinstance(context[key], Chart):
                 go.Figure(context[key].figure)
                 checked += 1
     assert checked >= 10
@@ -346,3 +383,33 @@ def test_pages_read_by_key_keep_the_list_order(seeded, client):
         shown = [statement.pk for statement in response.context["page"].object_list]
         assert shown == ordered[(number - 1) * 20 : number * 20]
         assert all(statement.actor_id for statement in response.context["page"].object_list)
+
+
+@pytest.mark.parametrize(
+    ("plan", "target", "status"),
+    [
+        # Issue 14's bad cases, as the pages show them (the selectors' statuses are pinned in
+        # tests/test_progress.py): "about 5.5 %" against 3 % is missed; "about 5 %" against
+        # 5.0 % achieved; 8.34 亿 in June 2025 achieves 8 亿; 15.97 misses 17; "about 10" in
+        # 2024 with no 2025 figure awaits the result; 20,700 万户 in 2024 achieves 6,000.
+        ("government-work-report-2022", "gdp-growth", "missed"),
+        ("government-work-report-2024", "gdp-growth", "achieved"),
+        (PLAN, "ipv6-active-users", "achieved"),
+        (PLAN, "online-retail-sales", "missed"),
+        (PLAN, "core-industries-share-of-gdp", "awaiting_result"),
+        (PLAN, "gigabit-broadband-users", "achieved"),
+    ],
+)
+def test_the_seeded_targets_read_right_on_every_page(seeded, client, plan, target, status):
+    record = Target.objects.select_related("indicator", "plan").get(plan__slug=plan, slug=target)
+    badge = f'class="status status-{status}"'
+    page = client.get(record.get_absolute_url()).content.decode()
+    assert f'<p class="status-line"><span {badge}>' in page
+    # On the plan's scorecard (every seeded plan has ended) and its indicator's page.
+    for url in (record.plan.get_absolute_url(), record.indicator.get_absolute_url()):
+        page = client.get(url).content.decode()
+        rows = [
+            r for r in re.findall(r"<tr>.*?</tr>", page, re.S) if record.get_absolute_url() in r
+        ]
+        assert rows, url
+        assert all(badge in r for r in rows), url

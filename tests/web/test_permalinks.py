@@ -3,6 +3,7 @@ leave: over real requests to the seeded site."""
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -130,7 +131,9 @@ def test_the_api_carries_each_records_permalink(seeded, client):
     assert record["permalink"] == f"http://testserver/statements/{SLUG}/"
     assert record["wording"] == "quotation"
     plans = client.get("/api/v1/plans/").json()["results"]
-    assert plans[0]["permalink"] == f"http://testserver/plans/{PLAN}/"
+    plan = next(p for p in plans if p["slug"] == PLAN)
+    assert plan["permalink"] == f"http://testserver/plans/{PLAN}/"
+    assert all(p["permalink"] == f"http://testserver/plans/{p['slug']}/" for p in plans)
 
 
 def test_the_sources_link_their_originals_translations_or_say_none_is_known(seeded, client):
@@ -173,7 +176,7 @@ def test_published_records_show_when_they_changed_and_what(seeded, client):
 
 
 def test_the_methodology_lists_every_status_rule_progress_applies(seeded, client):
-    page = client.get("/methodology/").content.decode()
+    page = html.unescape(client.get("/methodology/").content.decode())
     listed = re.findall(r'<li data-status="([a-z_]+)"><strong>[^<]*</strong>: ([^<]*)</li>', page)
     assert listed == [(rule.status.value, str(rule.when)) for rule in progress.RULES]
     # Every status the rules can give is explained, and every rule is reachable.
