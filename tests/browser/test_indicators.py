@@ -4,7 +4,7 @@ English and in French, on a phone and on a desktop, with no label clipped."""
 import pytest
 from playwright.sync_api import expect
 
-from policies.models import Target
+from policies.models import Indicator, Target
 from tests.browser.fixtures import PageWatch
 from tests.browser.test_charts_layout import CLIPPED_TEXT, TOLERANCE
 
@@ -59,3 +59,25 @@ def test_the_indicators_list_leads_to_an_indicator(site, page, watch):
     expect(page).to_have_url(site + PATH)
     expect(page.locator(f"{PLOT}[data-drawn=true]")).to_have_count(1, timeout=15_000)
     watch.assert_clean()
+
+
+def test_every_indicator_page_draws_its_chart_with_its_targets(site, page, watch):
+    """Each seeded indicator's page, in turn: the chart is drawn, with one marker for each
+    target a published plan sets on it, and nothing clipped."""
+    indicators = Indicator.objects.order_by("slug")
+    assert indicators.count() >= 20, "the seeds hold every indicator FACTS.md names"
+    page.set_viewport_size({"width": 1366, "height": 900})
+    clipped = []
+    for indicator in indicators:
+        plot = f"#indicator-{indicator.slug}-plot"
+        targets = Target.objects.of_published_plans().filter(indicator=indicator).count()
+        assert targets, f"{indicator.slug}: every seeded indicator has a target"
+        page.goto(f"{site}/indicators/{indicator.slug}/")
+        expect(page.locator(f"{plot}[data-drawn=true]")).to_have_count(1, timeout=15_000)
+        markers = f"{plot} .scatterlayer .trace[class*='tracetarget-'] path.point"
+        expect(page.locator(markers)).to_have_count(targets)
+        clipped += [
+            f"{indicator.slug}: {found}" for found in page.evaluate(CLIPPED_TEXT, TOLERANCE)
+        ]
+    watch.assert_clean()
+    assert clipped == [], "\n".join(clipped)
