@@ -10,6 +10,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
@@ -18,2020 +19,571 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name="Actor",
+            name='Actor',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("slug", models.SlugField(max_length=120, unique=True, verbose_name="slug")),
-                (
-                    "name",
-                    models.CharField(help_text="In English.", max_length=200, verbose_name="name"),
-                ),
-                (
-                    "name_original",
-                    models.CharField(
-                        blank=True,
-                        help_text="In the actor's language.",
-                        max_length=200,
-                        verbose_name="original name",
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("person", "person"),
-                            ("government_body", "government body"),
-                            ("party_body", "party body"),
-                            ("legislature", "legislature"),
-                            ("regulator", "regulator or agency"),
-                            ("other", "other"),
-                        ],
-                        max_length=20,
-                        verbose_name="kind",
-                    ),
-                ),
-                (
-                    "jurisdiction",
-                    models.CharField(
-                        max_length=10,
-                        validators=[
-                            django.core.validators.RegexValidator(
-                                "^[A-Z]{2}(-[A-Z0-9]{1,3})?$",
-                                "Enter an ISO 3166 code such as 'CN', or a subdivision such as 'CN-GD'.",
-                            )
-                        ],
-                        verbose_name="jurisdiction",
-                    ),
-                ),
-                (
-                    "role",
-                    models.CharField(
-                        blank=True,
-                        help_text="Office held, for a person.",
-                        max_length=300,
-                        verbose_name="role",
-                    ),
-                ),
-                ("description", models.TextField(blank=True, verbose_name="description")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('slug', models.SlugField(max_length=120, unique=True, verbose_name='slug')),
+                ('name', models.CharField(help_text='In English.', max_length=200, verbose_name='name')),
+                ('name_original', models.CharField(blank=True, help_text="In the actor's language.", max_length=200, verbose_name='original name')),
+                ('kind', models.CharField(choices=[('person', 'person'), ('government_body', 'government body'), ('party_body', 'party body'), ('legislature', 'legislature'), ('regulator', 'regulator or agency'), ('other', 'other')], max_length=20, verbose_name='kind')),
+                ('jurisdiction', models.CharField(max_length=10, validators=[django.core.validators.RegexValidator('^[A-Z]{2}(-[A-Z0-9]{1,3})?$', "Enter an ISO 3166 code such as 'CN', or a subdivision such as 'CN-GD'.")], verbose_name='jurisdiction')),
+                ('role', models.CharField(blank=True, help_text='Office held, for a person.', max_length=300, verbose_name='role')),
+                ('description', models.TextField(blank=True, verbose_name='description')),
             ],
             options={
-                "verbose_name": "actor",
-                "verbose_name_plural": "actors",
-                "ordering": ["name"],
+                'verbose_name': 'actor',
+                'verbose_name_plural': 'actors',
+                'ordering': ['name'],
             },
         ),
         migrations.CreateModel(
-            name="Source",
+            name='Source',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("slug", models.SlugField(max_length=120, unique=True, verbose_name="slug")),
-                (
-                    "title",
-                    models.CharField(
-                        help_text="In the source's language.", max_length=500, verbose_name="title"
-                    ),
-                ),
-                (
-                    "title_en",
-                    models.CharField(blank=True, max_length=500, verbose_name="English title"),
-                ),
-                ("publisher", models.CharField(max_length=200, verbose_name="publisher")),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("news_report", "news report"),
-                            ("official_document", "official document"),
-                            ("essay", "essay"),
-                            ("speech", "speech"),
-                            ("statistical_release", "statistical release"),
-                            ("research_report", "research report"),
-                            ("other", "other"),
-                        ],
-                        max_length=30,
-                        verbose_name="kind",
-                    ),
-                ),
-                (
-                    "tier",
-                    models.CharField(
-                        choices=[
-                            ("primary", "primary (the original text)"),
-                            ("secondary", "secondary (a report on the original)"),
-                        ],
-                        max_length=10,
-                        verbose_name="tier",
-                    ),
-                ),
-                (
-                    "language",
-                    models.CharField(
-                        help_text="BCP 47 tag.",
-                        max_length=35,
-                        validators=[
-                            django.core.validators.RegexValidator(
-                                "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
-                                "Enter a BCP 47 language tag such as 'fr', 'zh' or 'zh-Hans'.",
-                            )
-                        ],
-                        verbose_name="language",
-                    ),
-                ),
-                ("url", models.URLField(blank=True, max_length=1000, verbose_name="URL")),
-                (
-                    "published_on",
-                    models.DateField(blank=True, null=True, verbose_name="published on"),
-                ),
-                (
-                    "text",
-                    models.TextField(
-                        blank=True,
-                        help_text="Only where we may hold it. Paragraphs are separated by a blank line and numbered from 1; statements cite them by number.",
-                        verbose_name="full text",
-                    ),
-                ),
-                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('slug', models.SlugField(max_length=120, unique=True, verbose_name='slug')),
+                ('title', models.CharField(help_text="In the source's language.", max_length=500, verbose_name='title')),
+                ('title_en', models.CharField(blank=True, max_length=500, verbose_name='English title')),
+                ('publisher', models.CharField(max_length=200, verbose_name='publisher')),
+                ('kind', models.CharField(choices=[('news_report', 'news report'), ('official_document', 'official document'), ('essay', 'essay'), ('speech', 'speech'), ('statistical_release', 'statistical release'), ('research_report', 'research report'), ('other', 'other')], max_length=30, verbose_name='kind')),
+                ('tier', models.CharField(choices=[('primary', 'primary (the original text)'), ('secondary', 'secondary (a report on the original)')], max_length=10, verbose_name='tier')),
+                ('language', models.CharField(help_text='BCP 47 tag.', max_length=35, validators=[django.core.validators.RegexValidator('^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$', "Enter a BCP 47 language tag such as 'fr', 'zh' or 'zh-Hans'.")], verbose_name='language')),
+                ('url', models.URLField(blank=True, max_length=1000, verbose_name='URL')),
+                ('published_on', models.DateField(blank=True, null=True, verbose_name='published on')),
+                ('text', models.TextField(blank=True, help_text='Only where we may hold it. Paragraphs are separated by a blank line and numbered from 1; statements cite them by number.', verbose_name='full text')),
+                ('notes', models.TextField(blank=True, verbose_name='notes')),
             ],
             options={
-                "verbose_name": "source",
-                "verbose_name_plural": "sources",
-                "ordering": ["-published_on", "title"],
+                'verbose_name': 'source',
+                'verbose_name_plural': 'sources',
+                'ordering': ['-published_on', 'title'],
             },
         ),
         migrations.CreateModel(
-            name="HistoricalActor",
+            name='HistoricalActor',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("slug", models.SlugField(max_length=120, verbose_name="slug")),
-                (
-                    "name",
-                    models.CharField(help_text="In English.", max_length=200, verbose_name="name"),
-                ),
-                (
-                    "name_original",
-                    models.CharField(
-                        blank=True,
-                        help_text="In the actor's language.",
-                        max_length=200,
-                        verbose_name="original name",
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("person", "person"),
-                            ("government_body", "government body"),
-                            ("party_body", "party body"),
-                            ("legislature", "legislature"),
-                            ("regulator", "regulator or agency"),
-                            ("other", "other"),
-                        ],
-                        max_length=20,
-                        verbose_name="kind",
-                    ),
-                ),
-                (
-                    "jurisdiction",
-                    models.CharField(
-                        max_length=10,
-                        validators=[
-                            django.core.validators.RegexValidator(
-                                "^[A-Z]{2}(-[A-Z0-9]{1,3})?$",
-                                "Enter an ISO 3166 code such as 'CN', or a subdivision such as 'CN-GD'.",
-                            )
-                        ],
-                        verbose_name="jurisdiction",
-                    ),
-                ),
-                (
-                    "role",
-                    models.CharField(
-                        blank=True,
-                        help_text="Office held, for a person.",
-                        max_length=300,
-                        verbose_name="role",
-                    ),
-                ),
-                ("description", models.TextField(blank=True, verbose_name="description")),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
-                        max_length=1,
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('slug', models.SlugField(max_length=120, verbose_name='slug')),
+                ('name', models.CharField(help_text='In English.', max_length=200, verbose_name='name')),
+                ('name_original', models.CharField(blank=True, help_text="In the actor's language.", max_length=200, verbose_name='original name')),
+                ('kind', models.CharField(choices=[('person', 'person'), ('government_body', 'government body'), ('party_body', 'party body'), ('legislature', 'legislature'), ('regulator', 'regulator or agency'), ('other', 'other')], max_length=20, verbose_name='kind')),
+                ('jurisdiction', models.CharField(max_length=10, validators=[django.core.validators.RegexValidator('^[A-Z]{2}(-[A-Z0-9]{1,3})?$', "Enter an ISO 3166 code such as 'CN', or a subdivision such as 'CN-GD'.")], verbose_name='jurisdiction')),
+                ('role', models.CharField(blank=True, help_text='Office held, for a person.', max_length=300, verbose_name='role')),
+                ('description', models.TextField(blank=True, verbose_name='description')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "historical actor",
-                "verbose_name_plural": "historical actors",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical actor',
+                'verbose_name_plural': 'historical actors',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalPlan",
+            name='HistoricalPlan',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("slug", models.SlugField(max_length=120, verbose_name="slug")),
-                (
-                    "title",
-                    models.CharField(
-                        help_text="In the document's language.",
-                        max_length=500,
-                        verbose_name="title",
-                    ),
-                ),
-                ("title_en", models.CharField(max_length=500, verbose_name="English title")),
-                (
-                    "language",
-                    models.CharField(
-                        default="zh",
-                        max_length=35,
-                        validators=[
-                            django.core.validators.RegexValidator(
-                                "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
-                                "Enter a BCP 47 language tag such as 'fr', 'zh' or 'zh-Hans'.",
-                            )
-                        ],
-                        verbose_name="language",
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("five_year_plan", "five-year plan"),
-                            ("strategy", "strategy"),
-                            ("action_plan", "action plan"),
-                            ("law", "law"),
-                            ("regulation", "regulation"),
-                            ("guideline", "guideline"),
-                            ("notice", "notice"),
-                            ("other", "other"),
-                        ],
-                        max_length=20,
-                        verbose_name="kind",
-                    ),
-                ),
-                (
-                    "document_number",
-                    models.CharField(blank=True, max_length=100, verbose_name="document number"),
-                ),
-                ("signed_on", models.DateField(blank=True, null=True, verbose_name="signed on")),
-                (
-                    "published_on",
-                    models.DateField(blank=True, null=True, verbose_name="published on"),
-                ),
-                ("start_year", models.PositiveSmallIntegerField(verbose_name="period start")),
-                ("end_year", models.PositiveSmallIntegerField(verbose_name="period end")),
-                (
-                    "summary",
-                    models.TextField(blank=True, help_text="In English.", verbose_name="summary"),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("draft", "draft"), ("published", "published")],
-                        default="draft",
-                        max_length=10,
-                        verbose_name="status",
-                    ),
-                ),
-                ("notes", models.TextField(blank=True, verbose_name="notes")),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
-                        max_length=1,
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "issuer",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="policies.actor",
-                        verbose_name="issuer",
-                    ),
-                ),
-                (
-                    "source",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="policies.source",
-                        verbose_name="official text",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('slug', models.SlugField(max_length=120, verbose_name='slug')),
+                ('title', models.CharField(help_text="In the document's language.", max_length=500, verbose_name='title')),
+                ('title_en', models.CharField(max_length=500, verbose_name='English title')),
+                ('language', models.CharField(default='zh', max_length=35, validators=[django.core.validators.RegexValidator('^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$', "Enter a BCP 47 language tag such as 'fr', 'zh' or 'zh-Hans'.")], verbose_name='language')),
+                ('kind', models.CharField(choices=[('five_year_plan', 'five-year plan'), ('strategy', 'strategy'), ('action_plan', 'action plan'), ('law', 'law'), ('regulation', 'regulation'), ('guideline', 'guideline'), ('notice', 'notice'), ('other', 'other')], max_length=20, verbose_name='kind')),
+                ('document_number', models.CharField(blank=True, max_length=100, verbose_name='document number')),
+                ('signed_on', models.DateField(blank=True, null=True, verbose_name='signed on')),
+                ('published_on', models.DateField(blank=True, null=True, verbose_name='published on')),
+                ('start_year', models.PositiveSmallIntegerField(verbose_name='period start')),
+                ('end_year', models.PositiveSmallIntegerField(verbose_name='period end')),
+                ('summary', models.TextField(blank=True, help_text='In English.', verbose_name='summary')),
+                ('status', models.CharField(choices=[('draft', 'draft'), ('published', 'published')], default='draft', max_length=10, verbose_name='status')),
+                ('notes', models.TextField(blank=True, verbose_name='notes')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('issuer', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='policies.actor', verbose_name='issuer')),
+                ('source', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='policies.source', verbose_name='official text')),
             ],
             options={
-                "verbose_name": "historical plan",
-                "verbose_name_plural": "historical plans",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical plan',
+                'verbose_name_plural': 'historical plans',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalSource",
+            name='HistoricalSource',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("slug", models.SlugField(max_length=120, verbose_name="slug")),
-                (
-                    "title",
-                    models.CharField(
-                        help_text="In the source's language.", max_length=500, verbose_name="title"
-                    ),
-                ),
-                (
-                    "title_en",
-                    models.CharField(blank=True, max_length=500, verbose_name="English title"),
-                ),
-                ("publisher", models.CharField(max_length=200, verbose_name="publisher")),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("news_report", "news report"),
-                            ("official_document", "official document"),
-                            ("essay", "essay"),
-                            ("speech", "speech"),
-                            ("statistical_release", "statistical release"),
-                            ("research_report", "research report"),
-                            ("other", "other"),
-                        ],
-                        max_length=30,
-                        verbose_name="kind",
-                    ),
-                ),
-                (
-                    "tier",
-                    models.CharField(
-                        choices=[
-                            ("primary", "primary (the original text)"),
-                            ("secondary", "secondary (a report on the original)"),
-                        ],
-                        max_length=10,
-                        verbose_name="tier",
-                    ),
-                ),
-                (
-                    "language",
-                    models.CharField(
-                        help_text="BCP 47 tag.",
-                        max_length=35,
-                        validators=[
-                            django.core.validators.RegexValidator(
-                                "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
-                                "Enter a BCP 47 language tag such as 'fr', 'zh' or 'zh-Hans'.",
-                            )
-                        ],
-                        verbose_name="language",
-                    ),
-                ),
-                ("url", models.URLField(blank=True, max_length=1000, verbose_name="URL")),
-                (
-                    "published_on",
-                    models.DateField(blank=True, null=True, verbose_name="published on"),
-                ),
-                (
-                    "text",
-                    models.TextField(
-                        blank=True,
-                        help_text="Only where we may hold it. Paragraphs are separated by a blank line and numbered from 1; statements cite them by number.",
-                        verbose_name="full text",
-                    ),
-                ),
-                ("notes", models.TextField(blank=True, verbose_name="notes")),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
-                        max_length=1,
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('slug', models.SlugField(max_length=120, verbose_name='slug')),
+                ('title', models.CharField(help_text="In the source's language.", max_length=500, verbose_name='title')),
+                ('title_en', models.CharField(blank=True, max_length=500, verbose_name='English title')),
+                ('publisher', models.CharField(max_length=200, verbose_name='publisher')),
+                ('kind', models.CharField(choices=[('news_report', 'news report'), ('official_document', 'official document'), ('essay', 'essay'), ('speech', 'speech'), ('statistical_release', 'statistical release'), ('research_report', 'research report'), ('other', 'other')], max_length=30, verbose_name='kind')),
+                ('tier', models.CharField(choices=[('primary', 'primary (the original text)'), ('secondary', 'secondary (a report on the original)')], max_length=10, verbose_name='tier')),
+                ('language', models.CharField(help_text='BCP 47 tag.', max_length=35, validators=[django.core.validators.RegexValidator('^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$', "Enter a BCP 47 language tag such as 'fr', 'zh' or 'zh-Hans'.")], verbose_name='language')),
+                ('url', models.URLField(blank=True, max_length=1000, verbose_name='URL')),
+                ('published_on', models.DateField(blank=True, null=True, verbose_name='published on')),
+                ('text', models.TextField(blank=True, help_text='Only where we may hold it. Paragraphs are separated by a blank line and numbered from 1; statements cite them by number.', verbose_name='full text')),
+                ('notes', models.TextField(blank=True, verbose_name='notes')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "historical source",
-                "verbose_name_plural": "historical sources",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical source',
+                'verbose_name_plural': 'historical sources',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalStatement",
+            name='HistoricalStatement',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("slug", models.SlugField(max_length=120, verbose_name="slug")),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("essay", "essay"),
-                            ("speech", "speech"),
-                            ("interview", "interview"),
-                            ("press_conference", "press conference"),
-                            ("article", "article"),
-                            ("social_media", "social media post"),
-                            ("document", "official document"),
-                            ("other", "other"),
-                        ],
-                        max_length=20,
-                        verbose_name="kind",
-                    ),
-                ),
-                (
-                    "headline",
-                    models.CharField(
-                        help_text="One line in English, for lists and feeds.",
-                        max_length=300,
-                        verbose_name="headline",
-                    ),
-                ),
-                (
-                    "excerpt",
-                    models.TextField(
-                        help_text="Verbatim from the source, in its language; it is checked against the text.",
-                        verbose_name="excerpt",
-                    ),
-                ),
-                ("text_en", models.TextField(verbose_name="English rendering")),
-                ("paragraph", models.PositiveIntegerField(verbose_name="paragraph")),
-                ("venue", models.CharField(blank=True, max_length=300, verbose_name="venue")),
-                (
-                    "delivered_on",
-                    models.DateField(
-                        blank=True,
-                        help_text="When it was said, if earlier than its publication (a speech printed later).",
-                        null=True,
-                        verbose_name="delivered on",
-                    ),
-                ),
-                (
-                    "published_on",
-                    models.DateField(
-                        help_text="When it was made public.", verbose_name="published on"
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("draft", "draft"), ("published", "published")],
-                        default="draft",
-                        max_length=10,
-                        verbose_name="status",
-                    ),
-                ),
-                ("notes", models.TextField(blank=True, verbose_name="notes")),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
-                        max_length=1,
-                    ),
-                ),
-                (
-                    "actor",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="policies.actor",
-                        verbose_name="actor",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "origin",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        help_text="Where the actor first said or wrote it, when the cited source reports it.",
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="policies.source",
-                        verbose_name="original document",
-                    ),
-                ),
-                (
-                    "source",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        help_text="The document the excerpt is taken from; its text must be held.",
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="policies.source",
-                        verbose_name="cited source",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('slug', models.SlugField(max_length=120, verbose_name='slug')),
+                ('kind', models.CharField(choices=[('essay', 'essay'), ('speech', 'speech'), ('interview', 'interview'), ('press_conference', 'press conference'), ('article', 'article'), ('social_media', 'social media post'), ('document', 'official document'), ('other', 'other')], max_length=20, verbose_name='kind')),
+                ('headline', models.CharField(help_text='One line in English, for lists and feeds.', max_length=300, verbose_name='headline')),
+                ('excerpt', models.TextField(help_text='Verbatim from the source, in its language; it is checked against the text.', verbose_name='excerpt')),
+                ('text_en', models.TextField(verbose_name='English rendering')),
+                ('paragraph', models.PositiveIntegerField(verbose_name='paragraph')),
+                ('venue', models.CharField(blank=True, max_length=300, verbose_name='venue')),
+                ('delivered_on', models.DateField(blank=True, help_text='When it was said, if earlier than its publication (a speech printed later).', null=True, verbose_name='delivered on')),
+                ('published_on', models.DateField(help_text='When it was made public.', verbose_name='published on')),
+                ('status', models.CharField(choices=[('draft', 'draft'), ('published', 'published')], default='draft', max_length=10, verbose_name='status')),
+                ('notes', models.TextField(blank=True, verbose_name='notes')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('actor', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='policies.actor', verbose_name='actor')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('origin', models.ForeignKey(blank=True, db_constraint=False, help_text='Where the actor first said or wrote it, when the cited source reports it.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='policies.source', verbose_name='original document')),
+                ('source', models.ForeignKey(blank=True, db_constraint=False, help_text='The document the excerpt is taken from; its text must be held.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='policies.source', verbose_name='cited source')),
             ],
             options={
-                "verbose_name": "historical statement",
-                "verbose_name_plural": "historical statements",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical statement',
+                'verbose_name_plural': 'historical statements',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalTheme",
+            name='HistoricalTheme',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("slug", models.SlugField(max_length=120, verbose_name="slug")),
-                ("name", models.CharField(max_length=200, verbose_name="name")),
-                ("description", models.TextField(blank=True, verbose_name="description")),
-                (
-                    "colour",
-                    models.CharField(
-                        default="#1f77b4",
-                        max_length=7,
-                        validators=[
-                            django.core.validators.RegexValidator(
-                                "^#[0-9a-f]{6}$",
-                                "Enter a colour as # and six lower-case hex digits, e.g. #1f77b4.",
-                            )
-                        ],
-                        verbose_name="chart colour",
-                    ),
-                ),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
-                        max_length=1,
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('slug', models.SlugField(max_length=120, verbose_name='slug')),
+                ('name', models.CharField(max_length=200, verbose_name='name')),
+                ('description', models.TextField(blank=True, verbose_name='description')),
+                ('colour', models.CharField(default='#1f77b4', max_length=7, validators=[django.core.validators.RegexValidator('^#[0-9a-f]{6}$', 'Enter a colour as # and six lower-case hex digits, e.g. #1f77b4.')], verbose_name='chart colour')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "historical theme",
-                "verbose_name_plural": "historical themes",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical theme',
+                'verbose_name_plural': 'historical themes',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="Sector",
+            name='Sector',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("slug", models.SlugField(max_length=120, unique=True, verbose_name="slug")),
-                ("name", models.CharField(max_length=200, verbose_name="name")),
-                (
-                    "code",
-                    models.CharField(
-                        blank=True,
-                        help_text="An outside classification code, if any; filters accept it like the slug.",
-                        max_length=40,
-                        verbose_name="code",
-                    ),
-                ),
-                (
-                    "path",
-                    models.CharField(
-                        db_index=True, editable=False, max_length=1000, verbose_name="path"
-                    ),
-                ),
-                ("description", models.TextField(blank=True, verbose_name="description")),
-                (
-                    "parent",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="children",
-                        to="policies.sector",
-                        verbose_name="parent",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('slug', models.SlugField(max_length=120, unique=True, verbose_name='slug')),
+                ('name', models.CharField(max_length=200, verbose_name='name')),
+                ('code', models.CharField(blank=True, help_text='An outside classification code, if any; filters accept it like the slug.', max_length=40, verbose_name='code')),
+                ('path', models.CharField(db_index=True, editable=False, max_length=1000, verbose_name='path')),
+                ('description', models.TextField(blank=True, verbose_name='description')),
+                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='policies.sector', verbose_name='parent')),
             ],
             options={
-                "verbose_name": "sector",
-                "verbose_name_plural": "sectors",
-                "ordering": ["path"],
+                'verbose_name': 'sector',
+                'verbose_name_plural': 'sectors',
+                'ordering': ['path'],
             },
         ),
         migrations.CreateModel(
-            name="Plan",
+            name='Plan',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("slug", models.SlugField(max_length=120, unique=True, verbose_name="slug")),
-                (
-                    "title",
-                    models.CharField(
-                        help_text="In the document's language.",
-                        max_length=500,
-                        verbose_name="title",
-                    ),
-                ),
-                ("title_en", models.CharField(max_length=500, verbose_name="English title")),
-                (
-                    "language",
-                    models.CharField(
-                        default="zh",
-                        max_length=35,
-                        validators=[
-                            django.core.validators.RegexValidator(
-                                "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
-                                "Enter a BCP 47 language tag such as 'fr', 'zh' or 'zh-Hans'.",
-                            )
-                        ],
-                        verbose_name="language",
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("five_year_plan", "five-year plan"),
-                            ("strategy", "strategy"),
-                            ("action_plan", "action plan"),
-                            ("law", "law"),
-                            ("regulation", "regulation"),
-                            ("guideline", "guideline"),
-                            ("notice", "notice"),
-                            ("other", "other"),
-                        ],
-                        max_length=20,
-                        verbose_name="kind",
-                    ),
-                ),
-                (
-                    "document_number",
-                    models.CharField(blank=True, max_length=100, verbose_name="document number"),
-                ),
-                ("signed_on", models.DateField(blank=True, null=True, verbose_name="signed on")),
-                (
-                    "published_on",
-                    models.DateField(blank=True, null=True, verbose_name="published on"),
-                ),
-                ("start_year", models.PositiveSmallIntegerField(verbose_name="period start")),
-                ("end_year", models.PositiveSmallIntegerField(verbose_name="period end")),
-                (
-                    "summary",
-                    models.TextField(blank=True, help_text="In English.", verbose_name="summary"),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("draft", "draft"), ("published", "published")],
-                        default="draft",
-                        max_length=10,
-                        verbose_name="status",
-                    ),
-                ),
-                ("notes", models.TextField(blank=True, verbose_name="notes")),
-                (
-                    "issuer",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="plans",
-                        to="policies.actor",
-                        verbose_name="issuer",
-                    ),
-                ),
-                (
-                    "sectors",
-                    models.ManyToManyField(
-                        blank=True,
-                        related_name="plans",
-                        to="policies.sector",
-                        verbose_name="sectors",
-                    ),
-                ),
-                (
-                    "source",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="plans",
-                        to="policies.source",
-                        verbose_name="official text",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('slug', models.SlugField(max_length=120, unique=True, verbose_name='slug')),
+                ('title', models.CharField(help_text="In the document's language.", max_length=500, verbose_name='title')),
+                ('title_en', models.CharField(max_length=500, verbose_name='English title')),
+                ('language', models.CharField(default='zh', max_length=35, validators=[django.core.validators.RegexValidator('^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$', "Enter a BCP 47 language tag such as 'fr', 'zh' or 'zh-Hans'.")], verbose_name='language')),
+                ('kind', models.CharField(choices=[('five_year_plan', 'five-year plan'), ('strategy', 'strategy'), ('action_plan', 'action plan'), ('law', 'law'), ('regulation', 'regulation'), ('guideline', 'guideline'), ('notice', 'notice'), ('other', 'other')], max_length=20, verbose_name='kind')),
+                ('document_number', models.CharField(blank=True, max_length=100, verbose_name='document number')),
+                ('signed_on', models.DateField(blank=True, null=True, verbose_name='signed on')),
+                ('published_on', models.DateField(blank=True, null=True, verbose_name='published on')),
+                ('start_year', models.PositiveSmallIntegerField(verbose_name='period start')),
+                ('end_year', models.PositiveSmallIntegerField(verbose_name='period end')),
+                ('summary', models.TextField(blank=True, help_text='In English.', verbose_name='summary')),
+                ('status', models.CharField(choices=[('draft', 'draft'), ('published', 'published')], default='draft', max_length=10, verbose_name='status')),
+                ('notes', models.TextField(blank=True, verbose_name='notes')),
+                ('issuer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='plans', to='policies.actor', verbose_name='issuer')),
+                ('sectors', models.ManyToManyField(blank=True, related_name='plans', to='policies.sector', verbose_name='sectors')),
+                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='plans', to='policies.source', verbose_name='official text')),
             ],
             options={
-                "verbose_name": "plan",
-                "verbose_name_plural": "plans",
-                "ordering": ["-published_on", "title_en"],
+                'verbose_name': 'plan',
+                'verbose_name_plural': 'plans',
+                'ordering': ['-published_on', 'title_en'],
             },
         ),
         migrations.CreateModel(
-            name="HistoricalSector",
+            name='HistoricalSector',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("slug", models.SlugField(max_length=120, verbose_name="slug")),
-                ("name", models.CharField(max_length=200, verbose_name="name")),
-                (
-                    "code",
-                    models.CharField(
-                        blank=True,
-                        help_text="An outside classification code, if any; filters accept it like the slug.",
-                        max_length=40,
-                        verbose_name="code",
-                    ),
-                ),
-                ("description", models.TextField(blank=True, verbose_name="description")),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
-                        max_length=1,
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "parent",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="policies.sector",
-                        verbose_name="parent",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('slug', models.SlugField(max_length=120, verbose_name='slug')),
+                ('name', models.CharField(max_length=200, verbose_name='name')),
+                ('code', models.CharField(blank=True, help_text='An outside classification code, if any; filters accept it like the slug.', max_length=40, verbose_name='code')),
+                ('description', models.TextField(blank=True, verbose_name='description')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('parent', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='policies.sector', verbose_name='parent')),
             ],
             options={
-                "verbose_name": "historical sector",
-                "verbose_name_plural": "historical sectors",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical sector',
+                'verbose_name_plural': 'historical sectors',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalPlan_sectors",
+            name='HistoricalPlan_sectors',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
-                (
-                    "history",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        to="policies.historicalplan",
-                    ),
-                ),
-                (
-                    "plan",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        db_tablespace="",
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="policies.plan",
-                    ),
-                ),
-                (
-                    "sector",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        db_tablespace="",
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="policies.sector",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='policies.historicalplan')),
+                ('plan', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='policies.plan')),
+                ('sector', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='policies.sector')),
             ],
             options={
-                "verbose_name": "HistoricalPlan_sectors",
+                'verbose_name': 'HistoricalPlan_sectors',
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="Statement",
+            name='Statement',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("slug", models.SlugField(max_length=120, unique=True, verbose_name="slug")),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("essay", "essay"),
-                            ("speech", "speech"),
-                            ("interview", "interview"),
-                            ("press_conference", "press conference"),
-                            ("article", "article"),
-                            ("social_media", "social media post"),
-                            ("document", "official document"),
-                            ("other", "other"),
-                        ],
-                        max_length=20,
-                        verbose_name="kind",
-                    ),
-                ),
-                (
-                    "headline",
-                    models.CharField(
-                        help_text="One line in English, for lists and feeds.",
-                        max_length=300,
-                        verbose_name="headline",
-                    ),
-                ),
-                (
-                    "excerpt",
-                    models.TextField(
-                        help_text="Verbatim from the source, in its language; it is checked against the text.",
-                        verbose_name="excerpt",
-                    ),
-                ),
-                ("text_en", models.TextField(verbose_name="English rendering")),
-                ("paragraph", models.PositiveIntegerField(verbose_name="paragraph")),
-                ("venue", models.CharField(blank=True, max_length=300, verbose_name="venue")),
-                (
-                    "delivered_on",
-                    models.DateField(
-                        blank=True,
-                        help_text="When it was said, if earlier than its publication (a speech printed later).",
-                        null=True,
-                        verbose_name="delivered on",
-                    ),
-                ),
-                (
-                    "published_on",
-                    models.DateField(
-                        help_text="When it was made public.", verbose_name="published on"
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("draft", "draft"), ("published", "published")],
-                        default="draft",
-                        max_length=10,
-                        verbose_name="status",
-                    ),
-                ),
-                ("notes", models.TextField(blank=True, verbose_name="notes")),
-                (
-                    "actor",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="statements",
-                        to="policies.actor",
-                        verbose_name="actor",
-                    ),
-                ),
-                (
-                    "origin",
-                    models.ForeignKey(
-                        blank=True,
-                        help_text="Where the actor first said or wrote it, when the cited source reports it.",
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="originated_statements",
-                        to="policies.source",
-                        verbose_name="original document",
-                    ),
-                ),
-                (
-                    "plans",
-                    models.ManyToManyField(
-                        blank=True,
-                        related_name="statements",
-                        to="policies.plan",
-                        verbose_name="related plans",
-                    ),
-                ),
-                (
-                    "sectors",
-                    models.ManyToManyField(
-                        blank=True,
-                        related_name="statements",
-                        to="policies.sector",
-                        verbose_name="sectors",
-                    ),
-                ),
-                (
-                    "source",
-                    models.ForeignKey(
-                        help_text="The document the excerpt is taken from; its text must be held.",
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="statements",
-                        to="policies.source",
-                        verbose_name="cited source",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('slug', models.SlugField(max_length=120, unique=True, verbose_name='slug')),
+                ('kind', models.CharField(choices=[('essay', 'essay'), ('speech', 'speech'), ('interview', 'interview'), ('press_conference', 'press conference'), ('article', 'article'), ('social_media', 'social media post'), ('document', 'official document'), ('other', 'other')], max_length=20, verbose_name='kind')),
+                ('headline', models.CharField(help_text='One line in English, for lists and feeds.', max_length=300, verbose_name='headline')),
+                ('excerpt', models.TextField(help_text='Verbatim from the source, in its language; it is checked against the text.', verbose_name='excerpt')),
+                ('text_en', models.TextField(verbose_name='English rendering')),
+                ('paragraph', models.PositiveIntegerField(verbose_name='paragraph')),
+                ('venue', models.CharField(blank=True, max_length=300, verbose_name='venue')),
+                ('delivered_on', models.DateField(blank=True, help_text='When it was said, if earlier than its publication (a speech printed later).', null=True, verbose_name='delivered on')),
+                ('published_on', models.DateField(help_text='When it was made public.', verbose_name='published on')),
+                ('status', models.CharField(choices=[('draft', 'draft'), ('published', 'published')], default='draft', max_length=10, verbose_name='status')),
+                ('notes', models.TextField(blank=True, verbose_name='notes')),
+                ('actor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='statements', to='policies.actor', verbose_name='actor')),
+                ('origin', models.ForeignKey(blank=True, help_text='Where the actor first said or wrote it, when the cited source reports it.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='originated_statements', to='policies.source', verbose_name='original document')),
+                ('plans', models.ManyToManyField(blank=True, related_name='statements', to='policies.plan', verbose_name='related plans')),
+                ('sectors', models.ManyToManyField(blank=True, related_name='statements', to='policies.sector', verbose_name='sectors')),
+                ('source', models.ForeignKey(help_text='The document the excerpt is taken from; its text must be held.', on_delete=django.db.models.deletion.PROTECT, related_name='statements', to='policies.source', verbose_name='cited source')),
             ],
             options={
-                "verbose_name": "statement",
-                "verbose_name_plural": "statements",
-                "ordering": ["-published_on", "source", "paragraph"],
+                'verbose_name': 'statement',
+                'verbose_name_plural': 'statements',
+                'ordering': ['-published_on', 'source', 'paragraph'],
             },
         ),
         migrations.CreateModel(
-            name="HistoricalStatement_sectors",
+            name='HistoricalStatement_sectors',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
-                (
-                    "history",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        to="policies.historicalstatement",
-                    ),
-                ),
-                (
-                    "sector",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        db_tablespace="",
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="policies.sector",
-                    ),
-                ),
-                (
-                    "statement",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        db_tablespace="",
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="policies.statement",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='policies.historicalstatement')),
+                ('sector', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='policies.sector')),
+                ('statement', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='policies.statement')),
             ],
             options={
-                "verbose_name": "HistoricalStatement_sectors",
+                'verbose_name': 'HistoricalStatement_sectors',
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalStatement_plans",
+            name='HistoricalStatement_plans',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
-                (
-                    "history",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        to="policies.historicalstatement",
-                    ),
-                ),
-                (
-                    "plan",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        db_tablespace="",
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="policies.plan",
-                    ),
-                ),
-                (
-                    "statement",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        db_tablespace="",
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="policies.statement",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='policies.historicalstatement')),
+                ('plan', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='policies.plan')),
+                ('statement', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='policies.statement')),
             ],
             options={
-                "verbose_name": "HistoricalStatement_plans",
+                'verbose_name': 'HistoricalStatement_plans',
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="Target",
+            name='Target',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "slug",
-                    models.SlugField(
-                        help_text="Unique within the plan.", max_length=120, verbose_name="slug"
-                    ),
-                ),
-                (
-                    "indicator",
-                    models.CharField(
-                        help_text="As the plan words it.", max_length=300, verbose_name="indicator"
-                    ),
-                ),
-                (
-                    "indicator_en",
-                    models.CharField(max_length=300, verbose_name="English indicator"),
-                ),
-                (
-                    "unit",
-                    models.CharField(
-                        help_text="As the plan words it.", max_length=100, verbose_name="unit"
-                    ),
-                ),
-                ("unit_en", models.CharField(max_length=100, verbose_name="English unit")),
-                (
-                    "baseline_value",
-                    models.DecimalField(
-                        blank=True,
-                        decimal_places=4,
-                        max_digits=20,
-                        null=True,
-                        verbose_name="baseline value",
-                    ),
-                ),
-                (
-                    "baseline_year",
-                    models.PositiveSmallIntegerField(
-                        blank=True, null=True, verbose_name="baseline year"
-                    ),
-                ),
-                (
-                    "target_value",
-                    models.DecimalField(
-                        decimal_places=4, max_digits=20, verbose_name="target value"
-                    ),
-                ),
-                ("target_year", models.PositiveSmallIntegerField(verbose_name="target year")),
-                (
-                    "direction",
-                    models.CharField(
-                        choices=[
-                            ("increase", "increase to at least"),
-                            ("decrease", "decrease to at most"),
-                        ],
-                        default="increase",
-                        max_length=10,
-                        verbose_name="direction",
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("binding", "binding (约束性)"),
-                            ("expected", "expected (预期性)"),
-                            ("unknown", "unknown"),
-                        ],
-                        default="unknown",
-                        max_length=10,
-                        verbose_name="kind",
-                    ),
-                ),
-                (
-                    "locator",
-                    models.CharField(
-                        blank=True,
-                        help_text="Section, table or page, for a source whose text we do not hold.",
-                        max_length=200,
-                        verbose_name="where in the source",
-                    ),
-                ),
-                (
-                    "paragraph",
-                    models.PositiveIntegerField(blank=True, null=True, verbose_name="paragraph"),
-                ),
-                (
-                    "excerpt",
-                    models.TextField(
-                        blank=True,
-                        help_text="Verbatim, from a source whose text we hold; it is checked.",
-                        verbose_name="excerpt",
-                    ),
-                ),
-                ("notes", models.TextField(blank=True, verbose_name="notes")),
-                (
-                    "plan",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="targets",
-                        to="policies.plan",
-                        verbose_name="plan",
-                    ),
-                ),
-                (
-                    "sector",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="targets",
-                        to="policies.sector",
-                        verbose_name="sector",
-                    ),
-                ),
-                (
-                    "source",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="targets",
-                        to="policies.source",
-                        verbose_name="source",
-                    ),
-                ),
-                (
-                    "supersedes",
-                    models.OneToOneField(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="superseded_by",
-                        to="policies.target",
-                        verbose_name="supersedes",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('slug', models.SlugField(help_text='Unique within the plan.', max_length=120, verbose_name='slug')),
+                ('indicator', models.CharField(help_text='As the plan words it.', max_length=300, verbose_name='indicator')),
+                ('indicator_en', models.CharField(max_length=300, verbose_name='English indicator')),
+                ('unit', models.CharField(help_text='As the plan words it.', max_length=100, verbose_name='unit')),
+                ('unit_en', models.CharField(max_length=100, verbose_name='English unit')),
+                ('baseline_value', models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True, verbose_name='baseline value')),
+                ('baseline_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='baseline year')),
+                ('target_value', models.DecimalField(decimal_places=4, max_digits=20, verbose_name='target value')),
+                ('target_year', models.PositiveSmallIntegerField(verbose_name='target year')),
+                ('direction', models.CharField(choices=[('increase', 'increase to at least'), ('decrease', 'decrease to at most')], default='increase', max_length=10, verbose_name='direction')),
+                ('kind', models.CharField(choices=[('binding', 'binding (约束性)'), ('expected', 'expected (预期性)'), ('unknown', 'unknown')], default='unknown', max_length=10, verbose_name='kind')),
+                ('locator', models.CharField(blank=True, help_text='Section, table or page, for a source whose text we do not hold.', max_length=200, verbose_name='where in the source')),
+                ('paragraph', models.PositiveIntegerField(blank=True, null=True, verbose_name='paragraph')),
+                ('excerpt', models.TextField(blank=True, help_text='Verbatim, from a source whose text we hold; it is checked.', verbose_name='excerpt')),
+                ('notes', models.TextField(blank=True, verbose_name='notes')),
+                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='targets', to='policies.plan', verbose_name='plan')),
+                ('sector', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='targets', to='policies.sector', verbose_name='sector')),
+                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='targets', to='policies.source', verbose_name='source')),
+                ('supersedes', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='superseded_by', to='policies.target', verbose_name='supersedes')),
             ],
             options={
-                "verbose_name": "target",
-                "verbose_name_plural": "targets",
-                "ordering": ["plan", "target_year", "indicator_en"],
+                'verbose_name': 'target',
+                'verbose_name_plural': 'targets',
+                'ordering': ['plan', 'target_year', 'indicator_en'],
             },
         ),
         migrations.AddField(
-            model_name="statement",
-            name="targets",
-            field=models.ManyToManyField(
-                blank=True,
-                related_name="statements",
-                to="policies.target",
-                verbose_name="related targets",
-            ),
+            model_name='statement',
+            name='targets',
+            field=models.ManyToManyField(blank=True, related_name='statements', to='policies.target', verbose_name='related targets'),
         ),
         migrations.CreateModel(
-            name="Observation",
+            name='Observation',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
-                (
-                    "value",
-                    models.DecimalField(decimal_places=4, max_digits=20, verbose_name="value"),
-                ),
-                (
-                    "released_on",
-                    models.DateField(
-                        blank=True,
-                        help_text="When the figure was published.",
-                        null=True,
-                        verbose_name="released on",
-                    ),
-                ),
-                (
-                    "locator",
-                    models.CharField(
-                        blank=True, max_length=200, verbose_name="where in the source"
-                    ),
-                ),
-                (
-                    "verified",
-                    models.BooleanField(
-                        default=False,
-                        help_text="Checked against the publisher's own text. Unverified figures are shown as such and never count towards a target's status.",
-                        verbose_name="verified",
-                    ),
-                ),
-                ("note", models.TextField(blank=True, verbose_name="note")),
-                (
-                    "source",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="observations",
-                        to="policies.source",
-                        verbose_name="source",
-                    ),
-                ),
-                (
-                    "target",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="observations",
-                        to="policies.target",
-                        verbose_name="target",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
+                ('value', models.DecimalField(decimal_places=4, max_digits=20, verbose_name='value')),
+                ('released_on', models.DateField(blank=True, help_text='When the figure was published.', null=True, verbose_name='released on')),
+                ('locator', models.CharField(blank=True, max_length=200, verbose_name='where in the source')),
+                ('verified', models.BooleanField(default=False, help_text="Checked against the publisher's own text. Unverified figures are shown as such and never count towards a target's status.", verbose_name='verified')),
+                ('note', models.TextField(blank=True, verbose_name='note')),
+                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='observations', to='policies.source', verbose_name='source')),
+                ('target', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='observations', to='policies.target', verbose_name='target')),
             ],
             options={
-                "verbose_name": "observation",
-                "verbose_name_plural": "observations",
-                "ordering": ["target", "year"],
+                'verbose_name': 'observation',
+                'verbose_name_plural': 'observations',
+                'ordering': ['target', 'year'],
             },
         ),
         migrations.CreateModel(
-            name="HistoricalStatement_targets",
+            name='HistoricalStatement_targets',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
-                (
-                    "history",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        to="policies.historicalstatement",
-                    ),
-                ),
-                (
-                    "statement",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        db_tablespace="",
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="policies.statement",
-                    ),
-                ),
-                (
-                    "target",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        db_tablespace="",
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="policies.target",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='policies.historicalstatement')),
+                ('statement', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='policies.statement')),
+                ('target', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='policies.target')),
             ],
             options={
-                "verbose_name": "HistoricalStatement_targets",
+                'verbose_name': 'HistoricalStatement_targets',
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalObservation",
+            name='HistoricalObservation',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
-                (
-                    "value",
-                    models.DecimalField(decimal_places=4, max_digits=20, verbose_name="value"),
-                ),
-                (
-                    "released_on",
-                    models.DateField(
-                        blank=True,
-                        help_text="When the figure was published.",
-                        null=True,
-                        verbose_name="released on",
-                    ),
-                ),
-                (
-                    "locator",
-                    models.CharField(
-                        blank=True, max_length=200, verbose_name="where in the source"
-                    ),
-                ),
-                (
-                    "verified",
-                    models.BooleanField(
-                        default=False,
-                        help_text="Checked against the publisher's own text. Unverified figures are shown as such and never count towards a target's status.",
-                        verbose_name="verified",
-                    ),
-                ),
-                ("note", models.TextField(blank=True, verbose_name="note")),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
-                        max_length=1,
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "source",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="policies.source",
-                        verbose_name="source",
-                    ),
-                ),
-                (
-                    "target",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="policies.target",
-                        verbose_name="target",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
+                ('value', models.DecimalField(decimal_places=4, max_digits=20, verbose_name='value')),
+                ('released_on', models.DateField(blank=True, help_text='When the figure was published.', null=True, verbose_name='released on')),
+                ('locator', models.CharField(blank=True, max_length=200, verbose_name='where in the source')),
+                ('verified', models.BooleanField(default=False, help_text="Checked against the publisher's own text. Unverified figures are shown as such and never count towards a target's status.", verbose_name='verified')),
+                ('note', models.TextField(blank=True, verbose_name='note')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('source', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='policies.source', verbose_name='source')),
+                ('target', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='policies.target', verbose_name='target')),
             ],
             options={
-                "verbose_name": "historical observation",
-                "verbose_name_plural": "historical observations",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical observation',
+                'verbose_name_plural': 'historical observations',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="Theme",
+            name='Theme',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("slug", models.SlugField(max_length=120, unique=True, verbose_name="slug")),
-                ("name", models.CharField(max_length=200, verbose_name="name")),
-                ("description", models.TextField(blank=True, verbose_name="description")),
-                (
-                    "colour",
-                    models.CharField(
-                        default="#1f77b4",
-                        max_length=7,
-                        validators=[
-                            django.core.validators.RegexValidator(
-                                "^#[0-9a-f]{6}$",
-                                "Enter a colour as # and six lower-case hex digits, e.g. #1f77b4.",
-                            )
-                        ],
-                        verbose_name="chart colour",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('slug', models.SlugField(max_length=120, unique=True, verbose_name='slug')),
+                ('name', models.CharField(max_length=200, verbose_name='name')),
+                ('description', models.TextField(blank=True, verbose_name='description')),
+                ('colour', models.CharField(default='#1f77b4', max_length=7, validators=[django.core.validators.RegexValidator('^#[0-9a-f]{6}$', 'Enter a colour as # and six lower-case hex digits, e.g. #1f77b4.')], verbose_name='chart colour')),
             ],
             options={
-                "verbose_name": "theme",
-                "verbose_name_plural": "themes",
-                "ordering": ["name"],
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            ("colour__startswith", "#"),
-                            django.db.models.lookups.Exact(
-                                django.db.models.functions.text.Length("colour"), 7
-                            ),
-                        ),
-                        name="theme_colour_hex",
-                        violation_error_message="Enter a colour as # and six lower-case hex digits, e.g. #1f77b4.",
-                    )
-                ],
+                'verbose_name': 'theme',
+                'verbose_name_plural': 'themes',
+                'ordering': ['name'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('colour__startswith', '#'), django.db.models.lookups.Exact(django.db.models.functions.text.Length('colour'), 7)), name='theme_colour_hex', violation_error_message='Enter a colour as # and six lower-case hex digits, e.g. #1f77b4.')],
             },
         ),
         migrations.AddField(
-            model_name="target",
-            name="theme",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="targets",
-                to="policies.theme",
-                verbose_name="theme",
-            ),
+            model_name='target',
+            name='theme',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='targets', to='policies.theme', verbose_name='theme'),
         ),
         migrations.AddField(
-            model_name="statement",
-            name="themes",
-            field=models.ManyToManyField(
-                related_name="statements", to="policies.theme", verbose_name="themes"
-            ),
+            model_name='statement',
+            name='themes',
+            field=models.ManyToManyField(related_name='statements', to='policies.theme', verbose_name='themes'),
         ),
         migrations.AddField(
-            model_name="plan",
-            name="themes",
-            field=models.ManyToManyField(
-                blank=True, related_name="plans", to="policies.theme", verbose_name="themes"
-            ),
+            model_name='plan',
+            name='themes',
+            field=models.ManyToManyField(blank=True, related_name='plans', to='policies.theme', verbose_name='themes'),
         ),
         migrations.CreateModel(
-            name="HistoricalTarget",
+            name='HistoricalTarget',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "slug",
-                    models.SlugField(
-                        help_text="Unique within the plan.", max_length=120, verbose_name="slug"
-                    ),
-                ),
-                (
-                    "indicator",
-                    models.CharField(
-                        help_text="As the plan words it.", max_length=300, verbose_name="indicator"
-                    ),
-                ),
-                (
-                    "indicator_en",
-                    models.CharField(max_length=300, verbose_name="English indicator"),
-                ),
-                (
-                    "unit",
-                    models.CharField(
-                        help_text="As the plan words it.", max_length=100, verbose_name="unit"
-                    ),
-                ),
-                ("unit_en", models.CharField(max_length=100, verbose_name="English unit")),
-                (
-                    "baseline_value",
-                    models.DecimalField(
-                        blank=True,
-                        decimal_places=4,
-                        max_digits=20,
-                        null=True,
-                        verbose_name="baseline value",
-                    ),
-                ),
-                (
-                    "baseline_year",
-                    models.PositiveSmallIntegerField(
-                        blank=True, null=True, verbose_name="baseline year"
-                    ),
-                ),
-                (
-                    "target_value",
-                    models.DecimalField(
-                        decimal_places=4, max_digits=20, verbose_name="target value"
-                    ),
-                ),
-                ("target_year", models.PositiveSmallIntegerField(verbose_name="target year")),
-                (
-                    "direction",
-                    models.CharField(
-                        choices=[
-                            ("increase", "increase to at least"),
-                            ("decrease", "decrease to at most"),
-                        ],
-                        default="increase",
-                        max_length=10,
-                        verbose_name="direction",
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("binding", "binding (约束性)"),
-                            ("expected", "expected (预期性)"),
-                            ("unknown", "unknown"),
-                        ],
-                        default="unknown",
-                        max_length=10,
-                        verbose_name="kind",
-                    ),
-                ),
-                (
-                    "locator",
-                    models.CharField(
-                        blank=True,
-                        help_text="Section, table or page, for a source whose text we do not hold.",
-                        max_length=200,
-                        verbose_name="where in the source",
-                    ),
-                ),
-                (
-                    "paragraph",
-                    models.PositiveIntegerField(blank=True, null=True, verbose_name="paragraph"),
-                ),
-                (
-                    "excerpt",
-                    models.TextField(
-                        blank=True,
-                        help_text="Verbatim, from a source whose text we hold; it is checked.",
-                        verbose_name="excerpt",
-                    ),
-                ),
-                ("notes", models.TextField(blank=True, verbose_name="notes")),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
-                        max_length=1,
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "plan",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="policies.plan",
-                        verbose_name="plan",
-                    ),
-                ),
-                (
-                    "sector",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="policies.sector",
-                        verbose_name="sector",
-                    ),
-                ),
-                (
-                    "source",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="policies.source",
-                        verbose_name="source",
-                    ),
-                ),
-                (
-                    "supersedes",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="policies.target",
-                        verbose_name="supersedes",
-                    ),
-                ),
-                (
-                    "theme",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="policies.theme",
-                        verbose_name="theme",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('slug', models.SlugField(help_text='Unique within the plan.', max_length=120, verbose_name='slug')),
+                ('indicator', models.CharField(help_text='As the plan words it.', max_length=300, verbose_name='indicator')),
+                ('indicator_en', models.CharField(max_length=300, verbose_name='English indicator')),
+                ('unit', models.CharField(help_text='As the plan words it.', max_length=100, verbose_name='unit')),
+                ('unit_en', models.CharField(max_length=100, verbose_name='English unit')),
+                ('baseline_value', models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True, verbose_name='baseline value')),
+                ('baseline_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='baseline year')),
+                ('target_value', models.DecimalField(decimal_places=4, max_digits=20, verbose_name='target value')),
+                ('target_year', models.PositiveSmallIntegerField(verbose_name='target year')),
+                ('direction', models.CharField(choices=[('increase', 'increase to at least'), ('decrease', 'decrease to at most')], default='increase', max_length=10, verbose_name='direction')),
+                ('kind', models.CharField(choices=[('binding', 'binding (约束性)'), ('expected', 'expected (预期性)'), ('unknown', 'unknown')], default='unknown', max_length=10, verbose_name='kind')),
+                ('locator', models.CharField(blank=True, help_text='Section, table or page, for a source whose text we do not hold.', max_length=200, verbose_name='where in the source')),
+                ('paragraph', models.PositiveIntegerField(blank=True, null=True, verbose_name='paragraph')),
+                ('excerpt', models.TextField(blank=True, help_text='Verbatim, from a source whose text we hold; it is checked.', verbose_name='excerpt')),
+                ('notes', models.TextField(blank=True, verbose_name='notes')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('plan', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='policies.plan', verbose_name='plan')),
+                ('sector', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='policies.sector', verbose_name='sector')),
+                ('source', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='policies.source', verbose_name='source')),
+                ('supersedes', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='policies.target', verbose_name='supersedes')),
+                ('theme', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='policies.theme', verbose_name='theme')),
             ],
             options={
-                "verbose_name": "historical target",
-                "verbose_name_plural": "historical targets",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical target',
+                'verbose_name_plural': 'historical targets',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalStatement_themes",
+            name='HistoricalStatement_themes',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
-                (
-                    "history",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        to="policies.historicalstatement",
-                    ),
-                ),
-                (
-                    "statement",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        db_tablespace="",
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="policies.statement",
-                    ),
-                ),
-                (
-                    "theme",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        db_tablespace="",
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="policies.theme",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='policies.historicalstatement')),
+                ('statement', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='policies.statement')),
+                ('theme', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='policies.theme')),
             ],
             options={
-                "verbose_name": "HistoricalStatement_themes",
+                'verbose_name': 'HistoricalStatement_themes',
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalPlan_themes",
+            name='HistoricalPlan_themes',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
-                (
-                    "history",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        to="policies.historicalplan",
-                    ),
-                ),
-                (
-                    "plan",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        db_tablespace="",
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="policies.plan",
-                    ),
-                ),
-                (
-                    "theme",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        db_tablespace="",
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="policies.theme",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='policies.historicalplan')),
+                ('plan', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='policies.plan')),
+                ('theme', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='policies.theme')),
             ],
             options={
-                "verbose_name": "HistoricalPlan_themes",
+                'verbose_name': 'HistoricalPlan_themes',
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddConstraint(
-            model_name="sector",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("code", ""), _negated=True),
-                fields=("code",),
-                name="sector_code_unique_when_set",
-                violation_error_message="Another sector already has this code.",
-            ),
+            model_name='sector',
+            constraint=models.UniqueConstraint(condition=models.Q(('code', ''), _negated=True), fields=('code',), name='sector_code_unique_when_set', violation_error_message='Another sector already has this code.'),
         ),
         migrations.AddConstraint(
-            model_name="sector",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("parent", models.F("pk")), _negated=True),
-                name="sector_not_own_parent",
-                violation_error_message="A sector cannot be its own parent.",
-            ),
+            model_name='sector',
+            constraint=models.CheckConstraint(condition=models.Q(('parent', models.F('pk')), _negated=True), name='sector_not_own_parent', violation_error_message='A sector cannot be its own parent.'),
         ),
         migrations.AddConstraint(
-            model_name="observation",
-            constraint=models.UniqueConstraint(
-                fields=("target", "year", "source"),
-                name="observation_unique_per_source",
-                violation_error_message="This source already gives a value for this target and year.",
-            ),
+            model_name='observation',
+            constraint=models.UniqueConstraint(fields=('target', 'year', 'source'), name='observation_unique_per_source', violation_error_message='This source already gives a value for this target and year.'),
         ),
         migrations.AddConstraint(
-            model_name="observation",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("source__isnull", True)),
-                fields=("target", "year"),
-                name="observation_unique_per_year_without_source",
-                violation_error_message="This target already has a value without a source for this year.",
-            ),
+            model_name='observation',
+            constraint=models.UniqueConstraint(condition=models.Q(('source__isnull', True)), fields=('target', 'year'), name='observation_unique_per_year_without_source', violation_error_message='This target already has a value without a source for this year.'),
         ),
         migrations.AddConstraint(
-            model_name="observation",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("verified", False), ("source__isnull", False), _connector="OR"
-                ),
-                name="observation_verified_needs_source",
-                violation_error_message="A verified observation needs the source it was checked against.",
-            ),
+            model_name='observation',
+            constraint=models.CheckConstraint(condition=models.Q(('verified', False), ('source__isnull', False), _connector='OR'), name='observation_verified_needs_source', violation_error_message='A verified observation needs the source it was checked against.'),
         ),
         migrations.AddConstraint(
-            model_name="target",
-            constraint=models.UniqueConstraint(
-                fields=("plan", "slug"),
-                name="target_slug_unique_in_plan",
-                violation_error_message="This plan already has a target with this slug.",
-            ),
+            model_name='target',
+            constraint=models.UniqueConstraint(fields=('plan', 'slug'), name='target_slug_unique_in_plan', violation_error_message='This plan already has a target with this slug.'),
         ),
         migrations.AddConstraint(
-            model_name="target",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("baseline_year__isnull", True),
-                    ("target_year__gt", models.F("baseline_year")),
-                    _connector="OR",
-                ),
-                name="target_year_after_baseline_year",
-                violation_error_message="The target year must come after the baseline year.",
-            ),
+            model_name='target',
+            constraint=models.CheckConstraint(condition=models.Q(('baseline_year__isnull', True), ('target_year__gt', models.F('baseline_year')), _connector='OR'), name='target_year_after_baseline_year', violation_error_message='The target year must come after the baseline year.'),
         ),
         migrations.AddConstraint(
-            model_name="target",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("baseline_value__isnull", True), ("baseline_year__isnull", True)),
-                    models.Q(("baseline_value__isnull", False), ("baseline_year__isnull", False)),
-                    _connector="OR",
-                ),
-                name="target_baseline_value_and_year_together",
-                violation_error_message="Give the baseline value and the baseline year together, or neither.",
-            ),
+            model_name='target',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('baseline_value__isnull', True), ('baseline_year__isnull', True)), models.Q(('baseline_value__isnull', False), ('baseline_year__isnull', False)), _connector='OR'), name='target_baseline_value_and_year_together', violation_error_message='Give the baseline value and the baseline year together, or neither.'),
         ),
         migrations.AddConstraint(
-            model_name="target",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("baseline_value__isnull", True),
-                    models.Q(
-                        ("direction", "increase"), ("target_value__gt", models.F("baseline_value"))
-                    ),
-                    models.Q(
-                        ("direction", "decrease"), ("target_value__lt", models.F("baseline_value"))
-                    ),
-                    _connector="OR",
-                ),
-                name="target_value_matches_direction",
-                violation_error_message="The target value must be above the baseline for an increase, and below it for a decrease.",
-            ),
+            model_name='target',
+            constraint=models.CheckConstraint(condition=models.Q(('baseline_value__isnull', True), models.Q(('direction', 'increase'), ('target_value__gt', models.F('baseline_value'))), models.Q(('direction', 'decrease'), ('target_value__lt', models.F('baseline_value'))), _connector='OR'), name='target_value_matches_direction', violation_error_message='The target value must be above the baseline for an increase, and below it for a decrease.'),
         ),
         migrations.AddConstraint(
-            model_name="target",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("supersedes", models.F("pk")), _negated=True),
-                name="target_not_superseding_itself",
-                violation_error_message="A target cannot supersede itself.",
-            ),
+            model_name='target',
+            constraint=models.CheckConstraint(condition=models.Q(('supersedes', models.F('pk')), _negated=True), name='target_not_superseding_itself', violation_error_message='A target cannot supersede itself.'),
         ),
         migrations.AddIndex(
-            model_name="statement",
-            index=models.Index(
-                fields=["status", "published_on"], name="policies_st_status_85f8be_idx"
-            ),
+            model_name='statement',
+            index=models.Index(fields=['status', 'published_on'], name='policies_st_status_85f8be_idx'),
         ),
         migrations.AddConstraint(
-            model_name="statement",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("delivered_on__isnull", True),
-                    ("delivered_on__lte", models.F("published_on")),
-                    _connector="OR",
-                ),
-                name="statement_delivered_before_published",
-                violation_error_message="A statement cannot be delivered after it was published.",
-            ),
+            model_name='statement',
+            constraint=models.CheckConstraint(condition=models.Q(('delivered_on__isnull', True), ('delivered_on__lte', models.F('published_on')), _connector='OR'), name='statement_delivered_before_published', violation_error_message='A statement cannot be delivered after it was published.'),
         ),
         migrations.AddConstraint(
-            model_name="statement",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("paragraph__gte", 1)),
-                name="statement_paragraph_gte_1",
-                violation_error_message="Paragraphs are numbered from 1.",
-            ),
+            model_name='statement',
+            constraint=models.CheckConstraint(condition=models.Q(('paragraph__gte', 1)), name='statement_paragraph_gte_1', violation_error_message='Paragraphs are numbered from 1.'),
         ),
         migrations.AddConstraint(
-            model_name="plan",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("end_year__gte", models.F("start_year"))),
-                name="plan_period_end_after_start",
-                violation_error_message="The period cannot end before it starts.",
-            ),
+            model_name='plan',
+            constraint=models.CheckConstraint(condition=models.Q(('end_year__gte', models.F('start_year'))), name='plan_period_end_after_start', violation_error_message='The period cannot end before it starts.'),
         ),
         migrations.AddConstraint(
-            model_name="plan",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("signed_on__isnull", True),
-                    ("published_on__isnull", True),
-                    ("published_on__gte", models.F("signed_on")),
-                    _connector="OR",
-                ),
-                name="plan_published_after_signed",
-                violation_error_message="A plan cannot be published before it was signed.",
-            ),
+            model_name='plan',
+            constraint=models.CheckConstraint(condition=models.Q(('signed_on__isnull', True), ('published_on__isnull', True), ('published_on__gte', models.F('signed_on')), _connector='OR'), name='plan_published_after_signed', violation_error_message='A plan cannot be published before it was signed.'),
         ),
     ]

@@ -7,16 +7,7 @@ a record that pages, exports and citations point to.
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-EDITOR_MODELS = [
-    "source",
-    "actor",
-    "theme",
-    "sector",
-    "plan",
-    "target",
-    "observation",
-    "statement",
-]
+EDITOR_MODELS = ["source", "actor", "theme", "sector", "plan", "target", "observation", "statement"]
 EDITOR_ACTIONS = ["add", "change", "view"]
 
 

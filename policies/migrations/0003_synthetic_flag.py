@@ -4,129 +4,70 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("policies", "0002_editors_group"),
+        ('policies', '0002_editors_group'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="actor",
-            name="synthetic",
-            field=models.BooleanField(
-                default=False,
-                editable=False,
-                help_text="Made by generate_demo_data for benchmarks; never real data.",
-                verbose_name="synthetic",
-            ),
+            model_name='actor',
+            name='synthetic',
+            field=models.BooleanField(default=False, editable=False, help_text='Made by generate_demo_data for benchmarks; never real data.', verbose_name='synthetic'),
         ),
         migrations.AddField(
-            model_name="historicalactor",
-            name="synthetic",
-            field=models.BooleanField(
-                default=False,
-                editable=False,
-                help_text="Made by generate_demo_data for benchmarks; never real data.",
-                verbose_name="synthetic",
-            ),
+            model_name='historicalactor',
+            name='synthetic',
+            field=models.BooleanField(default=False, editable=False, help_text='Made by generate_demo_data for benchmarks; never real data.', verbose_name='synthetic'),
         ),
         migrations.AddField(
-            model_name="historicalplan",
-            name="synthetic",
-            field=models.BooleanField(
-                default=False,
-                editable=False,
-                help_text="Made by generate_demo_data for benchmarks; never real data.",
-                verbose_name="synthetic",
-            ),
+            model_name='historicalplan',
+            name='synthetic',
+            field=models.BooleanField(default=False, editable=False, help_text='Made by generate_demo_data for benchmarks; never real data.', verbose_name='synthetic'),
         ),
         migrations.AddField(
-            model_name="historicalsector",
-            name="synthetic",
-            field=models.BooleanField(
-                default=False,
-                editable=False,
-                help_text="Made by generate_demo_data for benchmarks; never real data.",
-                verbose_name="synthetic",
-            ),
+            model_name='historicalsector',
+            name='synthetic',
+            field=models.BooleanField(default=False, editable=False, help_text='Made by generate_demo_data for benchmarks; never real data.', verbose_name='synthetic'),
         ),
         migrations.AddField(
-            model_name="historicalsource",
-            name="synthetic",
-            field=models.BooleanField(
-                default=False,
-                editable=False,
-                help_text="Made by generate_demo_data for benchmarks; never real data.",
-                verbose_name="synthetic",
-            ),
+            model_name='historicalsource',
+            name='synthetic',
+            field=models.BooleanField(default=False, editable=False, help_text='Made by generate_demo_data for benchmarks; never real data.', verbose_name='synthetic'),
         ),
         migrations.AddField(
-            model_name="historicalstatement",
-            name="synthetic",
-            field=models.BooleanField(
-                default=False,
-                editable=False,
-                help_text="Made by generate_demo_data for benchmarks; never real data.",
-                verbose_name="synthetic",
-            ),
+            model_name='historicalstatement',
+            name='synthetic',
+            field=models.BooleanField(default=False, editable=False, help_text='Made by generate_demo_data for benchmarks; never real data.', verbose_name='synthetic'),
         ),
         migrations.AddField(
-            model_name="historicaltheme",
-            name="synthetic",
-            field=models.BooleanField(
-                default=False,
-                editable=False,
-                help_text="Made by generate_demo_data for benchmarks; never real data.",
-                verbose_name="synthetic",
-            ),
+            model_name='historicaltheme',
+            name='synthetic',
+            field=models.BooleanField(default=False, editable=False, help_text='Made by generate_demo_data for benchmarks; never real data.', verbose_name='synthetic'),
         ),
         migrations.AddField(
-            model_name="plan",
-            name="synthetic",
-            field=models.BooleanField(
-                default=False,
-                editable=False,
-                help_text="Made by generate_demo_data for benchmarks; never real data.",
-                verbose_name="synthetic",
-            ),
+            model_name='plan',
+            name='synthetic',
+            field=models.BooleanField(default=False, editable=False, help_text='Made by generate_demo_data for benchmarks; never real data.', verbose_name='synthetic'),
         ),
         migrations.AddField(
-            model_name="sector",
-            name="synthetic",
-            field=models.BooleanField(
-                default=False,
-                editable=False,
-                help_text="Made by generate_demo_data for benchmarks; never real data.",
-                verbose_name="synthetic",
-            ),
+            model_name='sector',
+            name='synthetic',
+            field=models.BooleanField(default=False, editable=False, help_text='Made by generate_demo_data for benchmarks; never real data.', verbose_name='synthetic'),
         ),
         migrations.AddField(
-            model_name="source",
-            name="synthetic",
-            field=models.BooleanField(
-                default=False,
-                editable=False,
-                help_text="Made by generate_demo_data for benchmarks; never real data.",
-                verbose_name="synthetic",
-            ),
+            model_name='source',
+            name='synthetic',
+            field=models.BooleanField(default=False, editable=False, help_text='Made by generate_demo_data for benchmarks; never real data.', verbose_name='synthetic'),
         ),
         migrations.AddField(
-            model_name="statement",
-            name="synthetic",
-            field=models.BooleanField(
-                default=False,
-                editable=False,
-                help_text="Made by generate_demo_data for benchmarks; never real data.",
-                verbose_name="synthetic",
-            ),
+            model_name='statement',
+            name='synthetic',
+            field=models.BooleanField(default=False, editable=False, help_text='Made by generate_demo_data for benchmarks; never real data.', verbose_name='synthetic'),
         ),
         migrations.AddField(
-            model_name="theme",
-            name="synthetic",
-            field=models.BooleanField(
-                default=False,
-                editable=False,
-                help_text="Made by generate_demo_data for benchmarks; never real data.",
-                verbose_name="synthetic",
-            ),
+            model_name='theme',
+            name='synthetic',
+            field=models.BooleanField(default=False, editable=False, help_text='Made by generate_demo_data for benchmarks; never real data.', verbose_name='synthetic'),
         ),
     ]

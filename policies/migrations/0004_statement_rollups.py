@@ -11,50 +11,25 @@ def count_existing(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("policies", "0003_synthetic_flag"),
+        ('policies', '0003_synthetic_flag'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="StatementRollup",
+            name='StatementRollup',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("scope", models.CharField(max_length=24)),
-                (
-                    "measure",
-                    models.CharField(
-                        choices=[
-                            ("month", "statements per month"),
-                            ("month_theme", "statements per month and theme"),
-                            ("theme_sector", "statements per theme and sector"),
-                            ("sector", "statements per sector"),
-                        ],
-                        max_length=12,
-                    ),
-                ),
-                (
-                    "month",
-                    models.IntegerField(
-                        default=0, help_text="yyyymm of publication; 0 when not by month."
-                    ),
-                ),
-                ("theme", models.BigIntegerField(default=0, help_text="Theme id; 0 for none.")),
-                ("sector", models.BigIntegerField(default=0, help_text="Sector id; 0 for none.")),
-                ("n", models.IntegerField()),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('scope', models.CharField(max_length=24)),
+                ('measure', models.CharField(choices=[('month', 'statements per month'), ('month_theme', 'statements per month and theme'), ('theme_sector', 'statements per theme and sector'), ('sector', 'statements per sector')], max_length=12)),
+                ('month', models.IntegerField(default=0, help_text='yyyymm of publication; 0 when not by month.')),
+                ('theme', models.BigIntegerField(default=0, help_text='Theme id; 0 for none.')),
+                ('sector', models.BigIntegerField(default=0, help_text='Sector id; 0 for none.')),
+                ('n', models.IntegerField()),
             ],
             options={
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("scope", "measure", "month", "theme", "sector"),
-                        name="statementrollup_unique_key",
-                    )
-                ],
+                'constraints': [models.UniqueConstraint(fields=('scope', 'measure', 'month', 'theme', 'sector'), name='statementrollup_unique_key')],
             },
         ),
         migrations.RunPython(count_existing, migrations.RunPython.noop),

@@ -4,25 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("policies", "0004_statement_rollups"),
+        ('policies', '0004_statement_rollups'),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name="statement",
-            name="policies_st_status_85f8be_idx",
+            model_name='statement',
+            name='policies_st_status_85f8be_idx',
         ),
         migrations.AddIndex(
-            model_name="plan",
-            index=models.Index(
-                fields=["status", "published_on", "id"], name="plan_status_published_id"
-            ),
+            model_name='plan',
+            index=models.Index(fields=['status', 'published_on', 'id'], name='plan_status_published_id'),
         ),
         migrations.AddIndex(
-            model_name="statement",
-            index=models.Index(
-                fields=["status", "published_on", "id"], name="statement_status_published_id"
-            ),
+            model_name='statement',
+            index=models.Index(fields=['status', 'published_on', 'id'], name='statement_status_published_id'),
         ),
     ]

@@ -4,13 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("policies", "0006_statement_search"),
+        ('policies', '0006_statement_search'),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name="statement",
-            index=models.Index(fields=["status", "slug"], name="statement_status_slug"),
+            model_name='statement',
+            index=models.Index(fields=['status', 'slug'], name='statement_status_slug'),
         ),
     ]
