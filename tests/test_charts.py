@@ -733,9 +733,7 @@ def test_indicator_chart_places_month_figures_at_their_month_and_marks_revisions
     assert list(line["x"]) == ["2021-12-31", "2024-12-31", "2025-06-30"]
     # In the indicator's unit on the axis; as published in the hover.
     assert list(line["y"]) == [3456.0, 20700.0, 22600.0]
-    assert line["hovertext"][1].startswith(
-        "2024: 207 million households (2.07 × 10⁸; 2.07 亿户)"
-    )
+    assert line["hovertext"][1].startswith("2024: 207 million households (2.07 × 10⁸; 2.07 亿户)")
     assert line["hovertext"][2].startswith("June 2025: at least 226 million households")
     revised = trace(chart, "Revised, not counted")
     assert list(revised["y"]) == [20000.0]
