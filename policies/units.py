@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils import formats
+from django.utils.text import format_lazy
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
@@ -69,7 +70,7 @@ WAN_YI = WAN * YI
 UNITS: dict[str, Unit] = {
     unit.code: unit
     for unit in (
-        Unit("percent", "%", PERCENT, Decimal(1), _("%")),
+        Unit("percent", "%", PERCENT, Decimal(1), _("per cent")),
         Unit("households", "户", HOUSEHOLDS, Decimal(1), _("households")),
         Unit("wan-households", "万户", HOUSEHOLDS, WAN, _("10,000 households")),
         Unit("yi-households", "亿户", HOUSEHOLDS, YI, _("100 million households")),
@@ -84,15 +85,18 @@ UNITS: dict[str, Unit] = {
         Unit("wan-yi-jin", "万亿斤", JIN, WAN_YI, _("trillion jin")),
         Unit("cities", "个", CITIES, Decimal(1), _("cities")),
         Unit("per-10k-people", "个/万人", PER_10K_PEOPLE, Decimal(1), _("per 10,000 people")),
-        Unit("eflops", "EFLOPS", EFLOPS, Decimal(1), "EFLOPS"),
-        Unit("exabytes", "EB", EXABYTES, Decimal(1), "EB"),
+        Unit("eflops", "EFLOPS", EFLOPS, Decimal(1), _("exaFLOPS, 10¹⁸ operations a second")),
+        Unit("exabytes", "EB", EXABYTES, Decimal(1), _("exabytes")),
     )
 }
 
 
-def choices() -> list[tuple[str, str]]:
+def choices() -> list[tuple[str, StrOrPromise]]:
     """The units as model choices: the code, shown as written and in words."""
-    return [(code, f"{unit.written} ({unit.label})") for code, unit in UNITS.items()]
+    # Lazy, so that the admin's menus read in the editor's language.
+    return [
+        (code, format_lazy("{} ({})", unit.written, unit.label)) for code, unit in UNITS.items()
+    ]
 
 
 def unit(code: str) -> Unit:

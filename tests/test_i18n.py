@@ -50,12 +50,15 @@ def test_compiled_catalogue_matches_the_source():
     for entry in po_entries(LOCALE / "django.po"):
         if not entry.get("msgid"):
             continue
+        context = entry.get("msgctxt")
         if "msgid_plural" in entry:
-            assert (
-                compiled.ngettext(entry["msgid"], entry["msgid_plural"], 1) == entry["msgstr[0]"]
-            )
+            forms = (entry["msgid"], entry["msgid_plural"], 1)
+            found = compiled.npgettext(context, *forms) if context else compiled.ngettext(*forms)
+            assert found == entry["msgstr[0]"], entry["msgid"]
         else:
-            assert compiled.gettext(entry["msgid"]) == entry["msgstr"], entry["msgid"]
+            msgid = entry["msgid"]
+            found = compiled.pgettext(context, msgid) if context else compiled.gettext(msgid)
+            assert found == entry["msgstr"], entry["msgid"]
 
 
 def test_placeholders_survive_translation():
@@ -65,9 +68,12 @@ def test_placeholders_survive_translation():
     for entry in po_entries(LOCALE / "django.po"):
         if "python-format" not in entry.get("flags", set()):
             continue
-        expected = sorted(placeholder.findall(entry["msgid"]))
+        singular = sorted(placeholder.findall(entry["msgid"]))
+        # A plural form may name what only the plural does ("from %(first)s to %(last)s").
+        plural = sorted(placeholder.findall(entry.get("msgid_plural", entry["msgid"])))
         for key, value in entry.items():
             if key.startswith("msgstr"):
+                expected = singular if key in ("msgstr", "msgstr[0]") else plural
                 assert sorted(placeholder.findall(value)) == expected, entry["msgid"]
 
 

@@ -174,7 +174,7 @@ class TestBadInputOnTheAddForms:
         )
         assert response.status_code == 200
         (message,) = response.context["adminform"].form.errors["unit"]
-        assert "% (%)" in message
+        assert "% (per cent)" in message
         assert "万户 (10,000 households)" in message
         assert message in page_of(response)
         assert not Observation.objects.filter(note="posted by the test").exists()

@@ -117,7 +117,7 @@ class TestTarget:
         target = self.target(value=Decimal("6000"), unit="wan-households")  # a percent indicator
         message = refused(target)["unit"][0]
         assert "万户 (10,000 households)" in message
-        assert "% (%)" in message
+        assert "% (per cent)" in message
 
     def test_the_value_is_converted_to_the_indicators_unit(self):
         target = TargetFactory.build(

@@ -122,7 +122,7 @@ def test_the_indicator_list_shows_every_indicator_with_its_latest_figure(
         response = client.get(reverse("policies:indicator_list"))
     page = text(response)
     assert (
-        "GDP growth 国内生产总值增长 % rate of change Whole economy Growth 3 2 about 5% (2024)"
+        "GDP growth 国内生产总值增长 per cent (%) rate of change Whole economy Growth 3 2 about 5% (2024)"
         in (page)
     )
     # The unit in words, and a dash where there is no figure yet.
@@ -181,7 +181,7 @@ def test_the_indicator_page_charts_the_series_with_every_target(gdp, client):
     assert "Real growth of gross domestic product on the year before." in read
     assert "GDP增长; 经济增长" in read
     assert "economic growth" in read
-    assert "Unit % (every figure and target is compared in this unit)" in read
+    assert "Unit per cent (%) (every figure and target is compared in this unit)" in read
 
 
 def test_the_indicator_page_tables_its_figures_with_their_citations(gdp, client):
@@ -411,8 +411,8 @@ def test_values_read_in_words_in_french(empty_db, client):
     page = html.unescape(response.content.decode())
     # French groups with a no-break space, writes a decimal comma and counts in millions;
     # the words after the number come from the translations.
-    assert re.search(r"60 millions [^ (]+ \(6\xa0000 × 10\xa0000; 6\xa0000 万户\)", page)
-    assert re.search(r"6,4 millions [^ (]+ \(640 × 10\xa0000; 640 万户\)", page)
+    assert re.search(r"60 millions [^(]+ \(6\xa0000 × 10\xa0000; 6\xa0000 万户\)", page)
+    assert re.search(r"6,4 millions [^(]+ \(640 × 10\xa0000; 640 万户\)", page)
     assert "6,000" not in page
 
 
