@@ -50,7 +50,8 @@ pytestmark = pytest.mark.django_db
         (
             "targets.csv",
             target_csv(unit="wan-people"),
-            "targets.csv, row 3, column unit: 万人 (10,000 people) does not convert to % (per cent)",
+            "targets.csv, row 3, column unit: 万人 (10,000 people) does not convert to "
+            "% (per cent)",
         ),
         # A month period without its month, or with a month that is not one.
         (

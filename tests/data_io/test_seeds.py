@@ -431,8 +431,9 @@ class TestBrokenSeeds:
                 "observations.yaml",
                 '  period: "2020"\n  value: "7.8"\n',
                 '  period: "2020"\n  value: "7.8"\n  unit: wan-households\n',
-                "record 1: unit: 万户 (10,000 households) does not convert to % (per cent), the unit of "
-                "the indicator “Value added of core digital-economy industries, share of GDP”",
+                "record 1: unit: 万户 (10,000 households) does not convert to % (per cent), "
+                "the unit of the indicator “Value added of core digital-economy industries, "
+                "share of GDP”",
             ),
             (
                 "observations.yaml",

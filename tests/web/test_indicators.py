@@ -122,8 +122,8 @@ def test_the_indicator_list_shows_every_indicator_with_its_latest_figure(
         response = client.get(reverse("policies:indicator_list"))
     page = text(response)
     assert (
-        "GDP growth 国内生产总值增长 per cent (%) rate of change Whole economy Growth 3 2 about 5% (2024)"
-        in (page)
+        "GDP growth 国内生产总值增长 per cent (%) rate of change Whole economy Growth 3 2 "
+        "about 5% (2024)" in (page)
     )
     # The unit in words, and a dash where there is no figure yet.
     assert "Gigabit users 千兆宽带用户数 10,000 households (万户) share — 0 0 —" in page
