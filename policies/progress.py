@@ -19,6 +19,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -45,6 +46,22 @@ STATUS_LABELS = {
     Status.AWAITING_RESULT: _("awaiting result"),
     Status.NO_DATA: _("no data"),
 }
+
+
+def status_count(status: Status, count: int) -> str:
+    """ "3 achieved", in the reader's language, agreeing with the count ("3 atteints")."""
+    phrases = {
+        Status.ACHIEVED: ngettext("%(count)d achieved", "%(count)d achieved", count),
+        Status.ON_TRACK: ngettext("%(count)d on track", "%(count)d on track", count),
+        Status.BEHIND: ngettext("%(count)d behind", "%(count)d behind", count),
+        Status.MISSED: ngettext("%(count)d missed", "%(count)d missed", count),
+        Status.AWAITING_RESULT: ngettext(
+            "%(count)d awaiting result", "%(count)d awaiting result", count
+        ),
+        Status.NO_DATA: ngettext("%(count)d no data", "%(count)d no data", count),
+    }
+    return phrases[status] % {"count": count}
+
 
 # Colour-blind-safe (Okabe-Ito), and each status also has a text label wherever it is shown.
 STATUS_COLOURS = {

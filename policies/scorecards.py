@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from policies.charts.base import ObservationLike
 from policies.models import Indicator, Observation, Plan, PublicationStatus, Target
-from policies.progress import STATUS_ORDER, Progress, Status
+from policies.progress import STATUS_ORDER, Progress, Status, status_count
 from policies.selectors import figures_of, progress_at
 
 
@@ -165,10 +165,15 @@ class Scorecard:
     series: dict[int, list[Observation]]
 
     @property
-    def tally(self) -> list[tuple[Status, int]]:
-        """How many targets have each status, in the order statuses are listed."""
+    def tally(self) -> list[tuple[Status, str]]:
+        """How many targets have each status ("3 achieved"), in the order statuses are
+        listed."""
         counts = Counter(row.progress.status for row in self.rows)
-        return [(status, counts[status]) for status in STATUS_ORDER if counts[status]]
+        return [
+            (status, status_count(status, counts[status]))
+            for status in STATUS_ORDER
+            if counts[status]
+        ]
 
 
 def plan_scorecard(*, plan: Plan, today: datetime.date | None = None) -> Scorecard:

@@ -105,3 +105,14 @@ def test_bad_filter_message_in_french(seeded, client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
     page = client.get(reverse("policies:dashboard"), {"date_after": "2022-13-45"}).content.decode()
     assert "Saisissez une date valide." in page
+
+
+def test_status_counts_agree_with_their_number_in_french():
+    from policies.progress import Status, status_count
+
+    with translation.override("fr"):
+        assert status_count(Status.ACHIEVED, 1) == "1 atteint"
+        assert status_count(Status.ACHIEVED, 3) == "3 atteints"
+        assert status_count(Status.MISSED, 2) == "2 manqués"
+    with translation.override("en"):
+        assert status_count(Status.AWAITING_RESULT, 4) == "4 awaiting result"

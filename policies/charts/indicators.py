@@ -29,7 +29,7 @@ from policies.charts.base import (
     wrap_label,
 )
 from policies.charts.values import in_full, in_words, period_end, period_words, unit_words
-from policies.progress import STATUS_COLOURS, STATUS_ORDER, Progress, Status
+from policies.progress import STATUS_COLOURS, STATUS_ORDER, Progress, Status, status_count
 
 SERIES_COLOUR = "#0072b2"
 NOT_COUNTED_COLOUR = "#8a8a8a"
@@ -263,7 +263,7 @@ def _years(observations: Sequence[ObservationLike], rows: Sequence[TargetRowLike
 def _statuses(rows: Sequence[TargetRowLike]) -> str:
     counts = Counter(row.progress.status for row in rows)
     return ", ".join(
-        f"{counts[status]} {status.label}" for status in STATUS_ORDER if counts[status]
+        status_count(status, counts[status]) for status in STATUS_ORDER if counts[status]
     )
 
 

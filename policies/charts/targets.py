@@ -30,7 +30,7 @@ from policies.charts.indicators import (
     targets_table,
 )
 from policies.charts.values import in_full, in_words, period_end, period_words
-from policies.progress import STATUS_COLOURS, STATUS_ORDER, Progress, Status
+from policies.progress import STATUS_COLOURS, STATUS_ORDER, Progress, Status, status_count
 
 # The progress chart's rows, in px: a bar, above it its indicator's name in lines of
 # LINE_PX, and above a plan's first target the plan's name in lines of HEADER_PX.
@@ -216,7 +216,7 @@ def progress_chart(rows: Sequence[TargetRowLike]) -> Chart:
         % {
             "count": len(rows),
             "statuses": ", ".join(
-                f"{counts[status]} {status.label}" for status in STATUS_ORDER if counts[status]
+                status_count(status, counts[status]) for status in STATUS_ORDER if counts[status]
             ),
         }
         if rows
