@@ -73,7 +73,7 @@ STATUS_COLOURS = {
     Status.NO_DATA: "#999999",
 }
 
-# The order a scorecard or the dashboard lists statuses in: settled outcomes first.
+# The order statuses are listed in (legends, tallies, a plan's targets on the dashboard).
 STATUS_ORDER = tuple(Status)
 
 # "About" (左右), on a target or on a figure, means within 5 % of the value written: "about
@@ -165,10 +165,6 @@ class Goal:
             return True
         return high is not None and figure.low is not None and figure.low > high
 
-    @property
-    def has_baseline(self) -> bool:
-        return self.baseline_value is not None and self.baseline_year is not None
-
     def path(self, at: Decimal) -> Decimal | None:
         """Where the straight path from the baseline to the goal stands at ``at``."""
         if self.baseline_value is None or self.baseline_year is None:
@@ -197,7 +193,7 @@ class Facts:
         figure after the baseline and up to the deadline for a longer one."""
         goal = self.goal
         if goal.annual:
-            return tuple(f for f in self.figures if f.year == goal.year and f.month is None)
+            return tuple(f for f in self.figures if f.year == goal.year and f.closes_year)
         start = goal.baseline_year if goal.baseline_year is not None else -1
         return tuple(f for f in self.figures if f.year <= goal.year and f.at > Decimal(start + 1))
 
@@ -295,7 +291,8 @@ RULES: tuple[Rule, ...] = (
         Status.ON_TRACK,
         _(
             "The latest verified figure is at or beyond the straight path from the baseline "
-            "to the target, at the time it measures (no tolerance beyond the target's own)."
+            "to the target (to the least value that meets an “about” target), at the time it "
+            "measures (no tolerance beyond the target's own)."
         ),
         lambda facts: facts.on_path(),
     ),
@@ -342,14 +339,18 @@ def status_rule(facts: Facts) -> Rule:
     return next(rule for rule in RULES if rule.applies(facts))
 
 
-def _sequence(figure: Figure) -> tuple[Decimal, bool, datetime.date, Decimal, str, int]:
-    """Figures by the time they measure; within one period, a rounded figure ("over 2 亿")
-    before an exact one, and an earlier release before a later one, so that the last of a
-    period is its most precise and newest word. The value, qualifier and key break what
-    ties remain, so the order never depends on the order of the input."""
+def _sequence(
+    figure: Figure,
+) -> tuple[Decimal, bool, bool, datetime.date, Decimal, str, int]:
+    """Figures by the time they measure (a year's result after its December figure, which
+    stands at the same time); within one period, a rounded figure ("over 2 亿") before an
+    exact one, and an earlier release before a later one, so that the last of a period is
+    its most precise and newest word. The value, qualifier and key break what ties remain,
+    so the order never depends on the order of the input."""
     published = figure.published_on or datetime.date.min
     return (
         figure.at,
+        figure.month is None,
         figure.qualifier == EXACT,
         published,
         figure.value,
@@ -359,8 +360,14 @@ def _sequence(figure: Figure) -> tuple[Decimal, bool, datetime.date, Decimal, st
 
 
 def target_progress(*, goal: Goal, figures: Iterable[Figure], today: datetime.date) -> Progress:
-    """Status of one target on ``today``, from its indicator's verified, current figures."""
+    """Status of one target on ``today``, from its indicator's verified, current figures.
+
+    For each period only its last word counts (``_sequence``): two releases that give the
+    same period different figures without one naming the other as revised are not both
+    judged, or an earlier one could prove what the later one denies."""
     ordered = tuple(sorted(figures, key=_sequence))
+    last_word = {figure.period: figure for figure in ordered}
+    ordered = tuple(figure for figure in ordered if last_word[figure.period] is figure)
     facts = Facts(goal, ordered, today)
     status = status_rule(facts).status
     if status == Status.ACHIEVED:

@@ -53,8 +53,9 @@ class PlanQuerySet(PublishableQuerySet["Plan"]):
 
 class ObservationQuerySet(models.QuerySet["Observation"]):
     def counted(self) -> Self:
-        """The figures a status may rest on: verified, and not superseded by a revision."""
-        return self.filter(verified=True, superseded_by__isnull=True)
+        """The figures a status may rest on: verified, and not superseded by a verified
+        revision (an unverified revision counts no more than any unverified figure)."""
+        return self.filter(verified=True).exclude(superseded_by__verified=True)
 
     def by_period(self) -> Self:
         """Oldest first; a year's figure after its months (it closes the year)."""
@@ -69,7 +70,7 @@ class TargetQuerySet(models.QuerySet["Target"]):
     def with_series(self) -> Self:
         """Each target with its plan, indicator, sector and theme, and the indicator's
         counted figures as ``indicator.counted_figures``: two queries however many targets,
-        and all that ``selectors.target_status`` reads to judge them."""
+        and all that ``selectors.latest_progress`` reads to judge them."""
         indicator = cast(
             "type[models.Model]", self.model._meta.get_field("indicator").related_model
         )

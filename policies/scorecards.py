@@ -70,7 +70,8 @@ def indicator_detail(*, slug: str) -> Indicator:
 def _series(indicators: Iterable[Indicator | int]) -> QuerySet[Observation]:
     """Every figure of these indicators, verified or not, revised or current (``revised``),
     with its source and the figure it revises, oldest first."""
-    revisions = Observation.objects.filter(supersedes=OuterRef("pk"))
+    # Revised: superseded by a verified revision, as ObservationQuerySet.counted reads it.
+    revisions = Observation.objects.filter(supersedes=OuterRef("pk"), verified=True)
     return (
         Observation.objects.filter(indicator__in=list(indicators))
         .select_related("source", "supersedes")

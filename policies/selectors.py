@@ -362,11 +362,6 @@ def plan_detail(*, slug: str) -> Plan:
     )
 
 
-def plan_targets(*, plan: Plan) -> list[TargetRow]:
-    """A plan's targets with their progress, each with its indicator's series."""
-    return target_rows(targets=target_list(targets=plan.targets.all()))
-
-
 def target_detail(*, pk: int) -> Target:
     """A target of a published plan, with its indicator's series and its revisions."""
     return (

@@ -370,8 +370,37 @@ def test_the_same_indicator_in_two_plans_becomes_one_series(old_apps):
             target=target, year=2022, value=Decimal(value), source=source, verified=True
         )
 
+    # The same value, but one row says more (a note): both kept, apart, with the note.
+    software = Target.objects.get(plan=plan, slug="software-it-services-revenue")
+    other_software = Target.objects.create(
+        plan=dual_gigabit,
+        slug="software",
+        indicator=software.indicator,
+        indicator_en=software.indicator_en,
+        unit=software.unit,
+        unit_en=software.unit_en,
+        target_value=Decimal("12"),
+        target_year=2023,
+    )
+    for target, note in ((software, ""), (other_software, "Table 2 of the bulletin.")):
+        Observation.objects.create(
+            target=target,
+            year=2022,
+            value=Decimal("10.81"),
+            source=source,
+            verified=True,
+            note=note,
+        )
+
     migrate(None)
 
+    split = Indicator.objects.filter(name_en="Software and IT services revenue")
+    assert {
+        indicator.targets.get().plan.slug: list(
+            indicator.observations.values_list("note", flat=True)
+        )
+        for indicator in split
+    } == {PLAN: [""], "dual-gigabit": ["Table 2 of the bulletin."]}
     gigabit = Indicator.objects.get(slug="gigabit-users")
     assert set(gigabit.targets.values_list("plan__slug", "slug")) == {
         (PLAN, "gigabit-broadband-users"),
@@ -383,8 +412,8 @@ def test_the_same_indicator_in_two_plans_becomes_one_series(old_apps):
         ("ipv6-active-users-14th-fyp-digital-economy", [Decimal("7.13")]),
         ("ipv6-active-users-dual-gigabit", [Decimal("7.2")]),
     ]
-    assert Indicator.objects.count() == 8
-    assert Observation.objects.count() == len(SEEDED_FIGURES) + 3
+    assert Indicator.objects.count() == 9
+    assert Observation.objects.count() == len(SEEDED_FIGURES) + 5
 
 
 def test_an_unknown_unit_stops_the_migration_and_names_the_target(old_apps):

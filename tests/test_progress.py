@@ -351,3 +351,27 @@ def test_the_module_has_no_clock():
     source = inspect.getsource(progress)
     for clock in ("today()", "now()", "localdate", "time.time", "timezone"):
         assert clock not in source, clock
+
+
+def test_a_december_figure_settles_a_one_year_target():
+    """A target of 8.5 亿 by the end of 2025 is met by a figure as of December 2025."""
+    goal = Goal(D("8.5"), 2025, sense="higher", annual=True)
+    december = Figure(2025, 12, D("8.6"))
+    assert status(goal, december) == Status.ACHIEVED
+    assert status(goal, Figure(2025, 6, D("8.6"))) == Status.AWAITING_RESULT
+
+
+def test_a_years_result_and_its_december_figure_read_the_same_in_any_order():
+    goal = Goal(D("1"), 2019, sense="higher", annual=True)
+    figures = [Figure(2019, None, D("0.5")), Figure(2019, 12, D("0.5"))]
+    assert judged(goal, *figures) == judged(goal, *reversed(figures))
+    assert judged(goal, *figures).figure == figures[0]  # the year's result closes the year
+
+
+def test_only_the_last_word_for_a_period_is_judged():
+    """Two releases for 2025 that do not revise each other: the later one decides."""
+    goal = Goal(D("17"), 2025, baseline_value=D("11.76"), baseline_year=2020)
+    early = Figure(2025, None, D("17.2"), published_on=datetime.date(2026, 1, 19))
+    late = Figure(2025, None, D("15.97"), published_on=datetime.date(2026, 2, 28))
+    assert status(goal, early, late) == Status.MISSED
+    assert judged(goal, late, early).figure == late

@@ -2,9 +2,11 @@
 observation from its target to that indicator, losing nothing.
 
 Targets that name the same indicator in the same words and unit share one Indicator, unless
-their figures disagree for the same year and source: those keep an indicator each, named
-after their plan, so that no figure is dropped. A unit is read from the target's two unit
-fields by the table below; a unit it does not know stops the migration and names the target.
+two of their figures for the same year and source differ in anything (value, note, locator,
+release date, verification): those keep an indicator each, named after their plan, so that
+no figure and no detail is dropped. Only a figure identical in every field is recorded once.
+A unit is read from the target's two unit fields by the table below; a unit it does not know
+stops the migration and names the target.
 """
 
 from django.db import migrations
@@ -35,7 +37,19 @@ UNIT_CODES = {
     ("万亿斤", ""): "wan-yi-jin",
     ("EFLOPS", ""): "eflops",
     ("EB", ""): "exabytes",
+    ("个/万人", ""): "per-10k-people",
+    ("个", ""): "cities",
+    ("户", "household"): "households",
+    ("户", "user"): "users",
+    ("人", ""): "people",
 }
+
+# What a figure says, beyond the year and source that place it.
+FIGURE_FIELDS = ("value", "note", "locator", "released_on", "verified")
+
+
+def said(observation):
+    return tuple(getattr(observation, name) for name in FIGURE_FIELDS)
 
 
 def unit_code(target):
@@ -76,8 +90,8 @@ def forwards(apps, schema_editor):
         figures = {}
         conflict = False
         for observation in Observation.objects.filter(target__in=targets):
-            seen = figures.setdefault((observation.year, observation.source_id), observation.value)
-            conflict = conflict or seen != observation.value
+            seen = figures.setdefault((observation.year, observation.source_id), said(observation))
+            conflict = conflict or seen != said(observation)
         parts = [[t] for t in targets] if conflict else [targets]
         for part in parts:
             first = part[0]
@@ -153,7 +167,9 @@ def _fill_history(apps):
                     for (written, word), c in UNIT_CODES.items()
                     if row.unit.strip() == written and word in row.unit_en.lower()
                 ),
-                row.unit,
+                # A unit the table does not know, of a target since deleted: its text, cut
+                # to what the column keeps from migration 0011 on.
+                row.unit.strip()[:30],
             )
         row.value = row.target_value
         row.unit = code

@@ -4,6 +4,7 @@ the figures (observations) measured for them."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -29,6 +30,10 @@ class Qualifier(models.TextChoices):
     AT_MOST = "at_most", _("at most")
 
 
+CONVERTED_LIMIT = Decimal(10) ** 16
+CONVERTED_PLACES = Decimal("1e-8")
+
+
 def convert_to(value: Any, *, unit: str, indicator: Indicator, field: str) -> Any:
     """``value`` in ``unit`` expressed in ``indicator``'s unit, or a ValidationError on
     ``field`` that names both units when they count different things."""
@@ -43,7 +48,14 @@ def convert_to(value: Any, *, unit: str, indicator: Indicator, field: str) -> An
             {field: _("The indicator has no unit yet to convert this value to.")}
         )
     try:
-        return units.convert(value, from_unit=unit, to_unit=indicator.unit)
+        # A value set in code rather than through a form may still be text ("7.8").
+        value = value if isinstance(value, Decimal) else Decimal(str(value))
+    except ArithmeticError:
+        raise ValidationError(
+            {"value": _("“%(value)s” is not a number.") % {"value": value}}
+        ) from None
+    try:
+        converted = units.convert(value, from_unit=unit, to_unit=indicator.unit)
     except units.UnitError:
         given, wanted = units.unit(unit), units.unit(indicator.unit)
         raise ValidationError(
@@ -59,6 +71,23 @@ def convert_to(value: Any, *, unit: str, indicator: Indicator, field: str) -> An
                 }
             }
         ) from None
+    # Stored in 24 digits, 8 of them decimals (target_value, indicator_value): a value that
+    # a conversion makes larger would fail at the database, or on every page that reads it.
+    if abs(converted) >= CONVERTED_LIMIT:
+        raise ValidationError(
+            {
+                "value": _(
+                    "%(value)s %(unit)s is too large to store in the indicator's unit "
+                    "(%(wanted)s). Check the value and its unit."
+                )
+                % {
+                    "value": units.plain(value),
+                    "unit": units.unit(unit).written,
+                    "wanted": units.unit(indicator.unit).written,
+                }
+            }
+        )
+    return converted.quantize(CONVERTED_PLACES)
 
 
 class Indicator(models.Model):

@@ -34,6 +34,23 @@ class TestObservation:
         assert "万户 (10,000 households)" in message
         assert "Gigabit users" in message
 
+    def test_a_value_too_large_once_converted_is_refused_not_stored(self):
+        """9,999,999,999,999,999 亿户 is 10²⁰ 万户: more digits than the converted value
+        keeps, which would fail at the database or on every page reading it."""
+        gigabit = IndicatorFactory(unit="wan-households")
+        figure = ObservationFactory.build(
+            indicator=gigabit,
+            source=None,
+            verified=False,
+            value=Decimal("9999999999999999"),
+            unit="yi-households",
+        )
+        message = refused(figure)["value"][0]
+        assert "too large to store in the indicator's unit (万户)" in message
+        with pytest.raises(ValidationError):
+            figure.save()
+        assert not Observation.objects.filter(indicator=gigabit).exists()
+
     def test_a_unit_of_the_same_quantity_is_converted(self):
         gigabit = IndicatorFactory(unit="wan-households")
         figure = ObservationFactory.build(
