@@ -169,9 +169,11 @@ class Readable:
     words: str  # 60 million households
     product: str  # 6,000 × 10,000 (empty when the unit has no multiplier)
     written: str  # 6,000 万户 (empty when it reads the same as the words)
+    # Between the two: French sets a narrow no-break space before a semicolon.
+    separator: str = "; "
 
     def __str__(self) -> str:
-        detail = "; ".join(part for part in (self.product, self.written) if part)
+        detail = self.separator.join(part for part in (self.product, self.written) if part)
         return f"{self.words} ({detail})" if detail else self.words
 
 
@@ -203,4 +205,4 @@ def readable(value: Decimal, code: str) -> Readable:
     text = str(quantity.scaled) % scaled if scaled else str(quantity.words) % number(count)
     product = f"{number(value)} × {_factor(written.factor)}" if written.factor != 1 else ""
     as_written = f"{number(value)} {written.written}" if written.factor != 1 else ""
-    return Readable(text, product, as_written)
+    return Readable(text, product, as_written, "\u202f; " if _french() else "; ")

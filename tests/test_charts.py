@@ -775,7 +775,7 @@ def test_indicator_chart_in_french_formats_numbers_the_french_way():
     assert chart.figure["layout"]["separators"] == ",\xa0"
     line = chart.figure["data"][0]
     # French groups thousands with a no-break space and writes the decimal comma.
-    assert "20\xa0700,5 × 10\xa0000; 20\xa0700,5 万户" in line["hovertext"][0]
+    assert "20\xa0700,5 × 10\xa0000\u202f; 20\xa0700,5 万户" in line["hovertext"][0]
     assert "millions" in line["hovertext"][0]
     target_hover = chart.figure["data"][1]["hovertext"][0]
-    assert "(6\xa0000 × 10\xa0000; 6\xa0000 万户)" in target_hover
+    assert "(6\xa0000 × 10\xa0000\u202f; 6\xa0000 万户)" in target_hover

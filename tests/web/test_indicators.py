@@ -411,8 +411,8 @@ def test_values_read_in_words_in_french(empty_db, client):
     page = html.unescape(response.content.decode())
     # French groups with a no-break space, writes a decimal comma and counts in millions;
     # the words after the number come from the translations.
-    assert re.search(r"60 millions [^(]+ \(6\xa0000 × 10\xa0000; 6\xa0000 万户\)", page)
-    assert re.search(r"6,4 millions [^(]+ \(640 × 10\xa0000; 640 万户\)", page)
+    assert re.search(r"60 millions [^(]+ \(6\xa0000 × 10\xa0000\u202f; 6\xa0000 万户\)", page)
+    assert re.search(r"6,4 millions [^(]+ \(640 × 10\xa0000\u202f; 640 万户\)", page)
     assert "6,000" not in page
 
 
