@@ -363,10 +363,19 @@ def plan_detail(*, slug: str) -> Plan:
 
 
 def target_detail(*, pk: int) -> Target:
-    """A target of a published plan, with its indicator's series and its revisions."""
+    """A target of a published plan, with its indicator and its revisions (the page reads
+    the indicator's series itself, once: ``scorecards.indicator_series``)."""
     return (
-        target_list(targets=Target.objects.of_published_plans())
-        .select_related("plan__issuer", "source", "supersedes__plan", "superseded_by__plan")
+        Target.objects.of_published_plans()
+        .select_related(
+            "plan__issuer",
+            "indicator",
+            "sector",
+            "theme",
+            "source",
+            "supersedes__plan",
+            "superseded_by__plan",
+        )
         .prefetch_related(
             Prefetch(
                 "statements", queryset=statement_list(statements=Statement.objects.published())

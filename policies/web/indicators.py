@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -67,13 +68,12 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
         target = selectors.target_detail(pk=pk)
     except ObjectDoesNotExist:
         raise Http404 from None
-    progress = selectors.latest_progress(target)
     series = scorecards.indicator_series(indicator=target.indicator)
-    row = scorecards.ScoreRow(target, progress, scorecards.resting_on(progress, series))
+    (row,) = scorecards.judge([target], series, today=timezone.localdate())
     context = {
         "target": target,
         "row": row,
-        "progress": progress,
+        "progress": row.progress,
         "series": series,
         "chart": charts.target_chart(row=row, observations=scorecards.chartable(series)),
         "history": changes.change_log(target),

@@ -68,9 +68,9 @@ BUDGETS = {
     # the plan, its co-issuers, themes, sectors, statements (and theirs), its targets and
     # their indicators' whole series
     "plan": 10,
-    # the target, its indicator's counted figures, its statements (and theirs), the
-    # indicator's whole series for its table
-    "target": 6,
+    # the target, its statements (and theirs), its indicator's whole series, which both
+    # judges it and fills its table
+    "target": 5,
     # the scope itself (and its children), its one-record lookups, then the rollups
     "sector": 20,
     "theme": 18,
