@@ -467,3 +467,15 @@ def test_the_methodology_states_the_tolerance_and_the_judgments(empty_db, client
     for status in ("Missed", "Awaiting result"):
         assert status in read
     assert "Overdue" not in read
+
+
+def test_a_share_of_the_way_resting_on_a_rounded_figure_says_so(seeded, client):
+    """The core share's "about 10" for 2024 is 100 % of the way only roughly: the page must
+    not read as if the target were reached."""
+    target = Target.objects.get(
+        plan__slug="14th-fyp-digital-economy", indicator__slug="core-digital-share"
+    )
+    read = text(client.get(target.get_absolute_url()))
+    assert "about 100 % of the way from baseline to target (the figure is rounded)" in read
+    french = text(client.get(target.get_absolute_url(), headers={"accept-language": "fr"}))
+    assert "environ 100 % du chemin parcouru" in french  # (text() folds the no-break space)
