@@ -19,6 +19,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from policies.charts.base import ObservationLike
+from policies.charts.indicators import counted as counts
 from policies.models import Indicator, Observation, Plan, PublicationStatus, Target
 from policies.progress import STATUS_ORDER, Progress, Status, status_count
 from policies.selectors import figures_of, progress_at
@@ -101,9 +102,10 @@ def _period_order(observation: Observation) -> tuple[int, int, datetime.date, in
     )
 
 
-def counted(figures: Iterable[Observation]) -> list[Observation]:
-    """The figures a status may rest on: verified, and not revised since."""
-    return [o for o in figures if o.verified and not cast(Any, o).revised]
+def counted(figures: Sequence[Observation]) -> list[Observation]:
+    """The figures a status may rest on (``charts.indicators.counted``: verified, and not
+    revised since), of a series loaded by ``indicator_series``."""
+    return [o for o, seen in zip(figures, chartable(figures), strict=True) if counts(seen)]
 
 
 @dataclass(frozen=True)
