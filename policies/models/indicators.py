@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from policies import units
+from policies.localized import LocalMixin
 from policies.models.common import check_retired_slug, not_only_digits
 from policies.models.reference import Sector, Source, Theme
 from policies.querysets import ObservationQuerySet
@@ -90,8 +91,14 @@ def convert_to(value: Any, *, unit: str, indicator: Indicator, field: str) -> An
     return converted.quantize(CONVERTED_PLACES)
 
 
-class Indicator(models.Model):
+class Indicator(LocalMixin, models.Model):
     """What is measured, as one series: every plan's target on it and every figure for it."""
+
+    TRANSLATED: ClassVar[dict[str, str]] = {
+        "name": "name_en",
+        "definition": "definition",
+        "notes": "notes",
+    }
 
     class Kind(models.TextChoices):
         LEVEL = "level", _("level")
@@ -105,6 +112,7 @@ class Indicator(models.Model):
         help_text=_("In the language of the documents, as they word it."),
     )
     name_en = models.CharField(_("English name"), max_length=300)
+    name_fr = models.CharField(_("French name"), max_length=300, blank=True)
     aliases_zh = models.TextField(
         _("Chinese aliases"),
         blank=True,
@@ -115,6 +123,7 @@ class Indicator(models.Model):
     aliases_en = models.TextField(_("English aliases"), blank=True, help_text=_("One per line."))
     aliases_fr = models.TextField(_("French aliases"), blank=True, help_text=_("One per line."))
     definition = models.TextField(_("definition"), blank=True, help_text=_("In English."))
+    definition_fr = models.TextField(_("definition in French"), blank=True)
     unit = models.CharField(
         _("unit"),
         max_length=30,
@@ -139,6 +148,7 @@ class Indicator(models.Model):
         related_name="indicators",
     )
     notes = models.TextField(_("notes"), blank=True)
+    notes_fr = models.TextField(_("notes in French"), blank=True)
     synthetic = models.BooleanField(
         _("synthetic"),
         default=False,
@@ -200,8 +210,10 @@ PERIOD = RegexValidator(
 )
 
 
-class Observation(models.Model):
+class Observation(LocalMixin, models.Model):
     """A measured value of an indicator for a year, or for a month ("as of June 2025")."""
+
+    TRANSLATED: ClassVar[dict[str, str]] = {"note": "note"}
 
     indicator = models.ForeignKey(
         Indicator,
@@ -268,6 +280,7 @@ class Observation(models.Model):
         help_text=_("The earlier figure for the same period that this revision replaces."),
     )
     note = models.TextField(_("note"), blank=True)
+    note_fr = models.TextField(_("note in French"), blank=True)
     history = HistoricalRecords()
 
     objects = ObservationQuerySet.as_manager()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from django.db import models
 from django.db.models import F, Q
@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from policies import units
+from policies.localized import LocalMixin
 from policies.models.common import (
     PublicationStatus,
     bcp47_validator,
@@ -24,8 +25,14 @@ from policies.models.reference import Actor, Sector, Source, Theme
 from policies.querysets import PlanQuerySet, TargetQuerySet
 
 
-class Plan(models.Model):
+class Plan(LocalMixin, models.Model):
     """A policy document that sets out intentions, and usually targets."""
+
+    TRANSLATED: ClassVar[dict[str, str]] = {
+        "title": "title_en",
+        "summary": "summary",
+        "notes": "notes",
+    }
 
     class Kind(models.TextChoices):
         FIVE_YEAR_PLAN = "five_year_plan", _("five-year plan")
@@ -43,6 +50,7 @@ class Plan(models.Model):
         _("title"), max_length=500, help_text=_("In the document's language.")
     )
     title_en = models.CharField(_("English title"), max_length=500)
+    title_fr = models.CharField(_("French title"), max_length=500, blank=True)
     language = models.CharField(
         _("language"), max_length=35, validators=[bcp47_validator], default="zh"
     )
@@ -67,6 +75,7 @@ class Plan(models.Model):
     start_year = models.PositiveSmallIntegerField(_("period start"))
     end_year = models.PositiveSmallIntegerField(_("period end"))
     summary = models.TextField(_("summary"), blank=True, help_text=_("In English."))
+    summary_fr = models.TextField(_("summary in French"), blank=True)
     source = models.ForeignKey(
         Source,
         verbose_name=_("official text"),
@@ -85,6 +94,7 @@ class Plan(models.Model):
         _("status"), max_length=10, choices=PublicationStatus, default=PublicationStatus.DRAFT
     )
     notes = models.TextField(_("notes"), blank=True)
+    notes_fr = models.TextField(_("notes in French"), blank=True)
     synthetic = models.BooleanField(
         _("synthetic"),
         default=False,
@@ -131,9 +141,11 @@ class Plan(models.Model):
             check_retired_slug(self)
 
 
-class Target(models.Model):
+class Target(LocalMixin, models.Model):
     """A quantified goal of a plan on an indicator, as the plan words it. Its status is
     computed from the indicator's verified figures (``policies.progress``), never typed in."""
+
+    TRANSLATED: ClassVar[dict[str, str]] = {"notes": "notes"}
 
     class Sense(models.TextChoices):
         HIGHER = "higher", _("higher is better")
@@ -247,6 +259,7 @@ class Target(models.Model):
         related_name="superseded_by",
     )
     notes = models.TextField(_("notes"), blank=True)
+    notes_fr = models.TextField(_("notes in French"), blank=True)
     history = HistoricalRecords()
 
     objects = TargetQuerySet.as_manager()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -13,13 +13,16 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from policies.localized import LocalMixin
 from policies.models.common import bcp47_validator, colour_validator, jurisdiction_validator
 from policies.models.excerpts import ExcerptError, paragraph_split, verify_excerpt
 from policies.querysets import SectorQuerySet
 
 
-class Source(models.Model):
+class Source(LocalMixin, models.Model):
     """A document we cite: the report that quotes a statement, or the official text itself."""
+
+    TRANSLATED: ClassVar[dict[str, str]] = {"notes": "notes"}
 
     class Kind(models.TextChoices):
         NEWS_REPORT = "news_report", _("news report")
@@ -88,6 +91,7 @@ class Source(models.Model):
         ),
     )
     notes = models.TextField(_("notes"), blank=True)
+    notes_fr = models.TextField(_("notes in French"), blank=True)
     synthetic = models.BooleanField(
         _("synthetic"),
         default=False,
@@ -138,8 +142,10 @@ class Source(models.Model):
         return cached[1]
 
 
-class Actor(models.Model):
+class Actor(LocalMixin, models.Model):
     """A person or body whose words or documents we record."""
+
+    TRANSLATED: ClassVar[dict[str, str]] = {"name": "name", "description": "description"}
 
     class Kind(models.TextChoices):
         PERSON = "person", _("person")
@@ -151,6 +157,7 @@ class Actor(models.Model):
 
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     name = models.CharField(_("name"), max_length=200, help_text=_("In English."))
+    name_fr = models.CharField(_("name in French"), max_length=200, blank=True)
     name_original = models.CharField(
         _("original name"), max_length=200, blank=True, help_text=_("In the actor's language.")
     )
@@ -162,6 +169,7 @@ class Actor(models.Model):
         _("role"), max_length=300, blank=True, help_text=_("Office held, for a person.")
     )
     description = models.TextField(_("description"), blank=True)
+    description_fr = models.TextField(_("description in French"), blank=True)
     synthetic = models.BooleanField(
         _("synthetic"),
         default=False,
@@ -182,12 +190,16 @@ class Actor(models.Model):
         return reverse("policies:actor_detail", args=[self.slug])
 
 
-class Theme(models.Model):
+class Theme(LocalMixin, models.Model):
     """What a statement or plan is about; the colour keeps charts consistent across pages."""
+
+    TRANSLATED: ClassVar[dict[str, str]] = {"name": "name", "description": "description"}
 
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    name_fr = models.CharField(_("name in French"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
+    description_fr = models.TextField(_("description in French"), blank=True)
     synthetic = models.BooleanField(
         _("synthetic"),
         default=False,
@@ -223,11 +235,14 @@ class Theme(models.Model):
         return reverse("policies:theme_detail", args=[self.slug])
 
 
-class Sector(models.Model):
+class Sector(LocalMixin, models.Model):
     """A field a statement or target applies to, as a tree (digital economy › 6G ...)."""
+
+    TRANSLATED: ClassVar[dict[str, str]] = {"name": "name", "description": "description"}
 
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    name_fr = models.CharField(_("name in French"), max_length=200, blank=True)
     code = models.CharField(
         _("code"),
         max_length=40,
@@ -246,6 +261,7 @@ class Sector(models.Model):
     # that "this sector and everything below it" is one indexed prefix match, not a recursion.
     path = models.CharField(_("path"), max_length=1000, editable=False, db_index=True)
     description = models.TextField(_("description"), blank=True)
+    description_fr = models.TextField(_("description in French"), blank=True)
     synthetic = models.BooleanField(
         _("synthetic"),
         default=False,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.db import models, transaction
 from django.db.models import F, Q
@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from policies.localized import LocalMixin
 from policies.models.common import (
     PublicationStatus,
     check_retired_slug,
@@ -21,8 +22,10 @@ from policies.models.reference import Actor, Sector, Source, Theme
 from policies.querysets import StatementQuerySet
 
 
-class Statement(models.Model):
+class Statement(LocalMixin, models.Model):
     """Something an actor said or wrote, proven by a verbatim excerpt of a source we hold."""
+
+    TRANSLATED: ClassVar[dict[str, str]] = {"headline": "headline", "notes": "notes"}
 
     class Kind(models.TextChoices):
         ESSAY = "essay", _("essay")
@@ -52,6 +55,7 @@ class Statement(models.Model):
     headline = models.CharField(
         _("headline"), max_length=300, help_text=_("One line in English, for lists and feeds.")
     )
+    headline_fr = models.CharField(_("headline in French"), max_length=300, blank=True)
     excerpt = models.TextField(
         _("excerpt"),
         help_text=_("Verbatim from the source, in its language; it is checked against the text."),
@@ -107,6 +111,7 @@ class Statement(models.Model):
         _("status"), max_length=10, choices=PublicationStatus, default=PublicationStatus.DRAFT
     )
     notes = models.TextField(_("notes"), blank=True)
+    notes_fr = models.TextField(_("notes in French"), blank=True)
     synthetic = models.BooleanField(
         _("synthetic"),
         default=False,

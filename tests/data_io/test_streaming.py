@@ -24,6 +24,7 @@ OBSERVATION_COLUMNS = [
     "verified",
     "supersedes",
     "note",
+    "note_fr",
 ]
 
 
@@ -33,10 +34,13 @@ def test_cells_that_would_run_as_formulas_are_neutralised(value):
     assert neutralise("plain") == "plain"
     kind = RECORD_KINDS["observations"]
     assert list(kind.exported) == OBSERVATION_COLUMNS
-    row = ["ind", "2022", "8.5", "", "8.5", "exact", None, None, "", True, None, value]
+    row = ["ind", "2022", "8.5", "", "8.5", "exact", None, None, "", True, None, value, value]
     header, line = csv.reader(io.StringIO("".join(csv_lines(kind, [row])), newline=""))
     assert header == OBSERVATION_COLUMNS
-    assert line == ["ind", "2022", "8.5", "", "8.5", "exact", "", "", "", "true", "", "'" + value]
+    assert line == [
+        *["ind", "2022", "8.5", "", "8.5", "exact", "", "", "", "true", ""],
+        *["'" + value] * 2,
+    ]
 
 
 def test_a_read_only_text_column_is_neutralised_too():
