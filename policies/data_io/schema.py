@@ -164,6 +164,7 @@ RECORD_KINDS: dict[str, RecordKind] = {
                 "kind",
                 "jurisdiction",
                 "role",
+                "role_fr",
                 "description",
                 "description_fr",
             ),

@@ -198,5 +198,15 @@ class Migration(migrations.Migration):
             name='name_fr',
             field=models.CharField(blank=True, max_length=200, verbose_name='name in French'),
         ),
+        migrations.AddField(
+            model_name='actor',
+            name='role_fr',
+            field=models.CharField(blank=True, max_length=300, verbose_name='role in French'),
+        ),
+        migrations.AddField(
+            model_name='historicalactor',
+            name='role_fr',
+            field=models.CharField(blank=True, max_length=300, verbose_name='role in French'),
+        ),
         migrations.RunPython(restore_sqlite_search_triggers, migrations.RunPython.noop),
     ]

@@ -145,7 +145,11 @@ class Source(LocalMixin, models.Model):
 class Actor(LocalMixin, models.Model):
     """A person or body whose words or documents we record."""
 
-    TRANSLATED: ClassVar[dict[str, str]] = {"name": "name", "description": "description"}
+    TRANSLATED: ClassVar[dict[str, str]] = {
+        "name": "name",
+        "role": "role",
+        "description": "description",
+    }
 
     class Kind(models.TextChoices):
         PERSON = "person", _("person")
@@ -168,6 +172,7 @@ class Actor(LocalMixin, models.Model):
     role = models.CharField(
         _("role"), max_length=300, blank=True, help_text=_("Office held, for a person.")
     )
+    role_fr = models.CharField(_("role in French"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True)
     description_fr = models.TextField(_("description in French"), blank=True)
     synthetic = models.BooleanField(

@@ -5,6 +5,7 @@ import hashlib
 import shutil
 from decimal import Decimal
 from io import StringIO
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -13,6 +14,7 @@ from django.core.validators import URLValidator
 
 from policies.data_io.loads import seed_load
 from policies.data_io.readers import SeedError
+from policies.localized import twin
 from policies.models import (
     Actor,
     Indicator,
@@ -273,6 +275,47 @@ class TestStatements:
         )
         root = Sector.objects.get(slug="digital-economy")
         assert Sector.objects.descendants_of([root]).count() == Sector.objects.count()
+
+
+# Names that read the same in French; any other French twin equal to its English is English
+# left untranslated.
+SAME_IN_FRENCH = {"Xi Jinping", "6G"}
+
+
+def without_french() -> tuple[list[str], list[str], set[str]]:
+    """Translated fields whose French is missing, or is the English copied, and the names
+    of SAME_IN_FRENCH that occur."""
+    missing, copied, same = [], [], set()
+    model: Any  # the models share no type that declares both a manager and TRANSLATED
+    for model in MODELS:
+        for record in model.objects.all():
+            for english_field in model.TRANSLATED.values():
+                english = getattr(record, english_field)
+                french = getattr(record, twin(english_field, "fr"))
+                where = f"{model.__name__} {getattr(record, 'slug', record.pk)} {english_field}"
+                if english and not french:
+                    missing.append(where)
+                elif english and french == english:
+                    if english in SAME_IN_FRENCH:
+                        same.add(english)
+                    else:
+                        copied.append(where)
+    return missing, copied, same
+
+
+class TestFrench:
+    def test_every_english_text_in_the_seeds_has_its_french_twin(self, seeded):
+        missing, copied, same = without_french()
+        assert missing == []
+        assert copied == []
+        assert same == SAME_IN_FRENCH  # the allow-list holds no name the seeds lost
+
+    def test_a_record_without_french_is_found(self, seeded):
+        Theme.objects.create(slug="space", name="Space", colour="#000000")
+        Sector.objects.filter(slug="displays").update(description_fr="Screens and display panels.")
+        missing, copied, _ = without_french()
+        assert missing == ["Theme space name"]
+        assert copied == ["Sector displays description"]
 
 
 class TestLoading:
