@@ -2,11 +2,11 @@
 
 import ast
 import gettext
+import html
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.urls import reverse
 from django.utils import translation
 
 LOCALE = Path(settings.BASE_DIR) / "policies" / "locale" / "fr" / "LC_MESSAGES"
@@ -87,23 +87,74 @@ def test_model_and_status_words_in_french():
 
 
 @pytest.mark.django_db
-def test_pages_follow_the_chosen_language(seeded, client):
-    response = client.get(reverse("policies:dashboard"), HTTP_ACCEPT_LANGUAGE="fr")
-    page = response.content.decode()
+def test_the_language_lives_in_the_url(seeded, client):
+    # A shared link opens in the language it was shared in, whatever the reader's browser
+    # asks for or chose before.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    page = client.get("/", headers={"accept-language": "fr"}).content.decode()
+    assert '<html lang="en">' in page
+    assert "Target progress" in page
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get("/fr/", headers={"accept-language": "en"}).content.decode()
     assert '<html lang="fr">' in page
     assert "Avancement des objectifs" in page
     assert "atteint" in page  # the newest plans' targets' statuses, in the chart's table
+    assert 'href="/fr/statements/"' in page  # links stay in French
 
-    client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    page = client.get(reverse("policies:dashboard"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
-    assert '<html lang="en">' in page
-    assert "Target progress" in page
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/statements/",
+        "/statements/xi-big-but-not-strong/",
+        "/plans/14th-fyp-digital-economy/",
+        "/targets/",
+        "/indicators/",
+        "/indicators/core-digital-share/",
+        "/sectors/",
+        "/sectors/6g/",
+        "/themes/",
+        "/themes/security/",
+        "/actors/",
+        "/actors/xi-jinping/",
+        "/sources/",
+        "/methodology/",
+        "/feeds/statements.atom",
+        "/export/statements.csv",
+    ],
+)
+def test_every_public_url_answers_unprefixed_in_english_and_under_fr_in_french(
+    seeded, client, path
+):
+    english = client.get(path)
+    french = client.get("/fr" + path)
+    assert english.status_code == french.status_code == 200
+    assert english["Content-Language"] == "en"
+    assert french["Content-Language"] == "fr"
+
+
+@pytest.mark.django_db
+def test_every_page_declares_its_twin_and_the_picker_keeps_the_filters(seeded, client):
+    query = "?sector=6g&theme=security&date_after=2020-01-01"
+    for prefix, other in (("", "/fr"), ("/fr", "")):
+        page = client.get(f"{prefix}/statements/{query}").content.decode()
+        twin = html.escape(f"{other}/statements/{query}")
+        own = html.escape(f"{prefix}/statements/{query}")
+        for code, path in (("en", "/statements/"), ("fr", "/fr/statements/")):
+            address = html.escape(f"http://testserver{path}{query}")
+            assert f'hreflang="{code}" href="{address}"' in page
+        assert 'hreflang="x-default"' in page
+        # The picker: the other language's twin as a link, the current one marked.
+        assert f'href="{twin}" hreflang="{"fr" if other else "en"}"' in page
+        assert f'href="{own}" aria-current="true"' in page
 
 
 @pytest.mark.django_db
 def test_bad_filter_message_in_french(seeded, client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
-    page = client.get(reverse("policies:dashboard"), {"date_after": "2022-13-45"}).content.decode()
+    page = client.get("/fr/", {"date_after": "2022-13-45"}).content.decode()
     assert "Saisissez une date valide." in page
 
 

@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponsePermanentRedirect
 from django.templatetags.static import static
@@ -12,8 +13,9 @@ def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
     return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
+# The API speaks JSON with both languages in it, so it has one address. Pages, feeds, exports
+# and the admin answer in English unprefixed and in French under /fr/ (policies/web/languages.py).
 urlpatterns = [
-    path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -23,6 +25,10 @@ urlpatterns = [
         "api/v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"
     ),
     path("api/v1/", include("policies.api.urls")),
-    path("feeds/", include("policies.web.feed_urls")),
-    path("", include("policies.web.urls")),
+    *i18n_patterns(
+        path("admin/", admin.site.urls),
+        path("feeds/", include("policies.web.feed_urls")),
+        path("", include("policies.web.urls")),
+        prefix_default_language=False,
+    ),
 ]

@@ -57,14 +57,31 @@ def test_filters_work_from_the_keyboard(site, page, watch):
     watch.assert_clean()
 
 
-def test_switch_to_french(site, page, watch):
-    page.goto(site + "/")
-    page.select_option("#language-select", "fr")
-    page.get_by_role("button", name="Change language").click()
+def test_the_language_picker_leads_to_the_same_page_in_french_with_its_filters(site, page, watch):
+    page.goto(site + "/?sector=digital-economy&date_after=2020-01-01")
+    # By keyboard: Tab from the top of the page to the picker's other language.
+    french = page.get_by_role("link", name="Français")
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()") == "Français":
+            break
+    expect(french).to_be_focused()
+    # Its focus is visible: an outline a reader can see against the dark header.
+    outline = french.evaluate(
+        "e => getComputedStyle(e).outlineStyle + ' ' + getComputedStyle(e).outlineWidth"
+    )
+    assert outline.split()[0] != "none", outline
+    assert float(outline.split()[1].removesuffix("px")) >= 2, outline
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(site + "/fr/?sector=digital-economy&date_after=2020-01-01")
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.get_by_role("heading", name="Avancement des objectifs")).to_be_visible()
     wait_for_charts(page, len(CHARTS))
     expect(page.locator("#progress-plot")).to_contain_text("atteint")
+    # And back: the English twin, filters still there.
+    page.get_by_role("link", name="English").click()
+    expect(page).to_have_url(site + "/?sector=digital-economy&date_after=2020-01-01")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
     watch.assert_clean()
 
 

@@ -106,23 +106,34 @@ def test_an_unknown_citation_format_is_a_404_with_the_navigation(seeded, client)
 
 
 def test_error_pages_speak_the_readers_language(seeded, client, monkeypatch):
-    page = client.get("/nowhere/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    page = client.get("/fr/nowhere/").content.decode()
     assert '<html lang="fr">' in page
     assert "Page introuvable" in page
-    assert 'href="/plans/"' in page
+    assert 'href="/fr/plans/"' in page
 
     def broken(**_key):
         raise RuntimeError("the database went away")
 
     monkeypatch.setattr(selectors, "statement_detail", broken)
     failing = Client(raise_request_exception=False)
-    response = failing.get(f"/statements/{SLUG}/", HTTP_ACCEPT_LANGUAGE="fr")
+    response = failing.get(f"/fr/statements/{SLUG}/")
     assert response.status_code == 500
     page = response.content.decode()
     assert '<html lang="fr">' in page
     assert "Un problème est survenu" in page
+    assert 'href="/fr/statements/"' in page
+    assert 'href="/fr/methodology/"' in page
+
+
+@pytest.mark.parametrize("path", ["/xx/", "/xx/statements/", "/de/plans/"])
+def test_an_unknown_language_prefix_is_a_404_in_english_with_the_navigation(seeded, client, path):
+    response = client.get(path, headers={"accept-language": "fr"})
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert '<html lang="en">' in page
+    assert "Page not found" in page
     assert 'href="/statements/"' in page
-    assert 'href="/methodology/"' in page
+    assert 'href="/sources/"' in page
 
 
 def test_the_api_carries_each_records_permalink(seeded, client):
