@@ -1,6 +1,6 @@
 from django.urls import path
 
-from policies.web import exports, indicators, pages, site
+from policies.web import exports, indexes, indicators, pages, site
 
 app_name = "policies"
 
@@ -28,6 +28,10 @@ urlpatterns = [
     path("targets/<int:pk>/", indicators.target_detail, name="target_detail"),
     path("indicators/", indicators.indicator_list, name="indicator_list"),
     path("indicators/<slug:slug>/", indicators.indicator_detail, name="indicator_detail"),
+    path("sectors/", indexes.sector_list, name="sector_list"),
+    path("themes/", indexes.theme_list, name="theme_list"),
+    path("actors/", indexes.actor_list, name="actor_list"),
+    path("sources/", indexes.source_list, name="source_list"),
     path("sectors/<slug:slug>/", pages.sector_detail, name="sector_detail"),
     path("themes/<slug:slug>/", pages.theme_detail, name="theme_detail"),
     path("actors/<slug:slug>/", pages.actor_detail, name="actor_detail"),
