@@ -13,8 +13,10 @@ English column that holds it.
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any, ClassVar, Protocol
 
+from django.db import models
 from django.utils.translation import get_language
 
 DEFAULT_LANGUAGE = "en"
@@ -61,6 +63,12 @@ def localized(record: Any, field: str, language: str | None = None) -> Text:
     return Text(english, language=DEFAULT_LANGUAGE, fallback=bool(english))
 
 
+def sort_key(label: str) -> str:
+    """A label as a reader alphabetises it: without case or accents ("Économie" under E)."""
+    decomposed = unicodedata.normalize("NFKD", label.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def marked(text: str) -> str:
     """Plain text for places without markup (chart labels, feed titles): a fallback says so."""
     return f"{text} (EN)" if getattr(text, "fallback", False) else str(text)
@@ -80,10 +88,14 @@ class Local:
         return localized(self._record, field)
 
 
-class LocalMixin:
-    """Gives a model ``local``; the model lists its fields in ``TRANSLATED``."""
+class LocalMixin(models.Model):
+    """Gives a model ``local``; the model lists its fields in ``TRANSLATED``. An abstract
+    model rather than a plain mixin, so that django-stubs still types the model's querysets."""
 
     TRANSLATED: ClassVar[dict[str, str]] = {}
+
+    class Meta:
+        abstract = True
 
     @property
     def local(self) -> Local:

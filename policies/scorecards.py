@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from policies.charts.base import ObservationLike
 from policies.charts.indicators import counted as counts
+from policies.localized import DEFAULT_LANGUAGE, localized, reader_language, sort_key
 from policies.models import Indicator, Observation, Plan, PublicationStatus, Target
 from policies.progress import STATUS_ORDER, Progress, Status, status_count
 from policies.selectors import figures_of, progress_at
@@ -37,8 +38,8 @@ class IndicatorRow:
 
 
 def indicator_list() -> list[IndicatorRow]:
-    """Every indicator, by English name, with its counts and latest verified figure: two
-    queries however many indicators and figures there are."""
+    """Every indicator, by name in the reader's language, with its counts and latest
+    verified figure: two queries however many indicators and figures there are."""
     published = Q(targets__plan__status=PublicationStatus.PUBLISHED)
     indicators = (
         Indicator.objects.select_related("sector", "theme")
@@ -60,6 +61,9 @@ def indicator_list() -> list[IndicatorRow]:
                 indicator, indicator.n_targets, len(figures), figures[-1] if figures else None
             )
         )
+    if reader_language() != DEFAULT_LANGUAGE:
+        # The database orders by the English name; a French list reads in French order.
+        rows.sort(key=lambda row: sort_key(localized(row.indicator, "name")))
     return rows
 
 

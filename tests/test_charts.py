@@ -4,6 +4,7 @@ import datetime
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal as D
+from typing import ClassVar
 
 import plotly.graph_objects as go
 import pytest
@@ -18,30 +19,38 @@ from policies.progress import Figure, Progress, Status
 
 @dataclass
 class FakeTheme:
+    TRANSLATED: ClassVar[dict[str, str]] = {"name": "name"}
     slug: str
     name: str
     colour: str = "#1f77b4"
+    name_fr: str = ""
 
 
 @dataclass
 class FakeSector:
+    TRANSLATED: ClassVar[dict[str, str]] = {"name": "name"}
     slug: str
     name: str
     depth: int = 0
+    name_fr: str = ""
 
 
 @dataclass
 class FakePlan:
+    TRANSLATED: ClassVar[dict[str, str]] = {"title": "title_en"}
     pk: int
     title_en: str = "14th Five-Year Plan for Digital Economy Development"
+    title_fr: str = ""
 
 
 @dataclass
 class FakeIndicator:
+    TRANSLATED: ClassVar[dict[str, str]] = {"name": "name_en"}
     slug: str = "core-digital-share"
     name: str = "数字经济核心产业增加值占GDP比重"
     name_en: str = "Core share"
     unit: str = "percent"
+    name_fr: str = ""
 
 
 @dataclass
@@ -77,6 +86,7 @@ class Row:
 
 @dataclass
 class FakeObservation:
+    TRANSLATED: ClassVar[dict[str, str]] = {"note": "note"}
     period: str
     value: D
     verified: bool = True
@@ -87,6 +97,7 @@ class FakeObservation:
     published_on: datetime.date | None = None
     indicator_value: D | None = None
     note: str = ""
+    note_fr: str = ""
 
     def __post_init__(self):
         if self.indicator_value is None:
@@ -779,3 +790,77 @@ def test_indicator_chart_in_french_formats_numbers_the_french_way():
     assert "millions" in line["hovertext"][0]
     target_hover = chart.figure["data"][1]["hovertext"][0]
     assert "(6\xa0000 × 10\xa0000\u202f; 6\xa0000 万户)" in target_hover
+
+
+def test_charts_name_records_in_the_reader_language_and_mark_the_english_standing_in():
+    themes = [
+        FakeTheme("security", "Security", name_fr="Sécurité"),
+        FakeTheme("tech", "Key technologies"),  # no French yet
+    ]
+    sectors = [FakeSector("de", "Digital economy", name_fr="Économie numérique")]
+    indicator = FakeIndicator(name_en="Core share", name_fr="Part du cœur")
+    plan = FakePlan(1, title_fr="14e plan quinquennal")
+    no_data = Progress(Status.NO_DATA, None, None, None)
+    rows = [
+        Row(target(1, "", indicator=indicator, plan=plan), no_data),
+        Row(target(2, "Core share", plan=FakePlan(2)), no_data),
+    ]
+    with translation.override("fr"):
+        timeline = charts.timeline_chart(
+            statement_rows=[
+                {"period": datetime.date(2022, 1, 1), "themes__slug": "security", "count": 1},
+                {"period": datetime.date(2022, 1, 1), "themes__slug": "tech", "count": 3},
+            ],
+            plan_rows=[],
+            themes=themes,
+            granularity="month",
+        )
+        heatmap = charts.heatmap_chart(
+            rows=[{"themes__slug": "tech", "sectors__slug": "de", "count": 2}],
+            themes=themes,
+            sectors=sectors,
+        )
+        coverage = charts.coverage_chart(
+            counts={"statements": {"de": 1}, "plans": {}, "targets": {}}, sectors=sectors
+        )
+        progress = charts.progress_chart(rows)
+        series = charts.indicator_chart(
+            indicator=indicator,
+            observations=[FakeObservation("2022", D("8"), note="Year-end", note_fr="Fin d'année")],
+            rows=[],
+        )
+    assert [trace["name"] for trace in timeline.figure["data"]] == [
+        "Sécurité",
+        "Key technologies (EN)",
+    ]
+    assert timeline.columns[1:3] == ["Sécurité", "Key technologies (EN)"]
+    assert "Key technologies (EN) (3)" in timeline.summary
+    assert heatmap.figure["data"][0]["x"] == ["Key technologies (EN)"]
+    assert heatmap.rows == [["Économie numérique", 2]]
+    assert "Key technologies (EN) × Économie numérique" in heatmap.summary
+    assert "Économie numérique" in coverage.summary
+    assert coverage.rows[0][0] == "Économie numérique"
+    # Each target's indicator and plan: in French where they have it.
+    assert [row[:2] for row in progress.rows] == [
+        ["Part du cœur", "14e plan quinquennal"],
+        ["Core share (EN)", "14th Five-Year Plan for Digital Economy Development (EN)"],
+    ]
+    headers = [a["text"] for a in progress.figure["layout"]["annotations"] if "<b>" in a["text"]]
+    assert headers[0].startswith("<b>14e plan quinquennal")
+    assert series.summary.startswith("Part du cœur")
+    assert "Part du cœur" in series.title
+    assert "Fin d'année" in series.figure["data"][0]["hovertext"][0]
+
+
+def test_charts_in_english_read_the_english_whatever_french_there_is():
+    themes = [FakeTheme("security", "Security", name_fr="Sécurité")]
+    chart = charts.timeline_chart(
+        statement_rows=[
+            {"period": datetime.date(2022, 1, 1), "themes__slug": "security", "count": 1}
+        ],
+        plan_rows=[],
+        themes=themes,
+        granularity="month",
+    )
+    assert chart.figure["data"][0]["name"] == "Security"
+    assert "(EN)" not in json.dumps(chart.figure) + chart.summary

@@ -50,6 +50,7 @@ class ObservationInline(admin.TabularInline):
         "published_on",
         "supersedes",
         "note",
+        "note_fr",
         "seen_version",
     ]
     form = VersionedInlineForm
@@ -67,7 +68,15 @@ class IndicatorAdmin(ImportMixin, EditConflictMixin, SimpleHistoryAdmin):
         ("sector", admin.RelatedOnlyFieldListFilter),
         ("theme", admin.RelatedOnlyFieldListFilter),
     ]
-    search_fields = ["slug", "name", "name_en", "aliases_zh", "aliases_en", "aliases_fr"]
+    search_fields = [
+        "slug",
+        "name",
+        "name_en",
+        "name_fr",
+        "aliases_zh",
+        "aliases_en",
+        "aliases_fr",
+    ]
     autocomplete_fields = ["sector", "theme"]
     list_select_related = ["sector", "theme"]
     prepopulated_fields = {"slug": ["name_en"]}
@@ -75,9 +84,20 @@ class IndicatorAdmin(ImportMixin, EditConflictMixin, SimpleHistoryAdmin):
     save_on_top = True
     inlines = [ObservationInline]
     fieldsets = [
-        (None, {"fields": ["name", "name_en", "slug", "unit", "kind"]}),
+        # Each French twin beside its English field, so that editors see both.
+        (None, {"fields": ["name", ("name_en", "name_fr"), "slug", "unit", "kind"]}),
         (_("Aliases"), {"fields": ["aliases_zh", "aliases_en", "aliases_fr"]}),
-        (_("Meaning"), {"fields": ["definition", "sector", "theme", "notes"]}),
+        (
+            _("Meaning"),
+            {
+                "fields": [
+                    ("definition", "definition_fr"),
+                    "sector",
+                    "theme",
+                    ("notes", "notes_fr"),
+                ]
+            },
+        ),
         (_("Targets set on it"), {"fields": ["targets_on_it"]}),
     ]
 
@@ -129,9 +149,11 @@ class TargetAdmin(ImportMixin, EditConflictMixin, SimpleHistoryAdmin):
     search_fields = [
         "indicator__name",
         "indicator__name_en",
+        "indicator__name_fr",
         "indicator__slug",
         "slug",
         "plan__title_en",
+        "plan__title_fr",
         "plan__slug",
     ]
     autocomplete_fields = ["plan", "indicator", "sector", "theme", "source", "supersedes"]
@@ -152,7 +174,10 @@ class TargetAdmin(ImportMixin, EditConflictMixin, SimpleHistoryAdmin):
             },
         ),
         (_("Classification"), {"fields": ["sector", "theme", "supersedes"]}),
-        (_("Citation"), {"fields": ["source", "locator", "paragraph", "excerpt", "notes"]}),
+        (
+            _("Citation"),
+            {"fields": ["source", "locator", "paragraph", "excerpt", ("notes", "notes_fr")]},
+        ),
         (_("The indicator's figures"), {"fields": ["status_today", "indicator_series"]}),
     ]
 
@@ -287,10 +312,12 @@ class ObservationAdmin(ImportMixin, EditConflictMixin, SimpleHistoryAdmin):
     ]
     search_fields = [
         "indicator__name_en",
+        "indicator__name_fr",
         "indicator__name",
         "indicator__slug",
         "period",
         "note",
+        "note_fr",
         "locator",
     ]
     autocomplete_fields = ["indicator", "source", "supersedes"]
@@ -298,5 +325,5 @@ class ObservationAdmin(ImportMixin, EditConflictMixin, SimpleHistoryAdmin):
     fieldsets = [
         (None, {"fields": ["indicator", "period", ("value", "unit", "qualifier")]}),
         (_("Citation"), {"fields": ["source", "locator", "published_on", "verified"]}),
-        (_("Revision and notes"), {"fields": ["supersedes", "note"]}),
+        (_("Revision and notes"), {"fields": ["supersedes", ("note", "note_fr")]}),
     ]

@@ -40,7 +40,8 @@ class SourceAdmin(ImportMixin, EditConflictMixin, SimpleHistoryAdmin):
         (None, {"fields": ["title", "title_en", "slug", "publisher", "kind", "tier"]}),
         (_("Where and when"), {"fields": ["language", "url", "published_on"]}),
         (_("Text"), {"fields": ["text", "numbered_paragraphs"]}),
-        (_("Notes"), {"fields": ["notes"]}),
+        # Each French twin beside its English field, so that editors see both.
+        (_("Notes"), {"fields": [("notes", "notes_fr")]}),
     ]
 
     @admin.display(description=_("paragraphs, as statements cite them"))
@@ -56,15 +57,25 @@ class SourceAdmin(ImportMixin, EditConflictMixin, SimpleHistoryAdmin):
 class ActorAdmin(ImportMixin, EditConflictMixin, SimpleHistoryAdmin):
     list_display = ["name", "name_original", "kind", "jurisdiction", "role"]
     list_filter = ["kind", "jurisdiction"]
-    search_fields = ["name", "name_original", "slug", "role"]
+    search_fields = ["name", "name_fr", "name_original", "slug", "role", "role_fr"]
     prepopulated_fields = {"slug": ["name"]}
+    fields = [
+        ("name", "name_fr"),
+        "slug",
+        "name_original",
+        "kind",
+        "jurisdiction",
+        ("role", "role_fr"),
+        ("description", "description_fr"),
+    ]
 
 
 @admin.register(Theme)
 class ThemeAdmin(ImportMixin, EditConflictMixin, SimpleHistoryAdmin):
     list_display = ["name", "slug", "swatch"]
-    search_fields = ["name", "slug", "description"]
+    search_fields = ["name", "name_fr", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
+    fields = [("name", "name_fr"), "slug", ("description", "description_fr"), "colour"]
 
     class Media:
         # The swatches' colours (no style attributes: see the Content-Security-Policy).
@@ -83,10 +94,18 @@ class ThemeAdmin(ImportMixin, EditConflictMixin, SimpleHistoryAdmin):
 class SectorAdmin(ImportMixin, EditConflictMixin, SimpleHistoryAdmin):
     list_display = ["indented_name", "slug", "code", "parent"]
     list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["name", "slug", "code"]
+    search_fields = ["name", "name_fr", "slug", "code"]
     autocomplete_fields = ["parent"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["path"]
+    fields = [
+        ("name", "name_fr"),
+        "slug",
+        "code",
+        "parent",
+        "path",
+        ("description", "description_fr"),
+    ]
 
     @admin.display(description=_("name"), ordering="path")
     def indented_name(self, obj: Sector) -> str:
@@ -142,19 +161,43 @@ class PlanAdmin(ImportMixin, EditConflictMixin, SimpleHistoryAdmin):
         "published_on",
     ]
     date_hierarchy = "published_on"
-    search_fields = ["title", "title_en", "document_number", "slug", "summary"]
+    search_fields = ["title", "title_en", "title_fr", "document_number", "slug", "summary"]
     autocomplete_fields = ["issuer", "co_issuers", "source", "themes", "sectors"]
     prepopulated_fields = {"slug": ["title_en"]}
     save_on_top = True
     inlines = [TargetInline]
     fieldsets = [
-        (None, {"fields": ["title", "title_en", "slug", "language", "kind", "status"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    # Each French twin beside its English field, so that editors see both.
+                    ("title_en", "title_fr"),
+                    "slug",
+                    "language",
+                    "kind",
+                    "status",
+                ]
+            },
+        ),
         (
             _("Issuer and dates"),
             {"fields": ["issuer", "co_issuers", "document_number", "signed_on", "published_on"]},
         ),
         (_("Period"), {"fields": ["start_year", "end_year"]}),
-        (_("Content"), {"fields": ["summary", "themes", "sectors", "source", "notes"]}),
+        (
+            _("Content"),
+            {
+                "fields": [
+                    ("summary", "summary_fr"),
+                    "themes",
+                    "sectors",
+                    "source",
+                    ("notes", "notes_fr"),
+                ]
+            },
+        ),
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Plan]:
@@ -188,13 +231,14 @@ class StatementAdmin(ImportMixin, EditConflictMixin, SimpleHistoryAdmin):
         "delivered_on",
     ]
     date_hierarchy = "published_on"
-    search_fields = ["headline", "excerpt", "text_en", "slug", "venue"]
+    search_fields = ["headline", "headline_fr", "excerpt", "text_en", "slug", "venue"]
     autocomplete_fields = ["actor", "source", "origin", "themes", "sectors", "plans", "targets"]
     list_select_related = ["actor"]
     prepopulated_fields = {"slug": ["headline"]}
     save_on_top = True
     fieldsets = [
-        (None, {"fields": ["headline", "slug", "actor", "kind", "status"]}),
+        # Each French twin beside its English field, so that editors see both.
+        (None, {"fields": [("headline", "headline_fr"), "slug", "actor", "kind", "status"]}),
         (
             _("Citation"),
             {
@@ -207,5 +251,5 @@ class StatementAdmin(ImportMixin, EditConflictMixin, SimpleHistoryAdmin):
         ),
         (_("When and where"), {"fields": ["delivered_on", "published_on", "venue", "origin"]}),
         (_("Tags and lineage"), {"fields": ["themes", "sectors", "plans", "targets"]}),
-        (_("Notes"), {"fields": ["notes"]}),
+        (_("Notes"), {"fields": [("notes", "notes_fr")]}),
     ]

@@ -78,6 +78,7 @@ class SourceSerializer(serializers.ModelSerializer):
             "published_on",
             "paragraphs",
             "notes",
+            "notes_fr",
             "page",
         ]
 
@@ -91,11 +92,14 @@ class ActorSerializer(serializers.ModelSerializer):
             "id",
             "slug",
             "name",
+            "name_fr",
             "name_original",
             "kind",
             "jurisdiction",
             "role",
+            "role_fr",
             "description",
+            "description_fr",
             "page",
         ]
 
@@ -105,7 +109,16 @@ class ThemeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Theme
-        fields = ["id", "slug", "name", "description", "colour", "page"]
+        fields = [
+            "id",
+            "slug",
+            "name",
+            "name_fr",
+            "description",
+            "description_fr",
+            "colour",
+            "page",
+        ]
 
 
 class SectorSerializer(serializers.ModelSerializer):
@@ -114,7 +127,18 @@ class SectorSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Sector
-        fields = ["id", "slug", "name", "code", "parent", "path", "description", "page"]
+        fields = [
+            "id",
+            "slug",
+            "name",
+            "name_fr",
+            "code",
+            "parent",
+            "path",
+            "description",
+            "description_fr",
+            "page",
+        ]
 
 
 class PlanSerializer(serializers.ModelSerializer):
@@ -134,6 +158,7 @@ class PlanSerializer(serializers.ModelSerializer):
             "slug",
             "title",
             "title_en",
+            "title_fr",
             "language",
             "kind",
             "issuer",
@@ -144,6 +169,7 @@ class PlanSerializer(serializers.ModelSerializer):
             "start_year",
             "end_year",
             "summary",
+            "summary_fr",
             "source",
             "themes",
             "sectors",
@@ -174,6 +200,7 @@ class StatementSerializer(serializers.ModelSerializer):
             "actor",
             "kind",
             "headline",
+            "headline_fr",
             "excerpt",
             "wording",
             "language",

@@ -79,6 +79,11 @@ class TargetSerializer(JudgedSerializer):
     indicator_name = serializers.CharField(
         source="indicator.name_en", read_only=True, help_text="The indicator's English name."
     )
+    indicator_name_fr = serializers.CharField(
+        source="indicator.name_fr",
+        read_only=True,
+        help_text="The indicator's French name; empty where it has none yet.",
+    )
     # A plain string in the schema: the same codes as ``unit``, whose enum it would repeat.
     indicator_unit = serializers.CharField(
         source="indicator.unit",
@@ -102,6 +107,7 @@ class TargetSerializer(JudgedSerializer):
             "slug",
             "indicator",
             "indicator_name",
+            "indicator_name_fr",
             "target_value",
             "indicator_unit",
             "value",
@@ -172,6 +178,7 @@ class ObservationSerializer(SeriesSerializer):
             "verified",
             "supersedes",
             "note",
+            "note_fr",
         ]
         extra_kwargs = {
             "value": {"help_text": "As the source gives it, in unit."},
@@ -244,13 +251,16 @@ class IndicatorSerializer(SeriesSerializer):
             "slug",
             "name",
             "name_en",
+            "name_fr",
             "aliases",
             "definition",
+            "definition_fr",
             "unit",
             "kind",
             "sector",
             "theme",
             "notes",
+            "notes_fr",
             "permalink",
             "observations",
             "targets",

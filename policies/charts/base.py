@@ -10,12 +10,13 @@ import datetime
 import textwrap
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Protocol, TypedDict
+from typing import Any, ClassVar, Protocol, TypedDict
 
 from django.conf import settings
 from django.utils.formats import get_format, number_format
 from django.utils.translation import gettext as _
 
+from policies.localized import Translatable, localized, marked
 from policies.progress import Progress
 
 NO_THEME_COLOUR = "#bbbbbb"
@@ -48,16 +49,19 @@ COUNT_TICKS = 6
 
 
 # What the builders read from records: any object with these attributes will do (a model
-# instance, or a plain dataclass in a test).
+# instance, or a plain dataclass in a test). Names, titles and notes are read through
+# ``words``, in the reader's language: each record says in ``TRANSLATED`` where they are.
 
 
-class ThemeLike(Protocol):
+class ThemeLike(Translatable, Protocol):
+    TRANSLATED: ClassVar[dict[str, str]]  # "name"
     slug: str
     name: str
     colour: str
 
 
-class SectorLike(Protocol):
+class SectorLike(Translatable, Protocol):
+    TRANSLATED: ClassVar[dict[str, str]]  # "name"
     slug: str
     name: str
 
@@ -65,16 +69,18 @@ class SectorLike(Protocol):
     def depth(self) -> int: ...
 
 
-class PlanLike(Protocol):
+class PlanLike(Translatable, Protocol):
+    TRANSLATED: ClassVar[dict[str, str]]  # "title"
     title_en: str
 
     @property
     def pk(self) -> int: ...
 
 
-class IndicatorLike(Protocol):
+class IndicatorLike(Translatable, Protocol):
+    TRANSLATED: ClassVar[dict[str, str]]  # "name": the English name, name_en
     slug: str
-    name: str
+    name: str  # in the indicator's own language (Chinese): not what a label reads
     name_en: str
     unit: str  # a code of policies.units
 
@@ -101,10 +107,11 @@ class TargetLike(Protocol):
     def baseline_in_indicator_unit(self) -> Decimal | None: ...
 
 
-class ObservationLike(Protocol):
+class ObservationLike(Translatable, Protocol):
     """A figure of an indicator, as published (``value`` in ``unit``, blank: the
     indicator's) and in the indicator's unit; ``revised``: superseded by a revision."""
 
+    TRANSLATED: ClassVar[dict[str, str]]  # "note"
     period: str
     year: int
     month: int | None
@@ -250,7 +257,11 @@ def period_label(period: datetime.date, granularity: str) -> str:
     if granularity == "year":
         return str(period.year)
     if granularity == "quarter":
-        return f"{period.year} Q{(period.month - 1) // 3 + 1}"
+        # Translators: a quarter of a year on a chart's axis and in its summary ("T2 2022").
+        return _("%(year)d Q%(quarter)d") % {
+            "year": period.year,
+            "quarter": (period.month - 1) // 3 + 1,
+        }
     return period.strftime("%Y-%m")
 
 
@@ -258,6 +269,13 @@ def plotly_escape(text: str) -> str:
     """Text for plotly, which renders a subset of HTML (links, bold...) in labels and hovers:
     editor-written names must show as written, never as markup."""
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def words(record: Translatable, field: str = "name") -> str:
+    """``record``'s ``field`` (a name, a title, a note) as plain text in the reader's
+    language; " (EN)" where the English stands in for missing French. Reads the record's
+    attributes only: no query."""
+    return marked(localized(record, field))
 
 
 def wrap_label(text: str, width: int = 28, *, indent: str = "") -> str:
@@ -270,7 +288,7 @@ def wrap_label(text: str, width: int = 28, *, indent: str = "") -> str:
 def sector_label(sector: SectorLike, width: int = 18) -> str:
     """A sector's name as an axis label: indented by its depth in the tree, and wrapped, so
     that a phone keeps room for the plot beside it."""
-    return wrap_label(sector.name, width, indent="\u2002" * sector.depth)
+    return wrap_label(words(sector), width, indent="\u2002" * sector.depth)
 
 
 def period_sequence(

@@ -32,6 +32,7 @@ from policies.charts.base import (
     period_sequence,
     plotly_escape,
     sector_label,
+    words,
     wrap_label,
 )
 
@@ -52,7 +53,7 @@ def timeline_chart(
     periods = period_sequence(seen[0], seen[-1], granularity) if seen else []
 
     series: list[tuple[str | None, str, str]] = [
-        (t.slug, t.name, t.colour) for t in themes if t.slug in counts
+        (t.slug, words(t), t.colour) for t in themes if t.slug in counts
     ]
     if None in counts:
         series.append((None, _("No theme"), NO_THEME_COLOUR))
@@ -171,11 +172,12 @@ def heatmap_chart(
     z = [[counts.get((t.slug, s.slug), 0) for t in used_themes] for s in used_sectors]
     top = max(counts.values(), default=0)
     sector_labels = [sector_label(s) for s in used_sectors]
-    theme_labels = [plotly_escape(t.name) for t in used_themes]
+    theme_names = [words(t) for t in used_themes]
+    theme_labels = [plotly_escape(name) for name in theme_names]
     # The height holds two lines a sector name, the colour bar above and the theme names
     # below, turned upright (about 7 px a character): automargin takes their room from the
     # plot, which would otherwise squeeze the rows.
-    longest_theme = max((len(t.name) for t in used_themes), default=0)
+    longest_theme = max((len(name) for name in theme_names), default=0)
     figure = make_figure(
         [
             make_trace(
@@ -215,7 +217,7 @@ def heatmap_chart(
     )
     if counts:
         (theme_slug, sector_slug), most = max(counts.items(), key=lambda item: item[1])
-        names = {t.slug: t.name for t in themes} | {s.slug: s.name for s in sectors}
+        names = {t.slug: words(t) for t in used_themes} | {s.slug: words(s) for s in used_sectors}
         summary = _(
             "Statements counted by theme and sector across %(themes)d themes and %(sectors)d "
             "sectors; the most frequent pair is %(theme)s × %(sector)s (%(count)d)."
@@ -233,8 +235,9 @@ def heatmap_chart(
         title=_("Themes by sector"),
         summary=summary,
         figure=figure,
-        columns=[_("Sector"), *theme_labels],
-        rows=[[s.name, *row] for s, row in zip(used_sectors, z, strict=True)],
+        # The table's headers are HTML-escaped by the template: the names, not plotly's labels.
+        columns=[_("Sector"), *theme_names],
+        rows=[[words(s), *row] for s, row in zip(used_sectors, z, strict=True)],
     )
 
 
@@ -266,7 +269,7 @@ def coverage_chart(*, counts: SectorCounts, sectors: Sequence[SectorLike]) -> Ch
         summary = _(
             "Records tagged with each of %(count)d sectors; the most covered is %(sector)s "
             "(%(total)d records)."
-        ) % {"count": len(used), "sector": top.name, "total": total[top.slug]}
+        ) % {"count": len(used), "sector": words(top), "total": total[top.slug]}
     else:
         summary = _("No record matching these filters is tagged with a sector.")
     return Chart(
@@ -292,5 +295,5 @@ def coverage_chart(*, counts: SectorCounts, sectors: Sequence[SectorLike]) -> Ch
             ),
         ),
         columns=[_("Sector"), *(name for _k, name, _c in series)],
-        rows=[[s.name, *(counts[key].get(s.slug, 0) for key, _n, _c in series)] for s in used],
+        rows=[[words(s), *(counts[key].get(s.slug, 0) for key, _n, _c in series)] for s in used],
     )

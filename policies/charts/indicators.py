@@ -26,6 +26,7 @@ from policies.charts.base import (
     make_layout,
     make_trace,
     plotly_escape,
+    words,
     wrap_label,
 )
 from policies.charts.values import in_full, in_words, period_end, period_words, unit_words
@@ -75,10 +76,11 @@ def _figure_hover(observation: ObservationLike, indicator: IndicatorLike) -> str
     if observation.source is not None:
         parts.append(str(observation.source))
     hover = "<br>".join(plotly_escape(part) for part in parts)
-    if observation.note:
+    note = words(observation, "note")
+    if note:
         # What the figure measures, when it differs from year to year (an average, or the
         # year-end rate): the start of the note, wrapped.
-        note = textwrap.shorten(observation.note, NOTE_CHARACTERS, placeholder=" …")
+        note = textwrap.shorten(note, NOTE_CHARACTERS, placeholder=" …")
         hover += "<br>" + wrap_label(note, 48)
     return hover
 
@@ -166,7 +168,7 @@ def target_as_written(row: TargetRowLike) -> str:
 def _target_hover(row: TargetRowLike) -> str:
     target = row.target
     parts = [
-        target.plan.title_en,
+        words(target.plan, "title"),
         _("target: %(target)s") % {"target": target_as_written(row)},
         status_line(row.progress, target.indicator.unit),
     ]
@@ -275,6 +277,7 @@ def indicator_chart(
 ) -> Chart:
     """The indicator's series, and every target set on it with its status."""
     data = series_traces(observations, indicator) + target_traces(rows)
+    name = words(indicator)
     good = [o for o in observations if counted(o)]
     others = len(observations) - len(good)
     sentences = []
@@ -288,7 +291,7 @@ def indicator_chart(
                 len(good),
             )
             % {
-                "name": indicator.name_en,
+                "name": name,
                 "count": len(good),
                 "first": period_words(good[0].year, good[0].month),
                 "last": period_words(latest.year, latest.month),
@@ -296,7 +299,7 @@ def indicator_chart(
             }
         )
     elif observations or rows:
-        sentences.append(_("%(name)s: no verified figure yet.") % {"name": indicator.name_en})
+        sentences.append(_("%(name)s: no verified figure yet.") % {"name": name})
     if rows:
         sentences.append(
             ngettext(
@@ -311,14 +314,13 @@ def indicator_chart(
     summary = (
         " ".join(sentences)
         if sentences
-        else _("No figures or targets are recorded for %(name)s yet.")
-        % {"name": indicator.name_en}
+        else _("No figures or targets are recorded for %(name)s yet.") % {"name": name}
     )
     years = _years(observations, rows)
     layout = series_layout(indicator, years=years or [0], entries=len(data))
     return Chart(
         key=f"indicator-{indicator.slug}",
-        title=_("%(name)s over time, with its targets") % {"name": indicator.name_en},
+        title=_("%(name)s over time, with its targets") % {"name": name},
         summary=summary,
         figure=make_figure(data, layout),
         columns=[_("Period"), _("Source or plan"), _("Value"), _("Status")],
@@ -346,7 +348,7 @@ def targets_table(rows: Sequence[TargetRowLike]) -> list[list[Any]]:
     return [
         [
             str(row.target.target_year),
-            _("target of %(plan)s") % {"plan": row.target.plan.title_en},
+            _("target of %(plan)s") % {"plan": words(row.target.plan, "title")},
             in_full(row.target.value, row.target.unit, row.target.qualifier),
             status_line(row.progress, row.target.indicator.unit),
         ]

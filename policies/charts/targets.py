@@ -18,6 +18,7 @@ from policies.charts.base import (
     make_layout,
     make_trace,
     plotly_escape,
+    words,
     wrap_label,
 )
 from policies.charts.indicators import (
@@ -58,7 +59,7 @@ def _names(rows: Sequence[TargetRowLike], grouped: bool) -> list[str]:
     (a revision and the target it supersedes) by its year, and its plan when the chart
     does not already say which plan it is in. A target without a baseline has no bar to
     read, so its name also gives the figure its status rests on."""
-    names = [row.target.indicator.name_en for row in rows]
+    names = [words(row.target.indicator) for row in rows]
     keys = [
         (row.target.plan.pk if grouped else None, name)
         for row, name in zip(rows, names, strict=True)
@@ -70,7 +71,7 @@ def _names(rows: Sequence[TargetRowLike], grouped: bool) -> list[str]:
             name = (
                 f"{name} ({target.target_year})"
                 if grouped
-                else f"{name} ({target.target_year}, {target.plan.title_en})"
+                else f"{name} ({target.target_year}, {words(target.plan, 'title')})"
             )
         figure = progress.figure
         if progress.share is None and figure is not None:
@@ -108,7 +109,7 @@ def progress_chart(rows: Sequence[TargetRowLike]) -> Chart:
         plan = row.target.plan
         if grouped and plan.pk != previous:
             y += GAP_PX if ticks else 0
-            header = wrap_label(plan.title_en, HEADER_WIDTH)
+            header = wrap_label(words(plan, "title"), HEADER_WIDTH)
             annotations.append(
                 {
                     "text": "<br>".join(f"<b>{line}</b>" for line in header.split("<br>")),
@@ -264,8 +265,8 @@ def _latest(target: TargetLike, progress: Progress) -> str:
 def _table_row(row: TargetRowLike) -> list[Any]:
     target, progress = row.target, row.progress
     return [
-        target.indicator.name_en,
-        target.plan.title_en,
+        words(target.indicator),
+        words(target.plan, "title"),
         _baseline(target),
         _latest(target, progress),
         in_full(target.value, target.unit, target.qualifier) + f" ({target.target_year})",
@@ -276,7 +277,7 @@ def _table_row(row: TargetRowLike) -> list[Any]:
 
 def _progress_parts(target: TargetLike, progress: Progress) -> list[str]:
     """The facts of one target's progress, as plain text (escape them for plotly)."""
-    parts = [target.indicator.name_en, target.plan.title_en]
+    parts = [words(target.indicator), words(target.plan, "title")]
     if target.baseline_value is not None:
         parts.append(_("baseline: %(baseline)s") % {"baseline": _baseline(target)})
     if progress.figure is not None:
@@ -325,7 +326,7 @@ def target_chart(
         key=key or f"target-{target.pk}",
         title=_("%(indicator)s: %(value)s by %(year)s")
         % {
-            "indicator": indicator.name_en,
+            "indicator": words(indicator),
             "value": in_words(target.value, target.unit, target.qualifier),
             "year": target.target_year,
         },

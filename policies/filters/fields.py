@@ -12,6 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Q, QuerySet
+from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils.choices import BaseChoiceIterator
 from django.utils.html import format_html
@@ -19,6 +20,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
+
+from policies.localized import DEFAULT_LANGUAGE, localized, marked, reader_language, sort_key
 
 if TYPE_CHECKING:
     from django.forms.renderers import BaseRenderer
@@ -66,8 +69,34 @@ class QuickSelectMultiple(forms.SelectMultiple):
         return format_html('<option value="{}"{}>{}</option>', value, selected, label)
 
 
+def choice_label(obj: Any) -> str:
+    """A record as a filter's option reads it: its name (a plan, its title) in the reader's
+    language, " (EN)" where the English stands in."""
+    translated = getattr(obj, "TRANSLATED", {})
+    for field in ("name", "title"):
+        if field in translated:
+            return marked(localized(obj, field))
+    return str(obj)
+
+
+class ReadersOrderChoices(ModelChoiceIterator):
+    """Options in alphabetical order of their labels in the reader's language. The database
+    orders by the English name; English keeps that order, and a tree (sectors) keeps its
+    own."""
+
+    def __iter__(self) -> Iterator[Any]:
+        choices = super().__iter__()
+        model = self.queryset.model
+        if reader_language() == DEFAULT_LANGUAGE or hasattr(model, "depth"):
+            yield from choices
+            return
+        yield from sorted(choices, key=lambda choice: sort_key(str(choice[1])))
+
+
 class SlugOrCodeMultipleChoiceField(forms.ModelMultipleChoiceField):
     """Accepts each value as a slug, or as a code where the model has one."""
+
+    iterator = ReadersOrderChoices
 
     default_error_messages = {
         **forms.ModelMultipleChoiceField.default_error_messages,
@@ -94,7 +123,7 @@ class SlugOrCodeMultipleChoiceField(forms.ModelMultipleChoiceField):
 
     def label_from_instance(self, obj: Any) -> str:
         # Sectors are a tree: indent each by its depth so the list reads as one.
-        return "— " * getattr(obj, "depth", 0) + str(obj)
+        return "— " * getattr(obj, "depth", 0) + choice_label(obj)
 
     def _check_values(self, value: list[str]) -> QuerySet[Any]:
         values = [str(v) for v in value]
@@ -156,7 +185,7 @@ class RecentPlanChoices(BaseChoiceIterator):
         missing = [s for s in self.chosen if s not in shown and slug_re.fullmatch(s)]
         chosen = list(self.queryset.filter(slug__in=missing[:MAX_VALUES])) if missing else []
         for plan in chosen + recent:
-            yield plan.slug, str(plan)
+            yield plan.slug, choice_label(plan)
 
 
 class TrackerFilterForm(forms.Form):

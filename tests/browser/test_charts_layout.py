@@ -51,8 +51,9 @@ CLIPPED_TEXT = """(tolerance) => {
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_chart_labels_fit_every_width(site, browser, language):
     clipped = []
-    # One context per language (its Accept-Language header picks the page's language), one
-    # page per width: each page is drawn at its width from the start, as a phone draws it.
+    # The language is in the URL (/fr/...); one page per width: each page is drawn at its
+    # width from the start, as a phone draws it.
+    prefix = "" if language == "en" else f"/{language}"
     context = browser.new_context(locale=language)
     try:
         for width in WIDTHS:
@@ -60,7 +61,7 @@ def test_chart_labels_fit_every_width(site, browser, language):
             page.set_viewport_size({"width": width, "height": 900})
             watch = PageWatch(page)
             for path in PATHS:
-                page.goto(site + path)
+                page.goto(site + prefix + path)
                 expect(page.locator("html")).to_have_attribute("lang", language)
                 figures = page.locator("[data-figure]")
                 expect(page.locator("[data-drawn=true]")).to_have_count(

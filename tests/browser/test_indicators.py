@@ -21,6 +21,8 @@ FIGURE_POINTS = f"{PLOT} .scatterlayer .tracefigures-counted path.point"
 def test_the_gdp_page_draws_its_series_and_targets(site, browser, language):
     targets = Target.objects.of_published_plans().filter(indicator__slug="gdp-growth").count()
     assert targets >= 5, "the seeds set a GDP target in each report, 2021 to 2025"
+    # The language is in the URL (/fr/...), whatever the browser's own.
+    prefix = "" if language == "en" else f"/{language}"
     context = browser.new_context(locale=language)
     clipped = []
     try:
@@ -28,7 +30,7 @@ def test_the_gdp_page_draws_its_series_and_targets(site, browser, language):
             page = context.new_page()
             page.set_viewport_size({"width": width, "height": 900})
             watch = PageWatch(page)
-            page.goto(site + PATH)
+            page.goto(site + prefix + PATH)
             expect(page.locator("html")).to_have_attribute("lang", language)
             expect(page.locator(f"{PLOT}[data-drawn=true]")).to_have_count(1, timeout=15_000)
             expect(page.locator(f"{PLOT} .main-svg").first).to_be_visible()

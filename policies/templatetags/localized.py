@@ -1,0 +1,40 @@
+"""A record's words on a page, in the reader's language: ``{{ theme.local.name|marked_html }}``.
+
+Where the French is missing the English stands in (``policies.localized``); a reader must see
+that it is English on purpose, and a screen reader must say it in English: the words are
+wrapped in ``lang="en"`` and followed by a small "EN" marker that explains itself.
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
+
+from policies import localized
+
+register = template.Library()
+
+
+@register.filter
+def marked_html(text: str | None) -> SafeString:
+    """``text`` escaped; an English fallback in ``lang="en"``, with a visible "EN" marker."""
+    if text is None:
+        text = ""
+    if not getattr(text, "fallback", False):
+        return format_html("{}", text)
+    return format_html(
+        # No space between them: inside a link it would be underlined; CSS spaces the marker.
+        '<span lang="en">{}</span><abbr class="fallback" title="{}">EN</abbr>',
+        text,
+        gettext("Not yet translated into French; shown in English"),
+    )
+
+
+@register.filter
+def marked(text: str | None) -> str:
+    """Plain text for attributes and titles: an English fallback ends in " (EN)"."""
+    if text is None:
+        return ""
+    return localized.marked(text)
