@@ -2,7 +2,13 @@ from rest_framework.routers import DefaultRouter
 
 from policies.api import views
 
-router = DefaultRouter()
+
+class Router(DefaultRouter):
+    # The root leads to the documentation and the schema as well as to every list.
+    APIRootView = views.APIRoot
+
+
+router = Router()
 router.register("statements", views.StatementViewSet)
 router.register("plans", views.PlanViewSet)
 router.register("targets", views.TargetViewSet)

@@ -10,11 +10,14 @@ answer 405.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.db.models import F, Prefetch
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import viewsets
+from rest_framework import routers, viewsets
+from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
 
 from policies import selectors
 from policies.api.errors import exception_handler
@@ -45,6 +48,27 @@ from policies.models import (
     Theme,
 )
 from policies.querysets import ObservationQuerySet
+
+
+class APIRoot(routers.APIRootView):
+    """The Policy Tracker's read-only JSON API: published statements, plans, targets,
+    indicators and their figures, and the reference data they point to.
+
+    "documentation" leads to every endpoint and filter, explained and tried in the browser;
+    "schema" is the same as OpenAPI, for generating a client.
+    """
+
+    # The browsable API's heading (DRF would say "Api Root").
+    name = "Policy Tracker API"
+
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().get(request, *args, **kwargs)
+        docs = reverse("api-docs", request=request)
+        schema = reverse("api-schema", request=request)
+        response.data = {"documentation": docs, "schema": schema, **response.data}
+        # The same two addresses for a client that reads headers (RFC 8631).
+        response["Link"] = f'<{docs}>; rel="service-doc", <{schema}>; rel="service-desc"'
+        return response
 
 
 class ReadOnly(viewsets.ReadOnlyModelViewSet):

@@ -1,4 +1,5 @@
-"""Exports: the filtered records of one kind as a file, streamed (``policies.data_io``).
+"""Exports: the filtered records of one kind as a file, streamed (``policies.data_io``), named
+for what it holds (``statements-sector-6g-2026-12-01.csv``: ``take_away.export_filename``).
 
 Each process streams at most EXPORTS_AT_ONCE large exports for readers at once (more rows
 than EXPORT_SMALL_ROWS; a count tells): a full export of a million statements takes some
@@ -16,12 +17,14 @@ from collections.abc import Iterator
 from django.conf import settings
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from policies import filters
 from policies.data_io.schema import RECORD_KINDS
 from policies.data_io.streaming import FORMATS, export_stream
+from policies.web import take_away
 
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 
@@ -118,7 +121,11 @@ def export(
             return _busy()
         stream = SLOTS.holding(stream)
     response = StreamingHttpResponse(stream, content_type=CONTENT_TYPES[file_format])
-    response["Content-Disposition"] = f'attachment; filename="{kind}.{file_format}"'
+    # Named for what it holds, so two downloads never overwrite each other unread.
+    filename = take_away.export_filename(
+        kind, request.GET, file_format=file_format, today=timezone.localdate()
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store" if include_drafts else "public, max-age=300"
     return response
 

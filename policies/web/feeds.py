@@ -15,15 +15,18 @@ from typing import Any, cast
 
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from policies import filters, selectors, units
+from policies.localized import localized, marked
 from policies.models import Statement, Target
 from policies.progress import Figure, Status
 from policies.querysets import StatementQuerySet, TargetQuerySet
+from policies.web import take_away
 
 FEED_SIZE = 50
 XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -45,20 +48,40 @@ def _midnight(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.UTC)
 
 
-class StatementFeed(Feed):
+class FilteredFeed(Feed):
+    """A feed under a reader's filters: its ``rel="self"`` address, and the page it
+    follows (``link``), keep them, under the language it was asked in, so a feed reader
+    that subscribes from either keeps the same saved search."""
+
+    feed_name: str
+    page_name: str
+
+    def __init__(self, query: str) -> None:
+        super().__init__()
+        self.query = query
+
+    def _with_query(self, path: str) -> str:
+        return path + (f"?{self.query}" if self.query else "")
+
+    def feed_url(self) -> str:
+        return self._with_query(reverse(self.feed_name))
+
+    def link(self) -> str:
+        return self._with_query(reverse(self.page_name))
+
+
+class StatementFeed(FilteredFeed):
     feed_type = SafeAtom1Feed
     description_template = "policies/feed_statement.html"
+    feed_name = "feeds:statements"
+    page_name = "policies:statement_list"
 
     def __init__(self, statements: StatementQuerySet, query: str) -> None:
-        super().__init__()
+        super().__init__(query)
         self.statements = statements
-        self.query = query
 
     def title(self) -> str:
         return _("Policy Tracker: statements") + (f" ({self.query})" if self.query else "")
-
-    def link(self) -> str:
-        return "/statements/" + (f"?{self.query}" if self.query else "")
 
     def subtitle(self) -> str:
         return _("The newest statements matching these filters, each with its verbatim excerpt.")
@@ -67,16 +90,16 @@ class StatementFeed(Feed):
         return list(selectors.statement_list(statements=self.statements)[:FEED_SIZE])
 
     def item_title(self, item: Statement) -> str:
-        return item.headline
+        return marked(localized(item, "headline"))
 
     def item_pubdate(self, item: Statement) -> datetime.datetime:
         return _midnight(item.published_on)
 
     def item_author_name(self, item: Statement) -> str:
-        return item.actor.name
+        return marked(localized(item.actor, "name"))
 
     def item_categories(self, item: Statement) -> list[str]:
-        return [theme.name for theme in item.themes.all()]
+        return [marked(localized(theme, "name")) for theme in item.themes.all()]
 
 
 @require_GET
@@ -86,7 +109,7 @@ def statements_feed(request: HttpRequest) -> HttpResponse:
         return JsonResponse(selection.error_document(), status=selection.status)
     # The records of the "statements" surface are a StatementQuerySet.
     statements = cast(StatementQuerySet, selection.records)
-    return StatementFeed(statements, request.GET.urlencode())(request)
+    return StatementFeed(statements, take_away.query("statements", request.GET))(request)
 
 
 def arrival(figure: Figure) -> datetime.date:
@@ -146,21 +169,19 @@ def status_changes(
     return changes[:FEED_SIZE]
 
 
-class TargetStatusFeed(Feed):
+class TargetStatusFeed(FilteredFeed):
     feed_type = SafeAtom1Feed
+    feed_name = "feeds:targets"
+    page_name = "policies:target_list"
 
     def __init__(self, changes: list[StatusChange], query: str) -> None:
-        super().__init__()
+        super().__init__(query)
         self.changes = changes
-        self.query = query
 
     def title(self) -> str:
         return _("Policy Tracker: target status changes") + (
             f" ({self.query})" if self.query else ""
         )
-
-    def link(self) -> str:
-        return "/targets/" + (f"?{self.query}" if self.query else "")
 
     def subtitle(self) -> str:
         return _(
@@ -177,7 +198,7 @@ class TargetStatusFeed(Feed):
 
     def item_title(self, item: StatusChange) -> str:
         values = {
-            "indicator": item.target.indicator.name_en,
+            "indicator": marked(localized(item.target.indicator, "name")),
             "year": item.target.target_year,
             "status": item.status.label,
         }
@@ -191,7 +212,7 @@ class TargetStatusFeed(Feed):
 
     def item_description(self, item: StatusChange) -> str:
         values = {
-            "plan": item.target.plan.title_en,
+            "plan": marked(localized(item.target.plan, "title")),
             "previous": item.previous.label,
             "status": item.status.label,
             "year": item.target.target_year,
@@ -229,7 +250,7 @@ class TargetStatusFeed(Feed):
         return _midnight(item.day)
 
     def item_categories(self, item: StatusChange) -> list[str]:
-        return [item.target.indicator.name_en]
+        return [marked(localized(item.target.indicator, "name"))]
 
 
 @require_GET
@@ -239,4 +260,4 @@ def targets_feed(request: HttpRequest) -> HttpResponse:
         return JsonResponse(selection.error_document(), status=selection.status)
     # The records of the "targets" surface are a TargetQuerySet.
     changes = status_changes(targets=cast(TargetQuerySet, selection.records))
-    return TargetStatusFeed(changes, request.GET.urlencode())(request)
+    return TargetStatusFeed(changes, take_away.query("targets", request.GET))(request)

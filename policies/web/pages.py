@@ -40,6 +40,7 @@ from policies.models import (
     Theme,
 )
 from policies.models.indicators import Qualifier
+from policies.web import take_away
 from policies.web.pagination import SEARCH_COUNT_CAP, paginate
 
 DASHBOARD_TARGETS = 12
@@ -97,7 +98,11 @@ def _dashboard_page(
         if status == 200:
             cache.set(key, cached, CACHE_TIMEOUT)
     status, body = cached
-    return render(request, template, {**extra, "body": body}, status=status)
+    # The page's <head> offers its statements as a feed and as JSON; the filters (the scope's
+    # among them) are in ``data``, and the selection that read them is in the cached body.
+    links = take_away.links("statements", data) if status == 200 else None
+    context = {**extra, "body": body, "take_away": links}
+    return render(request, template, context, status=status)
 
 
 @require_GET

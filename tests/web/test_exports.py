@@ -10,6 +10,7 @@ from django.core.signals import request_finished
 from django.db import close_old_connections
 from django.http import StreamingHttpResponse
 from django.urls import reverse
+from django.utils import timezone
 
 from policies.data_io.schema import PERMALINK, RECORD_KINDS
 from policies.models import Observation, Source, Statement, Target
@@ -39,7 +40,9 @@ def test_every_kind_exports_streamed_with_the_import_columns(seeded, client, kin
     response = client.get(reverse("policies:export", args=[kind, file_format]))
     assert response.status_code == 200
     assert response.streaming
-    assert response["Content-Disposition"] == f'attachment; filename="{kind}.{file_format}"'
+    # Named for what it holds: the kind, no filter, and the day (tests/web/test_take_away.py).
+    day = timezone.localdate().isoformat()
+    assert response["Content-Disposition"] == f'attachment; filename="{kind}-{day}.{file_format}"'
     body = b"".join(response.streaming_content).decode()
     # The importer's columns, with the read-only ones for readers beside them.
     columns = list(RECORD_KINDS[kind].exported)
