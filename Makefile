@@ -53,7 +53,20 @@ migrations-check: install
 PYTEST_WORKERS ?= 2
 PYTEST := $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
-test: lint migrations-check
+# axe-core for the accessibility browser tests (tests/browser/axe_audit.py), as its lock file
+# pins it. Without npm this says so and goes on: those tests then skip, or fail under
+# REQUIRE_BROWSER=1, as CI sets it.
+AXE := tests/browser/axe
+AXE_STAMP := $(AXE)/node_modules/.installed-stamp
+
+$(AXE_STAMP): $(AXE)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix $(AXE) --no-audit --no-fund --loglevel=error && touch $@; \
+	else \
+		echo "npm not found: the accessibility tests need it (apt-get install -y nodejs npm)."; \
+	fi
+
+test: lint migrations-check $(AXE_STAMP)
 	$(PYTEST)
 
 # The edit-test loop: everything but the browser and the gunicorn tests.
@@ -72,4 +85,4 @@ loadtest: install
 	$(BIN)/python bench/loadtest.py
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache .mypy_cache $(AXE)/node_modules

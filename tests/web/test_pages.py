@@ -42,6 +42,10 @@ def page_urls() -> dict[str, str]:
         "source": report.get_absolute_url(),
         "indicators": reverse("policies:indicator_list"),
         "indicator": reverse("policies:indicator_detail", args=[INDICATOR]),
+        "sources": reverse("policies:source_list"),
+        "actors": reverse("policies:actor_list"),
+        "themes": reverse("policies:theme_list"),
+        "sectors": reverse("policies:sector_list"),
     }
 
 
@@ -78,6 +82,11 @@ BUDGETS = {
     "source": 5,
     # every indicator with its target count, then their verified figures
     "indicators": 2,
+    # the indexes: one query each, every count a subquery of it
+    "sources": 1,
+    "actors": 1,
+    "themes": 1,
+    "sectors": 1,
     # the indicator, its whole series, the published plans' targets on it
     "indicator": 3,
 }
@@ -130,6 +139,10 @@ def page_headings() -> dict[str, str]:
         "source": escape(report.title),  # in the report's own language, French
         "indicators": "Indicators",
         "indicator": escape(target.indicator.name_en),
+        "sources": "Sources",
+        "actors": "Actors",
+        "themes": "Themes",
+        "sectors": "Sectors",
     }
 
 
@@ -168,7 +181,8 @@ def test_dashboard_shows_every_chart_with_text_and_table(seeded, client):
     page = response.content.decode()
     for key in ["timeline", "progress", "heatmap", "coverage"]:
         assert f'id="{key}-data" type="application/json"' in page
-        assert f'aria-describedby="{key}-summary"' in page
+        # static/js/charts.js names and describes plotly's drawing with these.
+        assert f'data-describedby="{key}-summary"' in page
     assert page.count('<details class="chart-data">') == 4
     assert "<script>" not in page.replace("<script src=", "")  # no inline script
     counts = response.context["counts"]
