@@ -128,3 +128,36 @@ def test_marked_gives_plain_text_for_titles_and_attributes():
         assert render("{{ a.local.name|marked }}", a=Actor(name="A & B")) == "A &amp; B (EN)"
         assert render("{{ missing|marked }}") == ""
         assert render("{{ missing|marked_html }}") == ""
+
+
+def test_a_source_is_named_in_its_own_words_when_the_reader_reads_its_language():
+    from policies.models import Source
+
+    report = Source(
+        title="Dépêche sur l'essai", title_en="News report on the essay", language="fr"
+    )
+    plan = Source(
+        title="十四五数字经济发展规划", title_en="14th FYP digital economy", language="zh"
+    )
+    with translation.override("fr"):
+        assert (report.reader_title, report.reader_title.fallback) == (
+            "Dépêche sur l'essai",
+            False,
+        )
+        # No French title for a Chinese document: the English rendering, marked as such.
+        assert (plan.reader_title, plan.reader_title.fallback) == (
+            "14th FYP digital economy",
+            True,
+        )
+    with translation.override("en"):
+        assert (report.reader_title, report.reader_title.fallback) == (
+            "News report on the essay",
+            False,
+        )
+        assert (plan.reader_title, plan.reader_title.fallback) == (
+            "14th FYP digital economy",
+            False,
+        )
+    untitled = Source(title="第一财经报道", title_en="", language="zh")
+    with translation.override("fr"):
+        assert (untitled.reader_title, untitled.reader_title.language) == ("第一财经报道", "zh")

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from policies.localized import LocalMixin
+from policies.localized import DEFAULT_LANGUAGE, LocalMixin, Text, reader_language
 from policies.models.common import bcp47_validator, colour_validator, jurisdiction_validator
 from policies.models.excerpts import ExcerptError, paragraph_split, verify_excerpt
 from policies.querysets import SectorQuerySet
@@ -110,6 +110,15 @@ class Source(LocalMixin, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("policies:source_detail", args=[self.pk])
+
+    @property
+    def reader_title(self) -> Text:
+        """The title a reader can read: its own when the source is in the reader's language,
+        else the English rendering, which on a French page is a marked stand-in."""
+        language = reader_language()
+        if self.language.split("-")[0] == language or not self.title_en:
+            return Text(self.title, language=self.language)
+        return Text(self.title_en, language="en", fallback=language != DEFAULT_LANGUAGE)
 
     def clean(self) -> None:
         super().clean()
