@@ -33,6 +33,8 @@
       Plotly.newPlot(element, figure.data, figure.layout, {
         responsive: true,
         displaylogo: false,
+        // The page's language: plotly.js uses it when its locale file for it is loaded.
+        locale: document.documentElement.lang || "en",
         // "Share chart..." would upload the figure to Plotly Cloud.
         modeBarButtonsToRemove: ["select2d", "lasso2d", "sendChartToCloud"],
       }).then(function () {

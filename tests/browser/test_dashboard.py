@@ -78,10 +78,17 @@ def test_the_language_picker_leads_to_the_same_page_in_french_with_its_filters(s
     expect(page.get_by_role("heading", name="Avancement des objectifs")).to_be_visible()
     wait_for_charts(page, len(CHARTS))
     expect(page.locator("#progress-plot")).to_contain_text("atteint")
+    # plotly.js's own words too: its toolbar speaks French.
+    download = "#timeline-plot .modebar-btn[data-title='{}']"
+    expect(page.locator(download.format("Télécharger le graphique en fichier PNG"))).to_have_count(
+        1
+    )
     # And back: the English twin, filters still there.
     page.get_by_role("link", name="English").click()
     expect(page).to_have_url(site + "/?sector=digital-economy&date_after=2020-01-01")
     expect(page.locator("html")).to_have_attribute("lang", "en")
+    wait_for_charts(page, len(CHARTS))
+    expect(page.locator(download.format("Download plot as a PNG"))).to_have_count(1)
     watch.assert_clean()
 
 
