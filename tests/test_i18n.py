@@ -167,3 +167,19 @@ def test_status_counts_agree_with_their_number_in_french():
         assert status_count(Status.MISSED, 2) == "2 manqués"
     with translation.override("en"):
         assert status_count(Status.AWAITING_RESULT, 4) == "4 awaiting result"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["//evil.example/", "//evil.example/statements/", "/nowhere/"])
+def test_an_unknown_address_offers_each_language_home_and_never_another_host(seeded, client, path):
+    # The path as the server receives it (the test client would read "//host" as a host).
+    response = client.get("/", PATH_INFO=path)
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "evil.example" not in page
+    # No twin to declare: the picker leads home in the other language, not back here.
+    assert "hreflang=" not in page.split("</head>")[0]
+    assert 'href="/fr/" hreflang="fr"' in page
+    french = client.get("/fr/nowhere/")
+    assert french.status_code == 404
+    assert 'href="/" hreflang="en"' in french.content.decode()
