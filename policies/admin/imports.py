@@ -89,7 +89,8 @@ class ImportMixin(_ModelAdmin):
             "title": _("Import %(records)s") % {"records": self.model._meta.verbose_name_plural},
             "kind": kind,
             "max_megabytes": IMPORT_MAX_BYTES // 1_048_576,
-            "export_url": reverse("policies:export", args=[kind.name, "csv"]),
+            # Every record, drafts too: the file an editor edits and imports back.
+            "export_url": reverse("policies:export", args=[kind.name, "csv"]) + "?drafts=1",
         }
         if request.method == "POST" and "token" in request.POST:
             return self._confirm(request, kind, context)

@@ -96,13 +96,20 @@ SLOTS = ExportSlots()
 def export(
     request: HttpRequest, kind: str, file_format: str
 ) -> HttpResponse | StreamingHttpResponse:
-    """The filtered records of one kind, streamed; editors' exports include drafts."""
+    """The filtered records of one kind, streamed; with drafts=1, an editor's include drafts."""
     record_kind = RECORD_KINDS.get(kind)
     if record_kind is None or file_format not in FORMATS:
         raise Http404
     model_name = record_kind.model._meta.model_name
     user = request.user
-    include_drafts = user.is_staff and user.has_perm(f"policies.view_{model_name}")
+    # Drafts only when asked for (drafts=1), so the same link gives an editor what the page
+    # beside it shows; and only to an editor who may see them.
+    include_drafts = request.GET.get("drafts") == "1"
+    if include_drafts and not (user.is_staff and user.has_perm(f"policies.view_{model_name}")):
+        return JsonResponse(
+            {"detail": _("Drafts are exported to signed-in editors only; leave out drafts=1.")},
+            status=403,
+        )
     selection = filters.select(request.GET, surface=kind, include_drafts=include_drafts)
     if not selection.valid:
         return JsonResponse(selection.error_document(), status=selection.status)
@@ -116,7 +123,8 @@ def export(
         include_drafts=include_drafts,
         site=request.build_absolute_uri("/").rstrip("/"),
     )
-    if not include_drafts and selection.records.count() > settings.EXPORT_SMALL_ROWS:
+    # Editors are few and signed in: only readers' large exports wait for a slot.
+    if not user.is_staff and selection.records.count() > settings.EXPORT_SMALL_ROWS:
         if not SLOTS.take():
             return _busy()
         stream = SLOTS.holding(stream)
@@ -125,6 +133,9 @@ def export(
     filename = take_away.export_filename(
         kind, request.GET, file_format=file_format, today=timezone.localdate()
     )
+    if include_drafts:
+        stem, extension = filename.rsplit(".", 1)
+        filename = f"{stem}-with-drafts.{extension}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store" if include_drafts else "public, max-age=300"
     return response

@@ -34,7 +34,9 @@ pytestmark = pytest.mark.django_db
 def export_all(client, file_format: str) -> dict[str, bytes]:
     return {
         kind: b"".join(
-            client.get(reverse("policies:export", args=[kind, file_format])).streaming_content
+            client.get(
+                reverse("policies:export", args=[kind, file_format]), {"drafts": "1"}
+            ).streaming_content
         )
         for kind in RECORD_KINDS
     }

@@ -107,11 +107,19 @@ def test_drafts_are_exported_to_editors_only(seeded, client):
     for kind in ["statements", "plans"]:
         _, body = download(client, kind, "csv")
         assert b"secret-" not in body
+    # A reader who asks for drafts is told why not.
+    refused = client.get("/export/statements.csv", {"drafts": "1"})
+    assert refused.status_code == 403
+    assert "signed-in editors only" in refused.json()["detail"]
     client.force_login(make_editor(username="ed"))
+    # The link beside a page holds what the page shows, for an editor too ...
     _, body = download(client, "statements", "csv")
-    assert b"secret-draft" in body
-    response = client.get("/export/statements.csv")
+    assert b"secret-draft" not in body
+    # ... and drafts come when asked for, in a file that says so.
+    response = client.get("/export/statements.csv", {"drafts": "1"})
+    assert b"secret-draft" in b"".join(response.streaming_content)
     assert response["Cache-Control"] == "private, no-store"
+    assert "-with-drafts.csv" in response["Content-Disposition"]
 
 
 def test_formula_in_a_headline_is_neutralised_in_the_file(seeded, client):
