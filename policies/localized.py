@@ -14,9 +14,9 @@ English column that holds it.
 from __future__ import annotations
 
 import unicodedata
-from typing import Any, ClassVar, Protocol
+from collections.abc import Callable, Iterable
+from typing import Any, ClassVar, Protocol, TypeVar
 
-from django.db import models
 from django.utils.translation import get_language
 
 DEFAULT_LANGUAGE = "en"
@@ -33,7 +33,8 @@ class Text(str):
     language: str
     fallback: bool
 
-    def __new__(cls, value: str, *, language: str, fallback: bool = False) -> Text:
+    # Defaults, so that copy and pickle (which call __new__ with the value alone) work.
+    def __new__(cls, value: str, language: str = DEFAULT_LANGUAGE, fallback: bool = False) -> Text:
         text = super().__new__(cls, value)
         text.language = language
         text.fallback = fallback
@@ -69,6 +70,17 @@ def sort_key(label: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+_Item = TypeVar("_Item")
+
+
+def reading_order(items: Iterable[_Item], label: Callable[[_Item], str]) -> list[_Item]:
+    """``items`` as a reader of the current language alphabetises their labels. English keeps
+    the order given (the database's, by English name); another language sorts in Python."""
+    if reader_language() == DEFAULT_LANGUAGE:
+        return list(items)
+    return sorted(items, key=lambda item: sort_key(label(item)))
+
+
 def marked(text: str) -> str:
     """Plain text for places without markup (chart labels, feed titles): a fallback says so."""
     return f"{text} (EN)" if getattr(text, "fallback", False) else str(text)
@@ -86,17 +98,3 @@ class Local:
         if field not in self._record.TRANSLATED:
             raise AttributeError(f"{type(self._record).__name__} has no translated {field!r}")
         return localized(self._record, field)
-
-
-class LocalMixin(models.Model):
-    """Gives a model ``local``; the model lists its fields in ``TRANSLATED``. An abstract
-    model rather than a plain mixin, so that django-stubs still types the model's querysets."""
-
-    TRANSLATED: ClassVar[dict[str, str]] = {}
-
-    class Meta:
-        abstract = True
-
-    @property
-    def local(self) -> Local:
-        return Local(self)

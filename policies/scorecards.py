@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from policies.charts.base import ObservationLike
 from policies.charts.indicators import counted as counts
-from policies.localized import DEFAULT_LANGUAGE, localized, reader_language, sort_key
+from policies.localized import localized, reading_order
 from policies.models import Indicator, Observation, Plan, PublicationStatus, Target
 from policies.progress import STATUS_ORDER, Progress, Status, status_count
 from policies.selectors import figures_of, progress_at
@@ -61,10 +61,8 @@ def indicator_list() -> list[IndicatorRow]:
                 indicator, indicator.n_targets, len(figures), figures[-1] if figures else None
             )
         )
-    if reader_language() != DEFAULT_LANGUAGE:
-        # The database orders by the English name; a French list reads in French order.
-        rows.sort(key=lambda row: sort_key(localized(row.indicator, "name")))
-    return rows
+    # The database orders by the English name; a French list reads in French order.
+    return reading_order(rows, lambda row: localized(row.indicator, "name"))
 
 
 def indicator_detail(*, slug: str) -> Indicator:

@@ -161,3 +161,14 @@ def test_a_source_is_named_in_its_own_words_when_the_reader_reads_its_language()
     untitled = Source(title="第一财经报道", title_en="", language="zh")
     with translation.override("fr"):
         assert (untitled.reader_title, untitled.reader_title.language) == ("第一财经报道", "zh")
+
+
+def test_words_survive_copying_and_pickling_with_their_language_and_marker():
+    import copy
+    import pickle
+
+    from policies.localized import Text
+
+    text = Text("Security", language="en", fallback=True)
+    for twin in (copy.copy(text), copy.deepcopy(text), pickle.loads(pickle.dumps(text))):
+        assert (twin, twin.language, twin.fallback) == ("Security", "en", True)

@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from policies.filters.dates import DateBasis, statement_date
+from policies.filters.fields import FILTER_ORDER
 from policies.filters.sets import (
     ObservationFilter,
     PlanFilter,
@@ -41,6 +42,7 @@ from policies.querysets import PlanQuerySet, StatementQuerySet, TargetQuerySet
 from policies.rollups.reading import rollup_scope
 
 __all__ = [
+    "FILTER_ORDER",
     "SURFACES",
     "DashboardSelection",
     "DateBasis",

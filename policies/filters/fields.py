@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from policies.localized import DEFAULT_LANGUAGE, localized, marked, reader_language, sort_key
+from policies.localized import DEFAULT_LANGUAGE, localized, marked, reader_language, reading_order
 
 if TYPE_CHECKING:
     from django.forms.renderers import BaseRenderer
@@ -90,7 +90,7 @@ class ReadersOrderChoices(ModelChoiceIterator):
         if reader_language() == DEFAULT_LANGUAGE or hasattr(model, "depth"):
             yield from choices
             return
-        yield from sorted(choices, key=lambda choice: sort_key(str(choice[1])))
+        yield from reading_order(choices, lambda choice: str(choice[1]))
 
 
 class SlugOrCodeMultipleChoiceField(forms.ModelMultipleChoiceField):
@@ -188,20 +188,26 @@ class RecentPlanChoices(BaseChoiceIterator):
             yield plan.slug, choice_label(plan)
 
 
+# The filters in the order the form shows them, and the take-away links and file names spell
+# them; ``q`` last.
+FILTER_ORDER = (
+    "sector",
+    "theme",
+    "actor",
+    "plan",
+    "indicator",
+    "kind",
+    "date_after",
+    "date_before",
+    "date_basis",
+    "q",
+)
+
+
 class TrackerFilterForm(forms.Form):
     # A statement's date basis beside the dates it governs (its FilterSet declares it last);
     # the forms without one keep their order.
-    field_order = [
-        "sector",
-        "theme",
-        "actor",
-        "plan",
-        "indicator",
-        "kind",
-        "date_after",
-        "date_before",
-        "date_basis",
-    ]
+    field_order = list(FILTER_ORDER)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

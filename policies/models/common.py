@@ -9,6 +9,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from policies.localized import Local
 from policies.models.excerpts import ExcerptError, verify_excerpt
 from policies.querysets import PublicationStatus
 
@@ -119,3 +120,18 @@ class Tracked(Protocol):
 def tracked(record: models.Model) -> Tracked:
     """``record`` as django-simple-history sees it."""
     return cast(Tracked, record)
+
+
+class LocalMixin(models.Model):
+    """Gives a model ``local`` (``theme.local.name``: policies/localized.py); the model lists
+    its translated fields in ``TRANSLATED``. An abstract model rather than a plain mixin, so
+    that django-stubs still types the model's querysets."""
+
+    TRANSLATED: ClassVar[dict[str, str]] = {}
+
+    class Meta:
+        abstract = True
+
+    @property
+    def local(self) -> Local:
+        return Local(self)

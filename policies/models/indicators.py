@@ -16,8 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from policies import units
-from policies.localized import LocalMixin
-from policies.models.common import check_retired_slug, not_only_digits
+from policies.models.common import LocalMixin, check_retired_slug, not_only_digits
 from policies.models.reference import Sector, Source, Theme
 from policies.querysets import ObservationQuerySet
 

@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from policies import units
-from policies.localized import LocalMixin
 from policies.models.common import (
+    LocalMixin,
     PublicationStatus,
     bcp47_validator,
     check_retired_slug,

@@ -13,8 +13,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from policies.localized import DEFAULT_LANGUAGE, LocalMixin, Text, reader_language
-from policies.models.common import bcp47_validator, colour_validator, jurisdiction_validator
+from policies.localized import DEFAULT_LANGUAGE, Text, reader_language
+from policies.models.common import (
+    LocalMixin,
+    bcp47_validator,
+    colour_validator,
+    jurisdiction_validator,
+)
 from policies.models.excerpts import ExcerptError, paragraph_split, verify_excerpt
 from policies.querysets import SectorQuerySet
 

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from policies.localized import LocalMixin
 from policies.models.common import (
+    LocalMixin,
     PublicationStatus,
     check_retired_slug,
     clean_citation,

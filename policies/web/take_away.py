@@ -23,19 +23,8 @@ from django.urls import reverse
 
 from policies import filters
 
-# The filters in the order a file's name spells them (the filter form's order).
-ORDER = (
-    "sector",
-    "theme",
-    "actor",
-    "plan",
-    "indicator",
-    "kind",
-    "date_after",
-    "date_before",
-    "date_basis",
-    "q",
-)
+# The filters in the order a file's name spells them: the filter form's.
+ORDER = filters.FILTER_ORDER
 
 # The records a page may give away (the dashboard and the sector, theme and actor pages give
 # their statements): the API's list of them (its router names each by its model) and the
