@@ -14,6 +14,7 @@ from django.utils import translation
 
 from policies import charts, units
 from policies.charts.base import count_ticks, period_sequence, sector_label, wrap_label
+from policies.models import Source
 from policies.progress import Figure, Progress, Status
 
 
@@ -85,12 +86,17 @@ class Row:
 
 
 @dataclass
+class FakeSource:
+    reader_title: str
+
+
+@dataclass
 class FakeObservation:
     TRANSLATED: ClassVar[dict[str, str]] = {"note": "note"}
     period: str
     value: D
     verified: bool = True
-    source: str | None = "NBS"
+    source: FakeSource | None = field(default_factory=lambda: FakeSource("NBS"))
     qualifier: str = "exact"
     unit: str = ""
     revised: bool = False
@@ -392,7 +398,8 @@ def test_labels_cannot_inject_markup():
         FakeTarget(1, hostile, FakePlan(1, "<a href='https://e.example'>plan</a>")), NO_PROGRESS
     )
     target_chart = charts.target_chart(
-        row=hostile_row, observations=[FakeObservation("2022", D("8"), source="<b>src</b>")]
+        row=hostile_row,
+        observations=[FakeObservation("2022", D("8"), source=FakeSource("<b>src</b>"))],
     )
     dumped = json.dumps(target_chart.figure)
     for markup in ("<a ", "<i>", "<b>src"):
@@ -400,7 +407,7 @@ def test_labels_cannot_inject_markup():
     assert target_chart.summary.startswith("<i>x</i>;")
     indicator_chart = charts.indicator_chart(
         indicator=hostile,
-        observations=[FakeObservation("2022", D("8"), source="<b>src</b>")],
+        observations=[FakeObservation("2022", D("8"), source=FakeSource("<b>src</b>"))],
         rows=[hostile_row],
     )
     dumped = json.dumps(indicator_chart.figure)
@@ -790,6 +797,28 @@ def test_indicator_chart_in_french_formats_numbers_the_french_way():
     assert "millions" in line["hovertext"][0]
     target_hover = chart.figure["data"][1]["hovertext"][0]
     assert "(6\xa0000 × 10\xa0000\u202f; 6\xa0000 万户)" in target_hover
+
+
+def test_indicator_chart_names_each_source_in_the_reader_words():
+    """The hover and the table name a figure's source by ``Source.reader_title`` (unsaved
+    models: the property reads loaded fields only): its own title in its own language, else
+    its English rendering, marked " (EN)" on a French chart."""
+    french = Source(title="Dépêche de l'AFP", title_en="AFP wire", language="fr")
+    chinese = Source(title="国家统计局公报", title_en="NBS communiqué", language="zh-Hans")
+    observations = [
+        FakeObservation("2022", D("3"), source=french),
+        FakeObservation("2023", D("4"), source=chinese),
+    ]
+    for language, expected in [
+        ("en", ["AFP wire", "NBS communiqué"]),
+        ("fr", ["Dépêche de l'AFP", "NBS communiqué (EN)"]),
+    ]:
+        with translation.override(language):
+            chart = charts.indicator_chart(indicator=GDP, observations=observations, rows=[])
+        assert [row[1] for row in chart.rows] == expected, language
+        hovers = chart.figure["data"][0]["hovertext"]
+        for hover, title in zip(hovers, expected, strict=True):
+            assert hover.split("<br>")[2] == title
 
 
 def test_charts_name_records_in_the_reader_language_and_mark_the_english_standing_in():

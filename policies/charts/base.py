@@ -107,6 +107,13 @@ class TargetLike(Protocol):
     def baseline_in_indicator_unit(self) -> Decimal | None: ...
 
 
+class SourceLike(Protocol):
+    """A figure's source, named as ``Source.reader_title`` names it (from loaded fields)."""
+
+    @property
+    def reader_title(self) -> str: ...
+
+
 class ObservationLike(Translatable, Protocol):
     """A figure of an indicator, as published (``value`` in ``unit``, blank: the
     indicator's) and in the indicator's unit; ``revised``: superseded by a revision."""
@@ -125,7 +132,7 @@ class ObservationLike(Translatable, Protocol):
     note: str
 
     @property
-    def source(self) -> object: ...
+    def source(self) -> SourceLike | None: ...
 
 
 class TargetRowLike(Protocol):

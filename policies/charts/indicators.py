@@ -21,6 +21,7 @@ from policies.charts.base import (
     Chart,
     IndicatorLike,
     ObservationLike,
+    SourceLike,
     TargetRowLike,
     make_figure,
     make_layout,
@@ -30,6 +31,7 @@ from policies.charts.base import (
     wrap_label,
 )
 from policies.charts.values import in_full, in_words, period_end, period_words, unit_words
+from policies.localized import marked
 from policies.progress import STATUS_COLOURS, STATUS_ORDER, Progress, Status, status_count
 
 SERIES_COLOUR = "#0072b2"
@@ -67,6 +69,12 @@ def as_published(observation: ObservationLike, indicator: IndicatorLike) -> str:
     return in_full(observation.value, observation.unit or indicator.unit, observation.qualifier)
 
 
+def source_words(source: SourceLike) -> str:
+    """A figure's source as plain text: its title in the reader's words, " (EN)" where its
+    English rendering stands in."""
+    return marked(source.reader_title)
+
+
 def _figure_hover(observation: ObservationLike, indicator: IndicatorLike) -> str:
     parts = [
         f"{period_words(observation.year, observation.month)}: "
@@ -74,7 +82,7 @@ def _figure_hover(observation: ObservationLike, indicator: IndicatorLike) -> str
         figure_status(observation),
     ]
     if observation.source is not None:
-        parts.append(str(observation.source))
+        parts.append(source_words(observation.source))
     hover = "<br>".join(plotly_escape(part) for part in parts)
     note = words(observation, "note")
     if note:
@@ -335,7 +343,7 @@ def series_table(
     return [
         [
             period_words(o.year, o.month),
-            str(o.source) if o.source is not None else "—",
+            source_words(o.source) if o.source is not None else "—",
             as_published(o, indicator),
             figure_status(o),
         ]

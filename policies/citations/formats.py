@@ -14,8 +14,14 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext_lazy as _
 
 from policies.citations.references import PARAPHRASE, PARTIAL_QUOTATION, Reference
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 TRACKER = "Policy Tracker"
 
@@ -60,7 +66,9 @@ ARTICLES = {"news_report", "essay"}
 @dataclass(frozen=True)
 class CitationFormat:
     name: str  # as in the URL: cite.<extension>
-    label: str
+    # The style's name in the reader's language; the text it writes is English (a style's
+    # rules are English ones here), and the page says so with ``lang="en"``.
+    label: StrOrPromise
     extension: str
     content_type: str
     write: Callable[[Reference], str]
@@ -296,7 +304,7 @@ def csl_json(ref: Reference) -> str:
 FORMATS: dict[str, CitationFormat] = {
     format.name: format
     for format in [
-        CitationFormat("chicago", "Chicago (author-date)", "", "text/plain", chicago),
+        CitationFormat("chicago", _("Chicago (author-date)"), "", "text/plain", chicago),
         CitationFormat("apa", "APA", "", "text/plain", apa),
         CitationFormat("bib", "BibTeX", "bib", "application/x-bibtex", bibtex),
         CitationFormat("ris", "RIS", "ris", "application/x-research-info-systems", ris),

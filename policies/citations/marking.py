@@ -11,9 +11,13 @@ from typing import Protocol
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from policies import localized
+from policies.localized import Translatable
 
-class CitedStatement(Protocol):
-    """What marking reads from a statement (a model instance, or a dataclass in a test)."""
+
+class CitedStatement(Translatable, Protocol):
+    """What marking reads from a statement (a model instance, or a dataclass in a test); its
+    headline in the reader's language, through ``TRANSLATED``."""
 
     @property
     def paragraph(self) -> int: ...
@@ -63,7 +67,8 @@ def mark_excerpts(
                 format_html(
                     '<mark><a href="{}" title="{}">{}</a></mark>',
                     statement.get_absolute_url(),
-                    statement.headline,
+                    # The tooltip is plain text: an English stand-in says so with " (EN)".
+                    localized.marked(localized.localized(statement, "headline")),
                     text[start:end],
                 )
             )

@@ -33,6 +33,16 @@ def marked_html(text: str | None) -> SafeString:
 
 
 @register.filter
+def english_html(text: str | None) -> SafeString:
+    """Free text that is written in English and has no French column (a venue, a locator, a
+    publisher): on a page in another language, marked as an English stand-in is."""
+    if not text:
+        return format_html("{}", text or "")
+    foreign = localized.reader_language() != localized.DEFAULT_LANGUAGE
+    return marked_html(localized.Text(text, language=localized.DEFAULT_LANGUAGE, fallback=foreign))
+
+
+@register.filter
 def marked(text: str | None) -> str:
     """Plain text for attributes and titles: an English fallback ends in " (EN)"."""
     if text is None:

@@ -8,32 +8,31 @@ order; the sector tree keeps its own order, by path.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, cast
 
-from django.http import HttpRequest, HttpResponse
+from django import forms
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from policies import selectors
-from policies.localized import sort_key
-
-_Row = TypeVar("_Row")
-
-
-def _reading_order(rows: Iterable[_Row], name: Callable[[_Row], str]) -> list[_Row]:
-    """``rows`` in the alphabetical order of ``name`` as a reader expects it: case and
-    accents aside ("Économie" among the E's, not after the Z's)."""
-    return sorted(rows, key=lambda row: sort_key(name(row)))
+from policies.localized import reading_order
 
 
 def language_name(code: str) -> str:
     """A source's language (a BCP 47 tag) named in the reader's language; a language the
     tracker has no name for keeps its tag."""
     names = {"zh": _("Chinese"), "en": _("English"), "fr": _("French")}
-    return names.get(code.split("-")[0].lower(), code)
+    return names.get(primary_language(code), code)
+
+
+def primary_language(code: str) -> str:
+    """A BCP 47 tag's language, without script or region: "zh-Hans" → "zh"."""
+    return code.split("-")[0].lower()
 
 
 @dataclass(frozen=True)
@@ -44,28 +43,96 @@ class SourceEntry:
     language: str
 
 
+@dataclass(frozen=True)
+class LanguageCount:
+    """A language of the sources (its primary subtag, the ``language`` parameter's value),
+    named for the reader, with how many sources are in it."""
+
+    code: str
+    name: str
+    count: int
+
+
+def in_language(tag: str, chosen: str) -> bool:
+    """Whether a source's BCP 47 ``tag`` is in the language ``chosen`` names, as RFC 4647's
+    basic filtering matches them: "zh" matches "zh-Hans"; "zh-Hans" matches only itself."""
+    tag = tag.lower()
+    return tag == chosen or tag.startswith(f"{chosen}-")
+
+
+class LanguageField(forms.MultipleChoiceField):
+    """Language tags (``?language=zh``, repeatable), each valid when some source is in that
+    language; an empty value (``?language=``) is no filter, as with every other filter."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.tags: frozenset[str] = frozenset()
+
+    def to_python(self, value: Any) -> list[str]:
+        # Tags are matched whatever their case ("zh-hans" is "zh-Hans").
+        return [code.strip().lower() for code in super().to_python(value) if code.strip()]
+
+    def valid_value(self, value: str) -> bool:
+        return any(in_language(tag, value) for tag in self.tags)
+
+
+class SourceLanguageForm(forms.Form):
+    """The sources index narrowed to languages; one that no source is in is an error that
+    says so."""
+
+    language = LanguageField(
+        label=gettext_lazy("Language"),
+        required=False,
+        error_messages={
+            "invalid_choice": gettext_lazy(
+                "No source is in the language “%(value)s”; choose one of those listed."
+            )
+        },
+    )
+
+    def __init__(self, data: QueryDict, *, tags: Iterable[str]) -> None:
+        super().__init__(data)
+        cast(LanguageField, self.fields["language"]).tags = frozenset(t.lower() for t in tags)
+
+
 @require_GET
 def source_list(request: HttpRequest) -> HttpResponse:
-    """Every source, grouped by tier and publisher, with the records that cite it."""
+    """Every source, grouped by tier and publisher, with the records that cite it; narrowed
+    to some languages by ``?language=``."""
     entries = [
         SourceEntry(row, language_name(row.source.language)) for row in selectors.source_index()
     ]
-    languages = Counter(entry.language for entry in entries).most_common()
-    context = {"entries": entries, "languages": languages}
-    return render(request, "policies/source_list.html", context)
+    counts = Counter(primary_language(entry.row.source.language) for entry in entries)
+    languages = [
+        LanguageCount(code, language_name(code), count) for code, count in counts.most_common()
+    ]
+    form = SourceLanguageForm(request.GET, tags={e.row.source.language for e in entries})
+    # The summary counts every language, so the one query reads every source anyway: the
+    # narrowing is done here, on its rows, rather than by a second query. Like every bad
+    # filter, an unknown language shows nothing and says why (400).
+    valid = form.is_valid()
+    chosen: list[str] = form.cleaned_data["language"] if valid else []
+    if chosen or not valid:
+        entries = [
+            entry
+            for entry in entries
+            if any(in_language(entry.row.source.language, code) for code in chosen)
+        ]
+    context = {"entries": entries, "languages": languages, "form": form, "chosen": chosen}
+    return render(request, "policies/source_list.html", context, status=200 if valid else 400)
 
 
 @require_GET
 def actor_list(request: HttpRequest) -> HttpResponse:
     """Every actor, with its statements and the plans it issued."""
-    rows = _reading_order(selectors.actor_index(), lambda row: row.actor.local.name)
+    rows = reading_order(selectors.actor_index(), lambda row: row.actor.local.name)
     return render(request, "policies/actor_list.html", {"rows": rows})
 
 
 @require_GET
 def theme_list(request: HttpRequest) -> HttpResponse:
     """Every theme, with its colour, and the statements, plans and targets it tags."""
-    rows = _reading_order(selectors.theme_index(), lambda row: row.theme.local.name)
+    rows = reading_order(selectors.theme_index(), lambda row: row.theme.local.name)
     return render(request, "policies/theme_list.html", {"rows": rows})
 
 

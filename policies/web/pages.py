@@ -181,7 +181,7 @@ def _citations(reference: Reference) -> list[dict[str, str]]:
     return [
         {
             "name": name,
-            "label": citation_format.label,
+            "label": str(citation_format.label),
             "text": citations.render(reference, name),
             "extension": citation_format.extension,
         }

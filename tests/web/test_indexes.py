@@ -248,8 +248,86 @@ def test_the_sources_index_shows_tier_kind_language_and_counts(seeded, client):
     chinese = Source.objects.filter(language__startswith="zh").count()
     french = Source.objects.filter(language="fr").count()
     assert chinese + french == Source.objects.count()
-    summary = f"{chinese + french} sources · by language: Chinese ({chinese}), French ({french})"
+    summary = (
+        f"{chinese + french} sources · by language: "
+        f'<a href="/sources/?language=zh">Chinese</a> ({chinese}), '
+        f'<a href="/sources/?language=fr">French</a> ({french})</p>'
+    )
     assert summary in page
+
+
+def language_summary(page: str) -> str:
+    return page.split('<p class="result-count"', 1)[1].split("</p>", 1)[0]
+
+
+def source_rows(page: str) -> list[str]:
+    """The links of the sources listed (not of the summary or the navigation)."""
+    return re.findall(r'<th scope="row"><a href="(/(?:fr/)?sources/\d+/)"', page)
+
+
+@pytest.mark.parametrize("prefix", ["", "/fr"])
+def test_each_language_of_the_summary_narrows_the_list_to_it(seeded, client, prefix):
+    french = Source.objects.filter(language="fr")
+    chinese = Source.objects.filter(language__startswith="zh")
+    for code, sources, others in [("fr", french, chinese), ("zh", chinese, french)]:
+        response = client.get(f"{prefix}/sources/", {"language": code})
+        assert response.status_code == 200
+        page = response.content.decode()
+        listed = source_rows(page)
+        assert sorted(listed) == sorted(f"{prefix}/sources/{s.pk}/" for s in sources)
+        assert not set(listed) & {f"{prefix}/sources/{s.pk}/" for s in others}
+        # The summary still counts every language; the chosen one is no link, the others
+        # are, and a link leads back to them all.
+        summary = language_summary(page)
+        assert '<strong aria-current="true">' in summary
+        assert f'href="{prefix}/sources/?language={code}"' not in summary
+        other = "zh" if code == "fr" else "fr"
+        assert f'href="{prefix}/sources/?language={other}"' in summary
+        assert f'<a href="{prefix}/sources/">' in summary
+    # Case aside, as BCP 47 matches tags; an empty value is no filter.
+    assert source_rows(client.get(f"{prefix}/sources/?language=FR").content.decode()) == [
+        f"{prefix}/sources/{s.pk}/" for s in french
+    ]
+    everything = source_rows(client.get(f"{prefix}/sources/").content.decode())
+    assert source_rows(client.get(f"{prefix}/sources/?language=").content.decode()) == everything
+    both = client.get(f"{prefix}/sources/?language=fr&language=zh").content.decode()
+    assert sorted(source_rows(both)) == sorted(everything)
+
+
+@pytest.mark.parametrize("value", ["de", "zh-Hans", "<b>x</b>", "x" * 300])
+def test_a_language_no_source_is_in_is_explained_not_listed(seeded, client, value):
+    response = client.get(reverse("policies:source_list"), {"language": value})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Some filters could not be applied, so nothing is shown:" in page
+    assert "Language: No source is in the language “" in page
+    assert "<b>x</b>" not in page
+    assert source_rows(page) == []
+    assert "No sources are recorded yet." not in page
+    # The languages there are stay offered, as links.
+    assert 'href="/sources/?language=zh"' in language_summary(page)
+    french = client.get("/fr/sources/", {"language": value})
+    assert french.status_code == 400
+    assert source_rows(french.content.decode()) == []
+
+
+def test_a_language_matches_its_tags_as_bcp_47_filters_them(seeded, client):
+    simplified = SourceFactory(language="zh-Hans")
+    chinese = {f"/sources/{s.pk}/" for s in Source.objects.filter(language__startswith="zh")}
+    assert set(source_rows(client.get("/sources/?language=zh").content.decode())) == chinese
+    for tag in ["zh-Hans", "zh-hans"]:
+        rows = source_rows(client.get(f"/sources/?language={tag}").content.decode())
+        assert rows == [f"/sources/{simplified.pk}/"]
+    # One language in the summary, however its sources are tagged.
+    summary = language_summary(client.get("/sources/").content.decode())
+    assert f'<a href="/sources/?language=zh">Chinese</a> ({len(chinese)})' in summary
+    assert client.get("/sources/?language=zh-Hant").status_code == 400
+
+
+def test_narrowing_by_language_stays_one_query(seeded, client, django_assert_num_queries):
+    for query in ["language=zh", "language=de"]:
+        with django_assert_num_queries(1):
+            client.get(f"/sources/?{query}")
 
 
 def test_the_themes_index_shows_each_colour(seeded, client):

@@ -11,8 +11,18 @@ import re
 
 import pytest
 from django.utils import translation
+from django.utils.html import escape
 
-from policies.models import Actor, Indicator, Sector, Statement, Theme
+from policies.models import (
+    Actor,
+    Indicator,
+    Observation,
+    Sector,
+    Source,
+    Statement,
+    Target,
+    Theme,
+)
 from tests.factories import PlanFactory, StatementFactory, TargetFactory, ThemeFactory
 from tests.web.test_pages import BUDGETS, page_urls, query_count
 
@@ -206,3 +216,127 @@ def test_no_page_costs_a_query_more_in_french(seeded, client):
     assert all(url.startswith("/fr/") for url in urls.values())
     counts = {name: query_count(client, url) for name, url in urls.items()}
     assert counts == BUDGETS
+
+
+# English that has no French: sources named in the reader's words, and free text written in
+# English (venues, locators, publishers) marked as English on French pages.
+
+REPORT = "fr-report-xi-qiushi-digital-economy-2022-01"
+LOCATOR = "Main indicators table"
+
+
+def english(text: str) -> str:
+    """``text`` as a French page shows English it has no French for."""
+    with translation.override("fr"):
+        why = escape(translation.gettext("Not yet translated into French; shown in English"))
+    return f'<span lang="en">{escape(text)}</span><abbr class="fallback" title="{why}">EN</abbr>'
+
+
+def test_french_pages_name_a_source_in_its_own_words_when_it_is_in_french(seeded, client):
+    report = Source.objects.get(slug=REPORT)
+    statement = Statement.objects.get(slug="xi-big-but-not-strong")
+    assert statement.source == report
+    assert report.title != report.title_en
+    target = Target.objects.get(plan__slug="government-work-report-2022", slug="gdp-growth")
+    Target.objects.filter(pk=target.pk).update(source=report, locator=LOCATOR)
+    Observation.objects.filter(indicator=target.indicator).update(source=report)
+    title, title_en = escape(report.title), escape(report.title_en)
+    link = f'<a href="/fr/sources/{report.pk}/'
+
+    page = client.get(f"/fr/statements/{statement.slug}/").content.decode()
+    assert f'{link}#p{statement.paragraph}">{title}</a>,' in page
+    page = client.get(f"/fr/targets/{target.pk}/").content.decode()
+    assert f'<dd>{link}">{title}</a>, {english(LOCATOR)}</dd>' in page
+    page = client.get(f"/fr/indicators/{target.indicator.slug}/").content.decode()
+    assert f'<small>{link}">{title}</a></small>' in page
+    # The chart's hovers and table, plain text.
+    assert report.title in chart_words(page)
+    assert report.title_en not in chart_words(page)
+    assert f"<td>{title}</td>" in page
+    assert title_en not in page
+    assert f"<title>{title} · " in client.get(f"/fr/sources/{report.pk}/").content.decode()
+
+    # In English, its English rendering, unmarked.
+    page = client.get(f"/statements/{statement.slug}/").content.decode()
+    assert f'<a href="/sources/{report.pk}/#p{statement.paragraph}">{title_en}</a>,' in page
+    page = client.get(f"/targets/{target.pk}/").content.decode()
+    assert f'<dd><a href="/sources/{report.pk}/">{title_en}</a>, {LOCATOR}</dd>' in page
+    page = client.get(f"/indicators/{target.indicator.slug}/").content.decode()
+    assert f'<small><a href="/sources/{report.pk}/">{title_en}</a></small>' in page
+    assert report.title_en in chart_words(page)
+    assert MARKER not in page
+
+
+def test_a_source_in_another_language_reads_in_english_marked_on_french_pages(seeded, client):
+    target = Target.objects.get(plan__slug="government-work-report-2022", slug="gdp-growth")
+    source = target.source
+    assert source is not None
+    assert source.language == "zh"
+    page = client.get(f"/fr/targets/{target.pk}/").content.decode()
+    assert f'<dd><a href="/fr/sources/{source.pk}/">{english(source.title_en)}</a>' in page
+    page = client.get(f"/fr/sources/{source.pk}/").content.decode()
+    assert f"<title>{escape(source.title_en)} (EN) · " in page
+    page = client.get(f"/sources/{source.pk}/").content.decode()
+    assert f"<title>{escape(source.title_en)} · " in page
+
+
+def test_english_free_text_is_marked_english_on_french_pages_only(seeded, client):
+    statement = Statement.objects.get(slug="xi-big-but-not-strong")
+    assert statement.venue
+    page = client.get(f"/fr/statements/{statement.slug}/").content.decode()
+    assert f"<dd>{english(statement.venue)}</dd>" in page
+    page = client.get(f"/statements/{statement.slug}/").content.decode()
+    assert f"<dd>{escape(statement.venue)}</dd>" in page
+
+    report = Source.objects.get(slug=REPORT)
+    page = client.get(f"/fr/sources/{report.pk}/").content.decode()
+    assert f"<dd>{english(report.publisher)}</dd>" in page
+    # The author is a name, as the document credits it: said in English, not marked.
+    assert f'<dd><span lang="en">{escape(report.author)}</span></dd>' in page
+    page = client.get("/fr/sources/").content.decode()
+    assert f'<th scope="rowgroup" colspan="7">{english(report.publisher)}</th>' in page
+    page = client.get(f"/sources/{report.pk}/").content.decode()
+    assert f"<dd>{escape(report.publisher)}</dd>" in page
+    assert MARKER not in page + client.get("/sources/").content.decode()
+
+    # Where in its source a figure was found: on the figures' table and the scorecard.
+    target = Target.objects.get(plan__slug="government-work-report-2022", slug="gdp-growth")
+    # The figure the target rests on (2022's), so that the scorecard shows it too.
+    observation = Observation.objects.get(indicator=target.indicator, period="2022")
+    observation.locator = "Table 1, line 3"
+    observation.save()
+    for path in (f"/targets/{target.pk}/", target.plan.get_absolute_url()):
+        french = client.get(f"/fr{path}").content.decode()
+        assert english(observation.locator) in french, path
+        page = client.get(path).content.decode()
+        assert escape(observation.locator) in page, path
+        assert MARKER not in page, path
+
+
+def test_a_cited_excerpt_is_titled_by_its_statement_headline_in_french(seeded, client):
+    report = Source.objects.get(slug=REPORT)
+    translated = Statement.objects.get(slug="xi-big-but-not-strong")
+    assert translated.headline_fr
+    untranslated = Statement.objects.filter(source=report).exclude(pk=translated.pk)[0]
+    Statement.objects.filter(pk=untranslated.pk).update(headline_fr="")
+
+    def highlight(page: str, statement: Statement, prefix: str) -> str:
+        found = re.search(
+            rf'<mark><a href="{prefix}/statements/{statement.slug}/" title="([^"]*)"', page
+        )
+        assert found is not None, statement.slug
+        return html.unescape(found[1])
+
+    page = client.get(f"/fr/sources/{report.pk}/").content.decode()
+    assert highlight(page, translated, "/fr") == translated.headline_fr
+    assert highlight(page, untranslated, "/fr") == f"{untranslated.headline} (EN)"
+    page = client.get(f"/sources/{report.pk}/").content.decode()
+    assert highlight(page, translated, "") == translated.headline
+    assert highlight(page, untranslated, "") == untranslated.headline
+
+
+def test_the_citations_stay_english_and_say_so_on_french_pages(seeded, client):
+    page = client.get("/fr/statements/xi-big-but-not-strong/").content.decode()
+    blocks = re.findall(r'<(p|pre) ([^>]*)id="cite-\w+-text"', page)
+    assert len(blocks) == 5
+    assert all('lang="en"' in attributes for _tag, attributes in blocks)
