@@ -20,6 +20,9 @@ The package in four rooms:
 ``policies.selectors.dashboard_figures`` answers from these rows only when the filters are
 none, or a single sector, theme or actor; anything else (dates, kinds, words, plans, several
 values) goes to the live queries. ``tests/rollups/`` checks that both give the same figures.
+The browse indexes (``actor_index``, ``theme_index``, ``sector_tree`` in the selectors) read
+each scope's total from them too, one query for every actor, theme or sector;
+``tests/web/test_indexes.py`` holds each count to the live filter query.
 """
 
 from policies.rollups.keys import Key, ancestors_map, contribution
