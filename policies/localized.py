@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, ClassVar, Protocol, TypeVar
 
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 DEFAULT_LANGUAGE = "en"
 
@@ -45,6 +46,18 @@ def twin(english_field: str, language: str) -> str:
     """The column holding ``english_field`` in ``language``: ``title_en`` → ``title_fr``."""
     stem = english_field.removesuffix("_en")
     return f"{stem}_{language}"
+
+
+def language_name(code: str) -> str:
+    """A source's language (a BCP 47 tag) named in the reader's language; a language the
+    tracker has no name for keeps its tag."""
+    names = {"zh": _("Chinese"), "en": _("English"), "fr": _("French")}
+    return names.get(primary_language(code), code)
+
+
+def primary_language(code: str) -> str:
+    """A BCP 47 tag's language, without script or region: "zh-Hans" → "zh"."""
+    return code.split("-")[0].lower()
 
 
 def reader_language(language: str | None = None) -> str:

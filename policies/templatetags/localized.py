@@ -48,3 +48,9 @@ def marked(text: str | None) -> str:
     if text is None:
         return ""
     return localized.marked(text)
+
+
+@register.filter
+def language_name(code: str) -> str:
+    """A BCP 47 tag ("zh", "fr-FR") named in the reader's language; an unknown one as is."""
+    return localized.language_name(code)

@@ -12,6 +12,7 @@ import datetime
 import re
 from dataclasses import dataclass
 from typing import Any, cast
+from urllib.parse import parse_qsl
 
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -63,6 +64,12 @@ class FilteredFeed(Feed):
     def _with_query(self, path: str) -> str:
         return path + (f"?{self.query}" if self.query else "")
 
+    def _titled(self, title: str) -> str:
+        """``title``, then the filters as a reader wrote them ("sector=6g, q=données"),
+        not percent-encoded as in the address."""
+        pairs = parse_qsl(self.query)
+        return title + (" ({})".format(", ".join(f"{k}={v}" for k, v in pairs)) if pairs else "")
+
     def feed_url(self) -> str:
         return self._with_query(reverse(self.feed_name))
 
@@ -81,7 +88,7 @@ class StatementFeed(FilteredFeed):
         self.statements = statements
 
     def title(self) -> str:
-        return _("Policy Tracker: statements") + (f" ({self.query})" if self.query else "")
+        return self._titled(_("Policy Tracker: statements"))
 
     def subtitle(self) -> str:
         return _("The newest statements matching these filters, each with its verbatim excerpt.")
@@ -179,9 +186,7 @@ class TargetStatusFeed(FilteredFeed):
         self.changes = changes
 
     def title(self) -> str:
-        return _("Policy Tracker: target status changes") + (
-            f" ({self.query})" if self.query else ""
-        )
+        return self._titled(_("Policy Tracker: target status changes"))
 
     def subtitle(self) -> str:
         return _(

@@ -15,24 +15,11 @@ from typing import Any, cast
 from django import forms
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from policies import selectors
-from policies.localized import reading_order
-
-
-def language_name(code: str) -> str:
-    """A source's language (a BCP 47 tag) named in the reader's language; a language the
-    tracker has no name for keeps its tag."""
-    names = {"zh": _("Chinese"), "en": _("English"), "fr": _("French")}
-    return names.get(primary_language(code), code)
-
-
-def primary_language(code: str) -> str:
-    """A BCP 47 tag's language, without script or region: "zh-Hans" → "zh"."""
-    return code.split("-")[0].lower()
+from policies.localized import language_name, primary_language, reading_order
 
 
 @dataclass(frozen=True)

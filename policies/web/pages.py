@@ -28,6 +28,7 @@ from policies.caching import TIMEOUT as CACHE_TIMEOUT
 from policies.caching import cache_key
 from policies.citations import FORMATS, Reference, mark_excerpts
 from policies.citations.formats import FILES
+from policies.localized import reading_order
 from policies.models import (
     Actor,
     Indicator,
@@ -299,7 +300,7 @@ def sector_detail(request: HttpRequest, slug: str) -> HttpResponse:
     extra = {
         "scope": sector,
         "scope_kind": _("Sector"),
-        "children": list(sector.children.order_by("name")),
+        "children": reading_order(sector.children.order_by("name"), lambda s: s.local.name),
     }
     return _scoped_dashboard(request, param="sector", value=slug, extra=extra)
 

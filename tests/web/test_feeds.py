@@ -46,6 +46,16 @@ def test_statements_feed_honours_the_filters(seeded, client):
     assert entry.find(f"{ATOM}author/{ATOM}name").text == "Xi Jinping"
 
 
+def test_a_feed_is_titled_with_its_filters_as_written_and_in_its_language(seeded, client):
+    response = client.get("/fr/feeds/statements.atom", {"q": "données", "sector": "6g"})
+    feed = ET.fromstring(response.content)  # noqa: S314 (our own feed)
+    # In the filter form's order, and readable: not percent-encoded as in the address.
+    assert (
+        feed.find(f"{ATOM}title").text
+        == "Policy Tracker\u00a0: déclarations (sector=6g, q=données)"
+    )
+
+
 def test_statements_feed_hides_drafts(seeded, client):
     report = Source.objects.get(slug="fr-report-xi-qiushi-digital-economy-2022-01")
     StatementFactory(

@@ -13,6 +13,7 @@ import pytest
 from django.utils import translation
 from django.utils.html import escape
 
+from policies.localized import sort_key
 from policies.models import (
     Actor,
     Indicator,
@@ -340,3 +341,20 @@ def test_the_citations_stay_english_and_say_so_on_french_pages(seeded, client):
     blocks = re.findall(r'<(p|pre) ([^>]*)id="cite-\w+-text"', page)
     assert len(blocks) == 5
     assert all('lang="en"' in attributes for _tag, attributes in blocks)
+
+
+def test_a_source_page_names_its_language_in_the_readers_words(seeded, client):
+    report = Source.objects.get(slug="fr-report-xi-qiushi-digital-economy-2022-01")
+    english = client.get(report.get_absolute_url()).content.decode()
+    french = client.get("/fr" + report.get_absolute_url()).content.decode()
+    assert "<dd>French</dd>" in english
+    assert "<dd>Français</dd>" in french
+
+
+def test_a_sectors_children_read_in_french_alphabetical_order_on_french_pages(seeded, client):
+    page = client.get("/fr/sectors/digital-economy/").content.decode()
+    children = Sector.objects.get(slug="digital-economy").children.all()
+    names = [child.name_fr for child in children]
+    positions = [page.index(f">{html.escape(name)}<") for name in names]
+    in_page_order = [name for _, name in sorted(zip(positions, names, strict=True))]
+    assert in_page_order == sorted(names, key=sort_key)
