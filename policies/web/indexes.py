@@ -26,7 +26,7 @@ from policies.localized import language_name, primary_language, reading_order
 class SourceEntry:
     """A source's row, and its language named for the reader."""
 
-    row: selectors.SourceRow
+    row: selectors.indexes.SourceRow
     language: str
 
 
@@ -86,9 +86,8 @@ class SourceLanguageForm(forms.Form):
 def source_list(request: HttpRequest) -> HttpResponse:
     """Every source, grouped by tier and publisher, with the records that cite it; narrowed
     to some languages by ``?language=``."""
-    entries = [
-        SourceEntry(row, language_name(row.source.language)) for row in selectors.source_index()
-    ]
+    rows = selectors.indexes.source_index()
+    entries = [SourceEntry(row, language_name(row.source.language)) for row in rows]
     counts = Counter(primary_language(entry.row.source.language) for entry in entries)
     languages = [
         LanguageCount(code, language_name(code), count) for code, count in counts.most_common()
@@ -112,24 +111,24 @@ def source_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def actor_list(request: HttpRequest) -> HttpResponse:
     """Every actor, with its statements and the plans it issued."""
-    rows = reading_order(selectors.actor_index(), lambda row: row.actor.local.name)
+    rows = reading_order(selectors.indexes.actor_index(), lambda row: row.actor.local.name)
     return render(request, "policies/actor_list.html", {"rows": rows})
 
 
 @require_GET
 def theme_list(request: HttpRequest) -> HttpResponse:
     """Every theme, with its colour, and the statements, plans and targets it tags."""
-    rows = reading_order(selectors.theme_index(), lambda row: row.theme.local.name)
+    rows = reading_order(selectors.indexes.theme_index(), lambda row: row.theme.local.name)
     return render(request, "policies/theme_list.html", {"rows": rows})
 
 
 @require_GET
 def sector_list(request: HttpRequest) -> HttpResponse:
     """The sector tree, each sector with the records of its whole subtree."""
-    tree = selectors.sector_tree()
+    tree = selectors.indexes.sector_tree()
     context = {"tree": tree, "total": _size(tree)}
     return render(request, "policies/sector_list.html", context)
 
 
-def _size(nodes: Iterable[selectors.SectorNode]) -> int:
+def _size(nodes: Iterable[selectors.indexes.SectorNode]) -> int:
     return sum(1 + _size(node.children) for node in nodes)

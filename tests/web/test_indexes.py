@@ -34,18 +34,18 @@ INDEXES = ["source_list", "actor_list", "theme_list", "sector_list"]
 def every_count() -> dict[str, tuple[int, ...]]:
     """Every index's counts, row by row, as the selectors give them."""
     counts: dict[str, tuple[int, ...]] = {}
-    for source in selectors.source_index():
+    for source in selectors.indexes.source_index():
         counts[f"source {source.source.slug}"] = (
             source.statements,
             source.plans,
             source.targets,
             source.figures,
         )
-    for actor in selectors.actor_index():
+    for actor in selectors.indexes.actor_index():
         counts[f"actor {actor.actor.slug}"] = (actor.statements, actor.plans)
-    for theme in selectors.theme_index():
+    for theme in selectors.indexes.theme_index():
         counts[f"theme {theme.theme.slug}"] = (theme.statements, theme.plans, theme.targets)
-    for node in flatten(selectors.sector_tree()):
+    for node in flatten(selectors.indexes.sector_tree()):
         counts[f"sector {node.sector.slug}"] = (node.statements, node.plans, node.targets)
     return counts
 
@@ -64,7 +64,7 @@ def scoped_counts(param: str, slug: str) -> tuple[int, int, int]:
 
 
 def test_source_counts_are_the_published_records_citing_each(seeded):
-    rows = {row.source.slug: row for row in selectors.source_index()}
+    rows = {row.source.slug: row for row in selectors.indexes.source_index()}
     assert set(rows) == set(Source.objects.values_list("slug", flat=True))
     for slug, row in rows.items():
         source = Source.objects.get(slug=slug)
@@ -85,7 +85,7 @@ def test_source_counts_are_the_published_records_citing_each(seeded):
 
 
 def test_sources_are_primary_first_then_by_publisher(seeded):
-    rows = [row.source for row in selectors.source_index()]
+    rows = [row.source for row in selectors.indexes.source_index()]
     keys = [(source.tier, source.publisher, source.title) for source in rows]
     assert keys == sorted(keys)
     assert rows[0].tier == Source.Tier.PRIMARY
@@ -95,14 +95,14 @@ def test_sources_are_primary_first_then_by_publisher(seeded):
 def test_actor_theme_and_sector_counts_match_their_own_pages(seeded):
     """An index's count is what the record's page shows: the same filter, the same records
     (a sector's subtree included, a theme's targets, an actor's issued plans)."""
-    for row in selectors.actor_index():
+    for row in selectors.indexes.actor_index():
         statements, plans, _targets = scoped_counts("actor", row.actor.slug)
         assert (row.statements, row.plans) == (statements, plans), row.actor.slug
-    for row in selectors.theme_index():
+    for row in selectors.indexes.theme_index():
         assert (row.statements, row.plans, row.targets) == scoped_counts(
             "theme", row.theme.slug
         ), row.theme.slug
-    nodes = list(flatten(selectors.sector_tree()))
+    nodes = list(flatten(selectors.indexes.sector_tree()))
     assert len(nodes) == Sector.objects.count()
     for node in nodes:
         assert (node.statements, node.plans, node.targets) == scoped_counts(
@@ -111,7 +111,7 @@ def test_actor_theme_and_sector_counts_match_their_own_pages(seeded):
 
 
 def test_a_sector_counts_its_subtree_each_record_once(seeded):
-    nodes = {node.sector.slug: node for node in flatten(selectors.sector_tree())}
+    nodes = {node.sector.slug: node for node in flatten(selectors.indexes.sector_tree())}
     root = nodes["digital-economy"]
     direct = Statement.objects.published().filter(sectors=root.sector).count()
     # Eight statements below the root, six of them tagged with the root itself.
@@ -161,7 +161,7 @@ def test_a_source_counts_its_figures_and_targets(seeded):
     ObservationFactory(source=source, indicator=indicator, period="2022", verified=False)
     TargetFactory(source=source, indicator=indicator)
     TargetFactory(source=source, indicator=indicator, plan=PlanFactory(status="draft"))
-    row = next(row for row in selectors.source_index() if row.source == source)
+    row = next(row for row in selectors.indexes.source_index() if row.source == source)
     assert (row.statements, row.plans, row.targets, row.figures) == (0, 0, 1, 2)
 
 
@@ -211,7 +211,7 @@ def test_the_tree_holds_a_sector_moved_under_another(seeded):
     displays = Sector.objects.get(slug="displays")
     displays.parent = Sector.objects.get(slug="6g")
     displays.save()
-    nodes = {node.sector.slug: node for node in flatten(selectors.sector_tree())}
+    nodes = {node.sector.slug: node for node in flatten(selectors.indexes.sector_tree())}
     assert [child.sector.slug for child in nodes["6g"].children] == ["displays"]
     assert "displays" not in [
         child.sector.slug for child in nodes["electronic-information-manufacturing"].children
