@@ -131,11 +131,12 @@ def export(
     response = StreamingHttpResponse(stream, content_type=CONTENT_TYPES[file_format])
     # Named for what it holds, so two downloads never overwrite each other unread.
     filename = take_away.export_filename(
-        kind, request.GET, file_format=file_format, today=timezone.localdate()
+        kind,
+        request.GET,
+        file_format=file_format,
+        today=timezone.localdate(),
+        with_drafts=include_drafts,
     )
-    if include_drafts:
-        stem, extension = filename.rsplit(".", 1)
-        filename = f"{stem}-with-drafts.{extension}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store" if include_drafts else "public, max-age=300"
     return response

@@ -117,11 +117,17 @@ def _slug(text: str) -> str:
 
 
 def export_filename(
-    kind: str, data: Mapping[str, Any], *, file_format: str, today: datetime.date
+    kind: str,
+    data: Mapping[str, Any],
+    *,
+    file_format: str,
+    today: datetime.date,
+    with_drafts: bool = False,
 ) -> str:
     """An export's file name, saying what it holds: its kind, each filter as name and
-    values, and the day it was made (``statements-sector-6g-2026-12-01.csv``); cut short
-    at a word when the filters run long."""
+    values, whether drafts are in it, and the day it was made
+    (``statements-sector-6g-2026-12-01.csv``); cut short at a word when the filters run
+    long."""
     parts = [_slug(kind)]
     by_name: dict[str, list[str]] = {}
     for name, value in filter_params(kind, data):
@@ -134,4 +140,5 @@ def export_filename(
     if len(stem) > NAME_LENGTH:
         # At the last whole word that fits (the character after the cut may be a hyphen).
         stem = stem[: NAME_LENGTH + 1].rsplit("-", 1)[0]
-    return f"{stem}-{today.isoformat()}.{_slug(file_format)}"
+    drafts = "-with-drafts" if with_drafts else ""
+    return f"{stem}{drafts}-{today.isoformat()}.{_slug(file_format)}"

@@ -119,7 +119,7 @@ def test_drafts_are_exported_to_editors_only(seeded, client):
     response = client.get("/export/statements.csv", {"drafts": "1"})
     assert b"secret-draft" in b"".join(response.streaming_content)
     assert response["Cache-Control"] == "private, no-store"
-    assert "-with-drafts.csv" in response["Content-Disposition"]
+    assert "statements-with-drafts-" in response["Content-Disposition"]
 
 
 def test_formula_in_a_headline_is_neutralised_in_the_file(seeded, client):
