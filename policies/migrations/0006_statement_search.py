@@ -1,19 +1,20 @@
-"""A word index for statement search (policies/search.py), in each database's own kind.
+"""A word index for statement search (policies/search.py at the time), in each database's own kind.
 
 PostgreSQL: a GIN index on the same to_tsvector expression the search builds. SQLite: an
 FTS5 table holding the searched columns, kept current by triggers.
 
 Caution for later migrations on SQLite: Django rebuilds a table to alter some columns, and
 dropping the old table drops its triggers. A migration that alters policies_statement must
-run ``create_search_index`` again (tests/test_search.py fails if search stops following
+run ``create_search_index`` again (tests/search/test_queries.py fails if search stops following
 writes).
 """
 
 from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.db import migrations
 
-from policies.search import FTS_TABLE, statement_vector
-
+# Frozen here: migration 0016 replaced this index, and policies.search moved on.
+FTS_TABLE = "policies_statement_fts"
 INDEX = "statement_search_vector"
 COLUMNS = "headline, excerpt, text_en"
 SQLITE_CREATE = [
@@ -46,7 +47,8 @@ def create_search_index(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
         statement = apps.get_model("policies", "Statement")
-        schema_editor.add_index(statement, GinIndex(statement_vector(), name=INDEX))
+        vector = SearchVector("headline", "excerpt", "text_en", config="simple")
+        schema_editor.add_index(statement, GinIndex(vector, name=INDEX))
     elif vendor == "sqlite":
         for sql in SQLITE_CREATE:
             schema_editor.execute(sql)

@@ -118,7 +118,12 @@ class Statement(LocalMixin, models.Model):
         editable=False,
         help_text=_("Made by generate_demo_data for benchmarks; never real data."),
     )
-    history = HistoricalRecords(m2m_fields=[themes, sectors, plans, targets])
+    # The terms the search indexes (policies/search/index.py): written by the app on every
+    # write, never edited, and left out of the history (it is derived).
+    search_document = models.TextField(_("search terms"), blank=True, default="", editable=False)
+    history = HistoricalRecords(
+        m2m_fields=[themes, sectors, plans, targets], excluded_fields=["search_document"]
+    )
 
     objects = StatementQuerySet.as_manager()
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from django.db import models, transaction
 
-from policies import rollups
+from policies import rollups, search
 from policies.caching import data_changed
 from policies.models import Actor, Plan, PublicationStatus, Sector, Source, Statement, Theme
 from policies.ops.demo_series import series_generate
@@ -246,9 +246,12 @@ def demo_data_generate(
                 report.links += len(rows)
             report.statements += len(created)
             say(f"{report.statements} statements")
-        # bulk_create sends no signals: count the new statements and empty the caches here.
+        # bulk_create sends no signals: count the new statements, write their search terms
+        # and empty the caches here.
         rollups.rebuild()
         say("rollups rebuilt")
+        search.reindex()
+        say("search terms written")
         data_changed()
     return report
 

@@ -12,6 +12,9 @@ each touched statement once and applies all differences once, in key order, at t
 writers that share rollup rows then lock them in the same order, and cannot deadlock on
 them. Writes that bypass signals (``bulk_create``, ``QuerySet.update``) call ``created()``
 or ``rebuild()``; so do changes to the sector tree.
+
+Every statement a write touched also gets its search terms rewritten here
+(``policies.search.refresh``), at the same point: the terms read the same text and links.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from typing import Any
 from django.db import connection, models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
+from policies import search
 from policies.models import Sector, Statement, Theme
 from policies.rollups.keys import Row, ancestors_map
 from policies.rollups.storage import (
@@ -82,6 +86,8 @@ def _flush(ids: Iterable[int] | None = None) -> None:
     if not ids:
         return
     before = [row for pk in ids if (row := state.old.pop(pk)) is not None]
+    # The statements' search terms read the same writes (their text, themes, sectors).
+    search.refresh(ids)
     hold_for_delta()
     ancestors = ancestors_map()
     delta = count(current_rows(ids), ancestors)
@@ -118,6 +124,7 @@ def deferred() -> Iterator[None]:
         # A transaction already marked for rollback takes the changes with it: nothing to do.
         if state.depth == 1 and not connection.needs_rollback:
             if state.rebuild:
+                search.refresh(state.old)
                 state.old.clear()
                 rebuild()
             else:

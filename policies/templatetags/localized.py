@@ -12,24 +12,39 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
-from policies import localized
+from policies import localized, search
 
 register = template.Library()
 
 
 @register.filter
-def marked_html(text: str | None) -> SafeString:
-    """``text`` escaped; an English fallback in ``lang="en"``, with a visible "EN" marker."""
+def marked_html(text: str | None, query: str = "") -> SafeString:
+    """``text`` escaped; an English fallback in ``lang="en"``, with a visible "EN" marker.
+    With a reader's search (``|marked_html:filter.query``), the words it matched are marked
+    too (``highlighted``)."""
     if text is None:
         text = ""
+    words = highlighted(text, query)
     if not getattr(text, "fallback", False):
-        return format_html("{}", text)
+        return words
     return format_html(
         # No space between them: inside a link it would be underlined; CSS spaces the marker.
         '<span lang="en">{}</span><abbr class="fallback" title="{}">EN</abbr>',
-        text,
+        words,
         gettext("Not yet translated into French; shown in English"),
     )
+
+
+@register.filter
+def highlighted(text: str | None, query: str = "") -> SafeString:
+    """``text`` escaped, each word a reader's search ``query`` matched in ``<mark>``."""
+    return search.highlight(text or "", search.parse(query or ""))
+
+
+@register.filter
+def matched(text: str | None, query: str = "") -> bool:
+    """Whether a reader's search ``query`` matched a word of ``text``."""
+    return bool(query) and bool(search.highlight_spans(text or "", search.parse(query)))
 
 
 @register.filter

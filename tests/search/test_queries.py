@@ -7,7 +7,13 @@ from django.http import QueryDict
 from policies import search
 from policies.filters import select
 from policies.models import Statement
-from tests.factories import StatementFactory
+from tests.factories import (
+    ActorFactory,
+    SectorFactory,
+    SourceFactory,
+    StatementFactory,
+    ThemeFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +86,7 @@ def test_postgresql_search_uses_the_gin_index(statements):
         for setting in ("enable_seqscan", "enable_indexscan", "enable_indexonlyscan"):
             cursor.execute(f"SET LOCAL {setting} = off")
         plan = queryset.explain()
-    assert "Bitmap Index Scan on statement_search_vector" in plan
+    assert "Bitmap Index Scan on statement_search_terms" in plan
 
 
 @pytest.mark.sqlite
@@ -112,3 +118,100 @@ def test_a_search_past_the_cap_says_more_than_and_pages_that_far(statements, cli
     assert "6 statements" in client.get("/statements/?q=zeppelin").content.decode()
     listed = client.get("/statements/").content.decode()
     assert f"{Statement.objects.published().count()} statements" in listed
+
+
+def test_seeded_searches_find_their_statements(seeded):
+    # The issue's three: a stem, a French phrase, and (below) Chinese mid-sentence.
+    assert "xi-prevent-monopolies-and-disorderly-capital" in found("monopoly")
+    assert found('"expansion désordonnée"') == {"xi-prevent-monopolies-and-disorderly-capital"}
+    assert "xi-prevent-monopolies-and-disorderly-capital" in found("monopole")
+    # A phrase is its words in order: the same words apart, or reversed, are not it.
+    assert found('"désordonnée expansion"') == set()
+    assert found("expansion désordonnée") >= found('"expansion désordonnée"')
+
+
+def test_an_english_query_finds_a_french_excerpt_by_its_english_rendering(seeded):
+    statement = Statement.objects.get(slug="xi-prevent-monopolies-and-disorderly-capital")
+    assert "disorderly" not in statement.excerpt.lower()
+    assert statement.slug in found("disorderly expansion")
+
+
+def test_a_chinese_word_is_found_in_the_middle_of_a_sentence(empty_db):
+    text = "各地要加快推动数字经济核心产业发展壮大。"
+    source = SourceFactory(language="zh", text=text)
+    StatementFactory(slug="zh", source=source, paragraph=1, excerpt=text, text_en="Grow it.")
+    StatementFactory(slug="other", excerpt="核心技术", text_en="Core technology.")
+    assert found("核心产业") == {"zh"}
+    assert found("产业发展") == {"zh"}
+    assert found("核心") == {"zh", "other"}
+    assert found("产业核心") == set()  # the pairs must follow each other
+
+
+def test_theme_sector_and_actor_names_are_searched_in_both_languages(empty_db):
+    parent = SectorFactory(name="Manufacturing", name_fr="Industrie manufacturière")
+    child = SectorFactory(name="Robots", parent=parent)
+    theme = ThemeFactory(name="Cybersecurity", name_fr="Cybersécurité")
+    actor = ActorFactory(name="Ministry of Industry", name_fr="Ministère de l'Industrie")
+    tagged = StatementFactory(slug="tagged", actor=actor, themes=[theme])
+    tagged.sectors.set([child])
+    StatementFactory(slug="plain")
+    assert found("cybersécurité") == {"tagged"}
+    assert found("cybersecurity") == {"tagged"}
+    # A parent sector's name finds the statements of the sectors below it.
+    assert found("manufacturière") == {"tagged"}
+    assert found("robots") == {"tagged"}
+    assert found("ministère") == {"tagged"}
+    assert found('"ministry of industry"') == {"tagged"}
+    # A name is matched as a name: renaming it needs no rewrite of its statements.
+    theme.name, theme.name_fr = "Resilience", "Résilience"
+    theme.save()
+    assert found("resilience") == {"tagged"}
+    assert found("cybersecurity") == set()
+    # Links follow their writes as the text does.
+    tagged.themes.clear()
+    assert found("resilience") == set()
+
+
+def test_the_search_column_follows_link_changes_made_from_either_side(empty_db):
+    theme = ThemeFactory(name="Quantum")
+    statement = StatementFactory(slug="s", themes=[])
+    assert found("quantum") == set()
+    theme.statements.add(statement)
+    assert found("quantum") == {"s"}
+    theme.statements.clear()
+    assert found("quantum") == set()
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "x" * 10_000,
+        "données " * 1500,
+        '"unbalanced quote',
+        'a "b" "c',
+        "NEAR(digital strong, 2)",
+        "digital*",
+        "-digital",
+        '"""',
+        "digital\x00strong",
+        "\x07\x1b[31mdigital",
+        "数字\u200b经济",
+    ],
+)
+def test_bad_queries_are_answered_with_a_page_never_an_error(statements, client, q):
+    for url in ("/statements/", "/", "/api/v1/statements/", "/export/statements.csv"):
+        response = client.get(url, {"q": q})
+        assert response.status_code in (200, 400), (url, response.status_code)
+        if response.status_code == 400:
+            # Refused with words a reader can act on, naming the search field.
+            body = response.content.decode()
+            assert "Search" in body or '"q"' in body, (url, body[:300])
+
+
+def test_a_query_is_at_most_200_characters_and_says_so(statements, client):
+    response = client.get("/statements/", {"q": "x" * 10_000})
+    assert response.status_code == 400
+    assert "at most 200 characters" in response.content.decode()
+    api = client.get("/api/v1/statements/", {"q": "x" * 10_000})
+    assert api.status_code == 400
+    assert "q" in api.json()["errors"]

@@ -1,0 +1,122 @@
+"""Full-text search over statements, the same on PostgreSQL and SQLite.
+
+The app turns each statement into a string of search terms (``analysis``: folded words,
+Snowball stems in English and French, Chinese character pairs; ``names``: tags for its
+themes, sectors and actor), kept in ``Statement.search_document`` (``index``). Each database
+indexes that string with its plainest tokenizer, which only splits at spaces:
+
+- PostgreSQL: a GIN index on ``to_tsvector('simple', search_document)``; the query below
+  builds the very same expression, so the planner uses the index;
+- SQLite: an FTS5 table over the column, kept current by triggers.
+
+A query (``analysis.parse``) is only ever a list of terms, quoted for the database: whatever
+a reader types (operators, quotes, ``NEAR``, control characters) is text, never syntax.
+Every word and every quoted phrase must match: a word as the start of a term, or by the
+name of a theme, sector or actor; a phrase, term after term. Plans and targets (a few per
+hundred statements) keep the substring match of their FilterSets.
+"""
+
+from __future__ import annotations
+
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connections
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
+
+from policies.search import analysis, names
+from policies.search.analysis import Query, parse
+from policies.search.highlight import highlight
+from policies.search.highlight import spans as highlight_spans
+from policies.search.index import refresh, reindex
+
+__all__ = [
+    "FTS_TABLE",
+    "Query",
+    "highlight",
+    "highlight_spans",
+    "matching_statements",
+    "parse",
+    "refresh",
+    "reindex",
+    "statement_vector",
+]
+
+SEARCH_CONFIG = "simple"
+FTS_TABLE = "policies_statement_search"
+MATCH_SQL = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
+
+
+def statement_vector() -> SearchVector:
+    return SearchVector("search_document", config=SEARCH_CONFIG)
+
+
+# One group per query word or phrase: its alternatives, any of which may match.
+Group = list[tuple[str, tuple[str, ...]]]  # (kind, terms): "prefix", "phrase" or "term"
+
+
+def _groups(query: Query) -> list[Group]:
+    named = names.named_records()
+    groups: list[Group] = []
+    for forms in query.words:
+        group: Group = [("prefix", (form,)) for form in forms]
+        group += [("term", (tag,)) for tag in names.word_tags(forms, named)]
+        groups.append(group)
+    for terms in query.phrases:
+        group = [("phrase", terms)]
+        group += [("term", (tag,)) for tag in names.phrase_tags(terms, named)]
+        groups.append(group)
+    return groups
+
+
+def _fts5(groups: list[Group]) -> str:
+    """FTS5's query syntax: each term in double quotes (doubled inside), ``*`` a prefix."""
+
+    def quoted(terms: tuple[str, ...]) -> str:
+        return '"{}"'.format(" ".join(terms).replace('"', '""'))
+
+    def alternative(kind: str, terms: tuple[str, ...]) -> str:
+        return quoted(terms) + ("*" if kind == "prefix" else "")
+
+    return " AND ".join(
+        "(" + " OR ".join(alternative(kind, terms) for kind, terms in group) + ")"
+        for group in groups
+    )
+
+
+def _tsquery(groups: list[Group]) -> str:
+    """PostgreSQL's tsquery syntax: each term a quoted lexeme, ``:*`` a prefix, ``<->`` the
+    next word."""
+
+    def lexeme(term: str) -> str:
+        return "'{}'".format(term.replace("\\", "").replace("'", "''"))
+
+    def alternative(kind: str, terms: tuple[str, ...]) -> str:
+        if kind == "phrase":
+            return "(" + " <-> ".join(lexeme(term) for term in terms) + ")"
+        return lexeme(terms[0]) + (":*" if kind == "prefix" else "")
+
+    return " & ".join(
+        "(" + " | ".join(alternative(kind, terms) for kind, terms in group) + ")"
+        for group in groups
+    )
+
+
+def matching_statements(queryset: QuerySet, text: str) -> QuerySet:
+    """Statements of ``queryset`` that match every word and phrase of ``text``."""
+    query = parse(text)
+    if not query:
+        return queryset.none()
+    groups = _groups(query)
+    vendor = connections[queryset.db].vendor
+    if vendor == "postgresql":
+        terms = SearchQuery(_tsquery(groups), config=SEARCH_CONFIG, search_type="raw")
+        return queryset.alias(search=statement_vector()).filter(search=terms)
+    if vendor == "sqlite":
+        matches = RawSQL(MATCH_SQL, [_fts5(groups)])  # noqa: S611 (fixed SQL, a parameter)
+        return queryset.filter(pk__in=matches)
+    raise NotImplementedError(f"No full-text search for {vendor}.")  # pragma: no cover
+
+
+def search_words(text: str) -> list[str]:
+    """The words of a query that can match (what ``parse`` reads as words and phrases)."""
+    return analysis.words(text)
