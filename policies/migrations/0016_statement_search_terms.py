@@ -1,43 +1,41 @@
 """Search by stems, phrases, Chinese pairs and names: the app writes each statement's search
-terms into ``search_document`` (policies/search/), and the databases index that column
-instead of the raw text (migration 0006's index is dropped).
+terms into a table beside it, ``StatementSearch`` (policies/search/), and the databases index
+that instead of the raw text (migration 0006's index is dropped).
 
-PostgreSQL: a GIN index on ``to_tsvector('simple', search_document)``. SQLite: an FTS5 table
-over the column, kept current by triggers.
-
-Caution for later migrations on SQLite: Django rebuilds a table to alter some columns, and
-dropping the old table drops its triggers. A migration that alters policies_statement must
-run ``create_search_index`` of this migration again (tests/search/test_queries.py fails if search
-stops following writes).
+PostgreSQL: a GIN index on the stored vector of the terms. SQLite: an FTS5 table over the
+terms, kept current by triggers on ``policies_statementsearch`` (not on the statements: a
+later migration that rebuilds policies_statement leaves them alone).
 """
 
 from importlib import import_module
 
+import django.contrib.postgres.search
+import django.db.models.deletion
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector
 from django.db import migrations, models
 
 old = import_module("policies.migrations.0006_statement_search")
 
 FTS_TABLE = "policies_statement_search"
-INDEX = "statement_search_terms"
+TERMS = "policies_statementsearch"
+INDEX = "statement_search_vector_gin"
 SQLITE_CREATE = [
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
-    "search_document, content='policies_statement', content_rowid='id', "
+    "document, content='policies_statementsearch', content_rowid='statement_id', "
     "tokenize='unicode61 remove_diacritics 0')",
-    f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_insert AFTER INSERT ON policies_statement BEGIN "
-    f"INSERT INTO {FTS_TABLE}(rowid, search_document) "
-    "VALUES (new.id, new.search_document); END",
-    f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_delete AFTER DELETE ON policies_statement BEGIN "
-    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_document) "
-    "VALUES ('delete', old.id, old.search_document); END",
+    f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_insert AFTER INSERT ON {TERMS} BEGIN "
+    f"INSERT INTO {FTS_TABLE}(rowid, document) "
+    "VALUES (new.statement_id, new.document); END",
+    f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_delete AFTER DELETE ON {TERMS} BEGIN "
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, document) "
+    "VALUES ('delete', old.statement_id, old.document); END",
     # Only a change of the terms touches the index (the app writes them after each save).
     f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_update "
-    "AFTER UPDATE OF search_document ON policies_statement BEGIN "
-    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_document) "
-    "VALUES ('delete', old.id, old.search_document); "
-    f"INSERT INTO {FTS_TABLE}(rowid, search_document) "
-    "VALUES (new.id, new.search_document); END",
+    f"AFTER UPDATE OF document ON {TERMS} BEGIN "
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, document) "
+    "VALUES ('delete', old.statement_id, old.document); "
+    f"INSERT INTO {FTS_TABLE}(rowid, document) "
+    "VALUES (new.statement_id, new.document); END",
     # Index the statements already there.
     f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')",
 ]
@@ -52,9 +50,8 @@ SQLITE_DROP = [
 def create_search_index(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        statement = apps.get_model("policies", "Statement")
-        vector = SearchVector("search_document", config="simple")
-        schema_editor.add_index(statement, GinIndex(vector, name=INDEX))
+        terms = apps.get_model("policies", "StatementSearch")
+        schema_editor.add_index(terms, GinIndex(fields=["vector"], name=INDEX))
     elif vendor == "sqlite":
         for sql in SQLITE_CREATE:
             schema_editor.execute(sql)
@@ -80,12 +77,26 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(old.drop_search_index, old.create_search_index),
-        migrations.AddField(
-            model_name="statement",
-            name="search_document",
-            field=models.TextField(
-                blank=True, default="", editable=False, verbose_name="search terms"
-            ),
+        migrations.CreateModel(
+            name="StatementSearch",
+            fields=[
+                (
+                    "statement",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="search",
+                        serialize=False,
+                        to="policies.statement",
+                    ),
+                ),
+                ("document", models.TextField(default="", verbose_name="search terms")),
+                ("vector", django.contrib.postgres.search.SearchVectorField(null=True)),
+            ],
+            options={
+                "verbose_name": "statement search terms",
+                "verbose_name_plural": "statement search terms",
+            },
         ),
         # The terms first, then the index over them: one build instead of a million updates.
         migrations.RunPython(write_terms, migrations.RunPython.noop),

@@ -11,7 +11,7 @@ from policies.models.indicators import Indicator, Observation, Qualifier
 from policies.models.plans import Plan, Target
 from policies.models.reference import Actor, Sector, Source, Theme
 from policies.models.rollups import StatementRollup
-from policies.models.statements import Statement
+from policies.models.statements import Statement, StatementSearch
 
 __all__ = [
     "Actor",
@@ -24,6 +24,7 @@ __all__ = [
     "Source",
     "Statement",
     "StatementRollup",
+    "StatementSearch",
     "Target",
     "Theme",
 ]

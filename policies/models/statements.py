@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -118,12 +119,7 @@ class Statement(LocalMixin, models.Model):
         editable=False,
         help_text=_("Made by generate_demo_data for benchmarks; never real data."),
     )
-    # The terms the search indexes (policies/search/index.py): written by the app on every
-    # write, never edited, and left out of the history (it is derived).
-    search_document = models.TextField(_("search terms"), blank=True, default="", editable=False)
-    history = HistoricalRecords(
-        m2m_fields=[themes, sectors, plans, targets], excluded_fields=["search_document"]
-    )
+    history = HistoricalRecords(m2m_fields=[themes, sectors, plans, targets])
 
     objects = StatementQuerySet.as_manager()
 
@@ -180,3 +176,24 @@ class Statement(LocalMixin, models.Model):
         super().validate_unique(exclude)
         if not exclude or "slug" not in exclude:
             check_retired_slug(self)
+
+
+class StatementSearch(models.Model):
+    """A statement's search terms (policies/search/): derived, written by the app on every
+    write of the statement, never edited. Kept beside the statement rather than in its row,
+    so that reading statements never carries them."""
+
+    statement = models.OneToOneField(
+        Statement, on_delete=models.CASCADE, primary_key=True, related_name="search"
+    )
+    document = models.TextField(_("search terms"), default="")
+    # PostgreSQL's word vector of ``document``, stored (GIN-indexed) so that checking a row
+    # does not parse its terms again; empty on SQLite, whose FTS5 table reads ``document``.
+    vector = SearchVectorField(null=True)
+
+    class Meta:
+        verbose_name = _("statement search terms")
+        verbose_name_plural = _("statement search terms")
+
+    def __str__(self) -> str:
+        return f"search terms of statement {self.statement_id}"

@@ -1,15 +1,15 @@
-"""The statements' search column, ``Statement.search_document``: written here, read by the
-databases' word indexes (migration 0016).
+"""The statements' search terms, ``StatementSearch``: written here, read by the databases'
+word indexes (migration 0016).
 
-The column holds ``analysis.document`` of a statement's headline (English and French), its
+A statement's terms are ``analysis.document`` of its headline (English and French), its
 excerpt (in its source's language) and its English rendering, with the tags of its themes,
-sectors and actor (``names``). The app writes it because neither database can: SQLite's
+sectors and actor (``names``). The app writes them because neither database can: SQLite's
 triggers cannot stem, and a PostgreSQL index expression cannot read the source's language
-or the statement's tags.
+or the statement's tags. On PostgreSQL the same write stores their vector.
 
-``refresh(ids)`` rewrites the column of some statements; the rollup upkeep calls it for every
+``refresh(ids)`` rewrites the terms of some statements; the rollup upkeep calls it for every
 statement a write touched, at the same point it recounts them (policies/rollups/upkeep.py),
-so admin saves, imports and seeds all keep it current. ``reindex()`` rewrites every row:
+so admin saves, imports and seeds all keep it current. ``reindex()`` rewrites them all:
 migration 0016 and ``generate_demo_data`` call it.
 """
 
@@ -26,12 +26,13 @@ from policies.search import analysis, names
 BATCH = 2000
 
 
-def _models(apps: Any = None) -> Any:
+def _models(apps: Any = None) -> tuple[Any, Any]:
+    """The statements and their terms: the live models, or a migration's historical ones."""
     if apps is None:
-        from policies.models import Statement
+        from policies.models import Statement, StatementSearch
 
-        return Statement
-    return apps.get_model("policies", "Statement")
+        return Statement, StatementSearch
+    return apps.get_model("policies", "Statement"), apps.get_model("policies", "StatementSearch")
 
 
 def documents(statement_model: Any, ids: list[int]) -> dict[int, str]:
@@ -57,24 +58,24 @@ def documents(statement_model: Any, ids: list[int]) -> dict[int, str]:
 
 
 def refresh(ids: Iterable[int], *, apps: Any = None) -> int:
-    """Rewrite the search column of these statements (those that exist); returns how many."""
-    statement_model = _models(apps)
+    """Rewrite the terms of these statements (those that exist); returns how many."""
+    statement_model, terms_model = _models(apps)
     ids = sorted(set(ids))
     written = 0
     for start in range(0, len(ids), BATCH):
         found = documents(statement_model, ids[start : start + BATCH])
-        _write(statement_model, found)
+        _write(terms_model, found)
         written += len(found)
     return written
 
 
 def reindex(*, apps: Any = None) -> int:
-    """Rewrite the search column of every statement, in batches; returns how many."""
-    statement_model = _models(apps)
+    """Rewrite the terms of every statement, in batches; returns how many."""
+    statement_model, terms_model = _models(apps)
     written = 0
     for batch in _id_batches(statement_model):
         found = documents(statement_model, batch)
-        _write(statement_model, found)
+        _write(terms_model, found)
         written += len(found)
     return written
 
@@ -93,14 +94,25 @@ def _id_batches(statement_model: Any) -> Iterator[list[int]]:
         last = batch[-1]
 
 
-def _write(statement_model: Any, found: dict[int, str]) -> None:
-    """One UPDATE per statement, sent as one batch (``executemany``)."""
+def _write(terms_model: Any, found: dict[int, str]) -> None:
+    """Insert or replace each statement's terms, sent as one batch (``executemany``); on
+    PostgreSQL with their vector, parsed once here rather than at every search."""
     if not found:
         return
-    connection = connections[router.db_for_write(statement_model)]
-    table = connection.ops.quote_name(statement_model._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"UPDATE {table} SET search_document = %s WHERE id = %s",  # noqa: S608 (a table name)
-            [(document, pk) for pk, document in found.items()],
+    connection = connections[router.db_for_write(terms_model)]
+    table = connection.ops.quote_name(terms_model._meta.db_table)
+    if connection.vendor == "postgresql":
+        sql = (
+            f"INSERT INTO {table} (statement_id, document, vector) "  # noqa: S608 (a table name)
+            "VALUES (%s, %s, to_tsvector('simple', %s)) ON CONFLICT (statement_id) DO UPDATE "
+            "SET document = EXCLUDED.document, vector = EXCLUDED.vector"
         )
+        rows = [(pk, document, document) for pk, document in found.items()]
+    else:
+        sql = (
+            f"INSERT INTO {table} (statement_id, document) VALUES (%s, %s) "  # noqa: S608
+            "ON CONFLICT (statement_id) DO UPDATE SET document = excluded.document"
+        )
+        rows = list(found.items())
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)

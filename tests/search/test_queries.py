@@ -3,6 +3,7 @@
 import pytest
 from django.db import connection
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 
 from policies import search
 from policies.filters import select
@@ -77,16 +78,35 @@ def test_a_query_without_letters_or_digits_finds_nothing(statements):
 
 
 @pytest.mark.postgres
-def test_postgresql_search_uses_the_gin_index(statements):
-    queryset = search.matching_statements(Statement.objects.all(), "digital")
+@pytest.mark.parametrize("sparse", [10_000, 0])
+def test_postgresql_search_uses_the_gin_index(statements, monkeypatch, sparse):
+    # Few matches are read by id (the index answers the first query); many keep the index
+    # condition in the statements' query. Both must find their rows through the GIN index.
+    monkeypatch.setattr(search, "SPARSE", sparse)
     with connection.cursor() as cursor:
         # On a handful of rows the planner would rightly scan. With plain and index scans
-        # forbidden, a bitmap scan remains, and only an index on the very expression the
-        # search builds can serve its condition.
+        # forbidden, a bitmap scan remains, and only the index on the stored vector can serve
+        # the condition.
         for setting in ("enable_seqscan", "enable_indexscan", "enable_indexonlyscan"):
             cursor.execute(f"SET LOCAL {setting} = off")
-        plan = queryset.explain()
-    assert "Bitmap Index Scan on statement_search_terms" in plan
+        with CaptureQueriesContext(connection) as queries:
+            queryset = search.matching_statements(Statement.objects.all(), "digital")
+            assert set(queryset.values_list("slug", flat=True)) == {"economie"}
+        searched = [q["sql"] for q in queries if "@@" in q["sql"]]
+        assert len(searched) == 1 + (sparse == 0)
+        with connection.cursor() as explain:
+            explain.execute("EXPLAIN " + searched[-1])
+            plan = "\n".join(row[0] for row in explain.fetchall())
+    assert "Bitmap Index Scan on statement_search_vector_gin" in plan
+
+
+@pytest.mark.parametrize("sparse", [10_000, 1, 0])
+def test_few_and_many_matches_find_the_same_statements(statements, monkeypatch, sparse):
+    StatementFactory(slug="more", headline="Digital twins")
+    monkeypatch.setattr(search, "SPARSE", sparse)
+    assert found("digital") == {"economie", "more"}
+    assert found("digital strong") == {"economie"}
+    assert found("zeppelin") == set()
 
 
 @pytest.mark.sqlite
@@ -94,7 +114,7 @@ def test_sqlite_keeps_an_fts5_table_with_triggers(statements):
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s",
-            ["policies_statement"],
+            ["policies_statementsearch"],
         )
         triggers = {row[0] for row in cursor.fetchall()}
     assert triggers == {f"{search.FTS_TABLE}_{event}" for event in ("insert", "update", "delete")}
