@@ -42,7 +42,10 @@ __all__ = [
 
 SEARCH_CONFIG = "simple"
 # A search matching at most this many statements reads them by id (``matching_statements``).
-SPARSE = 10_000
+# Each id is a query parameter, and a page's query may hold the statements more than once:
+# 2,000 keeps that far below SQLite's 32,766 parameters. Past it, matches are at least one
+# statement in 500 at 1M, and the newest first walk finds a page within about 10,000 rows.
+SPARSE = 2_000
 FTS_TABLE = "policies_statement_search"
 MATCH_SQL = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
 

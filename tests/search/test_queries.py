@@ -78,7 +78,7 @@ def test_a_query_without_letters_or_digits_finds_nothing(statements):
 
 
 @pytest.mark.postgres
-@pytest.mark.parametrize("sparse", [10_000, 0])
+@pytest.mark.parametrize("sparse", [search.SPARSE, 0])
 def test_postgresql_search_uses_the_gin_index(statements, monkeypatch, sparse):
     # Few matches are read by id (the index answers the first query); many keep the index
     # condition in the statements' query. Both must find their rows through the GIN index.
@@ -100,7 +100,7 @@ def test_postgresql_search_uses_the_gin_index(statements, monkeypatch, sparse):
     assert "Bitmap Index Scan on statement_search_vector_gin" in plan
 
 
-@pytest.mark.parametrize("sparse", [10_000, 1, 0])
+@pytest.mark.parametrize("sparse", [search.SPARSE, 1, 0])
 def test_few_and_many_matches_find_the_same_statements(statements, monkeypatch, sparse):
     StatementFactory(slug="more", headline="Digital twins")
     monkeypatch.setattr(search, "SPARSE", sparse)
