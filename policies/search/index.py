@@ -107,7 +107,9 @@ def _write(terms_model: Any, found: dict[int, str]) -> None:
             "VALUES (%s, %s, to_tsvector('simple', %s)) ON CONFLICT (statement_id) DO UPDATE "
             "SET document = EXCLUDED.document, vector = EXCLUDED.vector"
         )
-        rows = [(pk, document, document) for pk, document in found.items()]
+        rows: list[tuple[int, str] | tuple[int, str, str]] = [
+            (pk, document, document) for pk, document in found.items()
+        ]
     else:
         sql = (
             f"INSERT INTO {table} (statement_id, document) VALUES (%s, %s) "  # noqa: S608
