@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from policies.filters.dates import DateBasis, statement_date
+from policies.filters.facets import Chip, Facet, Option, chips, facets
 from policies.filters.fields import FILTER_ORDER
 from policies.filters.sets import (
     ObservationFilter,
@@ -44,16 +45,21 @@ from policies.rollups.reading import rollup_scope
 __all__ = [
     "FILTER_ORDER",
     "SURFACES",
+    "Chip",
     "DashboardSelection",
     "DateBasis",
+    "Facet",
     "ObservationFilter",
+    "Option",
     "PlanFilter",
     "Selection",
     "StatementFilter",
     "TargetFilter",
     "TrackerFilterSet",
+    "chips",
     "error_document",
     "errors_of",
+    "facets",
     "select",
     "statement_date",
 ]
@@ -101,6 +107,8 @@ class Selection:
     date_before: datetime.date | None = None
     date_basis: DateBasis = DateBasis.PUBLISHED
     query: str = ""
+    # An editor's selection, drafts included, which the rollups (published only) cannot count.
+    include_drafts: bool = False
 
     @property
     def valid(self) -> bool:
@@ -177,6 +185,7 @@ def select(
         "date_before": cleaned.get("date_before"),
         "date_basis": DateBasis(cleaned.get("date_basis") or DateBasis.PUBLISHED),
         "query": cleaned.get("q") or "",
+        "include_drafts": include_drafts,
     }
     if dashboard:
         # The statements' FilterSet validated the values once; plans and targets apply the

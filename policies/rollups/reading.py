@@ -9,6 +9,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import CharField, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Cast, Coalesce, Concat
+
 from policies.models import StatementRollup
 
 ROLLUP_PREFIXES = {"sector": "s", "theme": "t", "actor": "a"}
@@ -31,6 +34,31 @@ def rollup_scope(cleaned: Mapping[str, Any]) -> str | None:
         return None
     records = list(value)
     return f"{prefix}{records[0].pk}" if len(records) == 1 else None
+
+
+def statements_in_scope(kind: str) -> Coalesce:
+    """How many published statements lie in the outer record's rollup scope (``kind``:
+    "actor", "theme" or "sector"; a sector's scope is its subtree, each statement once):
+    its months' counts summed, a seek on the rollups' unique index."""
+    scope = Concat(Value(ROLLUP_PREFIXES[kind]), Cast(OuterRef("pk"), output_field=CharField()))
+    return _summed(scope=scope, measure=StatementRollup.Measure.MONTH)
+
+
+def statements_with_theme(scope: str) -> Coalesce:
+    """How many published statements of rollup scope ``scope`` the outer theme tags: its
+    months' counts in that scope summed."""
+    return _summed(scope=scope, measure=StatementRollup.Measure.MONTH_THEME, theme=OuterRef("pk"))
+
+
+def _summed(**match: Any) -> Coalesce:
+    rows = (
+        StatementRollup.objects.filter(**match)
+        .order_by()
+        .values("scope")
+        .annotate(n=Sum("n"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows), 0)
 
 
 def month_start(month: int) -> datetime.date:

@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from django.db.models import CharField, Count, OuterRef, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Cast, Coalesce, Concat
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from policies.models import (
     Actor,
@@ -23,11 +23,10 @@ from policies.models import (
     Sector,
     Source,
     Statement,
-    StatementRollup,
     Target,
     Theme,
 )
-from policies.rollups.reading import ROLLUP_PREFIXES
+from policies.rollups.reading import statements_in_scope
 
 
 def _count(records: QuerySet[Any], **match: Any) -> Coalesce:
@@ -40,21 +39,6 @@ def _count(records: QuerySet[Any], **match: Any) -> Coalesce:
         .annotate(everything=Value(1))
         .values("everything")
         .annotate(n=Count("pk", distinct=True))
-        .values("n")
-    )
-    return Coalesce(Subquery(rows), 0)
-
-
-def _statements_in_scope(kind: str) -> Coalesce:
-    """How many published statements lie in the outer record's rollup scope (``kind``:
-    "actor", "theme" or "sector"; a sector's scope is its subtree, each statement once):
-    its months' counts summed, a seek on the rollups' unique index."""
-    scope = Concat(Value(ROLLUP_PREFIXES[kind]), Cast(OuterRef("pk"), output_field=CharField()))
-    rows = (
-        StatementRollup.objects.filter(scope=scope, measure=StatementRollup.Measure.MONTH)
-        .order_by()
-        .values("scope")
-        .annotate(n=Sum("n"))
         .values("n")
     )
     return Coalesce(Subquery(rows), 0)
@@ -103,7 +87,7 @@ def actor_index() -> list[ActorRow]:
     """Every actor, by name, with its counts: one query."""
     here = OuterRef("pk")
     actors = Actor.objects.annotate(
-        n_statements=_statements_in_scope("actor"),
+        n_statements=statements_in_scope("actor"),
         n_plans=_count(Plan.objects.published(), issuer=here),
     ).order_by("name", "pk")
     return [ActorRow(row, row.n_statements, row.n_plans) for row in cast(Any, actors)]
@@ -124,7 +108,7 @@ def theme_index() -> list[ThemeRow]:
     """Every theme, by name, with its counts: one query."""
     here = OuterRef("pk")
     themes = Theme.objects.annotate(
-        n_statements=_statements_in_scope("theme"),
+        n_statements=statements_in_scope("theme"),
         n_plans=_count(Plan.objects.published(), themes=here),
         n_targets=_count(Target.objects.of_published_plans(), theme=here),
     ).order_by("name", "pk")
@@ -153,7 +137,7 @@ def sector_tree() -> list[SectorNode]:
         cast(
             Any,
             Sector.objects.annotate(
-                n_statements=_statements_in_scope("sector"),
+                n_statements=statements_in_scope("sector"),
                 n_plans=_count(
                     Plan.objects.published(), sectors__path__startswith=OuterRef("path")
                 ),

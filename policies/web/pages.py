@@ -49,13 +49,16 @@ DASHBOARD_TARGETS = 12
 _Record = TypeVar("_Record")
 
 
-def dashboard_context(data: QueryDict) -> tuple[int, dict[str, Any]]:
-    """The dashboard's status and context for these GET parameters."""
+def dashboard_context(data: QueryDict, *, hide: str | None = None) -> tuple[int, dict[str, Any]]:
+    """The dashboard's status and context for these GET parameters (``hide``: the filter a
+    scope page fixes, which has no facet and no chip there)."""
     selection = filters.select(data, surface="dashboard")
     figures = selectors.dashboard_figures(selection=selection)
     target_rows = selectors.dashboard_targets(targets=selection.targets, limit=DASHBOARD_TARGETS)
     return selection.status, {
         "filter": selection,
+        "facets": filters.facets(selection, hide=hide),
+        "chips": filters.chips(selection, data, hide=hide),
         "counts": figures.counts,
         "latest": selectors.latest_statements(statements=selection.statements),
         "target_rows": target_rows,
@@ -89,11 +92,10 @@ def _dashboard_page(
     key = cache_key("dashboard-page", params)
     cached = cache.get(key)
     if cached is None:
-        status, context = dashboard_context(data)
+        hide = extra.get("scope_param")
+        status, context = dashboard_context(data, hide=hide)
         body = render_to_string(
-            "components/dashboard_main.html",
-            {**context, "hide": extra.get("scope_param")},
-            request=request,
+            "components/dashboard_main.html", {**context, "hide": hide}, request=request
         )
         cached = (status, body)
         if status == 200:
@@ -136,7 +138,30 @@ def _list_page(
         rows=listing(selection.base),
         count_cap=count_cap if selection.query else None,
     )
-    return selection, {"filter": selection, "page": page, "page_error": page_error}
+    return selection, {
+        "filter": selection,
+        "facets": _list_facets(selection, request.GET),
+        "chips": filters.chips(selection, request.GET),
+        "page": page,
+        "page_error": page_error,
+    }
+
+
+def _list_facets(selection: filters.Selection, data: QueryDict) -> list[filters.Facet]:
+    """A list's facets, counted once for its filters, the language and the data version
+    (policies/caching.py): every page of the list shows the same, and at a million
+    statements counting them costs more than the page itself. Malformed filters count
+    nothing, and are not cached."""
+    if not selection.valid:
+        return filters.facets(selection)
+    params = [("", selection.surface)]
+    params += [(k, v) for k, values in data.lists() if k != "page" for v in values]
+    key = cache_key("facets", params)
+    found: list[filters.Facet] | None = cache.get(key)
+    if found is None:
+        found = filters.facets(selection)
+        cache.set(key, found, CACHE_TIMEOUT)
+    return found
 
 
 @require_GET

@@ -53,17 +53,28 @@ def page_urls() -> dict[str, str]:
 BUDGETS = {
     # themes and sectors 2, statement rollups 1, plans' span 1, plan and target counts 2,
     # plan and target coverage 2, plans by period 1, target rows and their indicators'
-    # figures 2, latest statements 2, form choices 4
-    "dashboard": 17,
+    # figures 2, latest statements 2; the facets 5: sectors, themes and actors each with
+    # its rollup totals, the newest plans with their counts, the kinds of all three records
+    # (filters.facets)
+    "dashboard": 18,
     # the filters' sector and theme looked up once; statements live (not from the rollups):
-    # their span, count and three charts
-    "dashboard filtered": 23,
-    # lists: count, the page's ids (from the ordering index), then those rows and theirs
-    "statements": 8,
-    "statements filtered": 10,
-    "plans": 7,
-    # and the targets' indicators' figures, and the indicator filter's choices
-    "targets": 9,
+    # their span, count and three charts; the facets 8: the sector tree, its statements'
+    # sectors and its parents' subtree counts 3 (live: a theme is chosen), themes from the
+    # sector's rollups 1, actors counted and named 2, plans 1, kinds 1; and the theme chosen
+    # read for its name (the chips)
+    "dashboard filtered": 28,
+    # lists: count, the page's ids (from the ordering index), then those rows and theirs;
+    # the facets 5 (from the rollups as on the dashboard, then plans and kinds)
+    "statements": 9,
+    # the facets 6: sectors and themes from the rollups, actors counted and named 2, plans,
+    # kinds
+    "statements filtered": 12,
+    # the facets 8: the sector tree, its plans' sectors and its parents' subtree counts 3,
+    # themes and actors each counted and named 2, kinds 1
+    "plans": 11,
+    # and the targets' indicators' figures; the facets 10: the sector tree and its targets'
+    # sectors 2, themes, actors and indicators each counted and named 2, plans 1, kinds 1
+    "targets": 14,
     # details: the record's change log 1 on each, and 1 more for the tags it had (records
     # with tags: statements and plans); the statement and the plan also read the data
     # version their citations carry, once per data version (the statement, measured
@@ -75,10 +86,13 @@ BUDGETS = {
     # the target, its statements (and theirs), its indicator's whole series, which both
     # judges it and fills its table
     "target": 5,
-    # the scope itself (and its children), its one-record lookups, then the rollups
-    "sector": 20,
-    "theme": 18,
-    "actor": 19,
+    # the scope itself (and its children), its one-record lookups, then the rollups; the
+    # facets, without the scope's own: themes from the scope's rollups (sector and actor
+    # pages), or the live sector tree 3 (theme page), actors counted and named 2 (sector
+    # and theme pages), plans 1, kinds 1
+    "sector": 22,
+    "theme": 22,
+    "actor": 22,
     "source": 5,
     # every indicator with its target count, then their verified figures
     "indicators": 2,
