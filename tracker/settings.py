@@ -296,6 +296,15 @@ EXPORT_RETRY_SECONDS = 30
 # A large export pauses this many times as long as it has worked (policies.web.exports):
 # 1.0 leaves the pages at least half of what the export would take.
 EXPORT_PACE = float(os.environ.get("DJANGO_EXPORT_PACE") or 1.0)
+# The milliseconds one page's live facet counts may take together (policies/filters/facets/
+# budget.py, as Datasette's facet_time_limit_ms); a facet whose counts run out of them lists
+# its values without counts. 0 counts nothing live (the rollups still answer).
+try:
+    FACET_TIME_LIMIT_MS = int(os.environ.get("FACET_TIME_LIMIT_MS") or 200)
+except ValueError:
+    raise ImproperlyConfigured("FACET_TIME_LIMIT_MS must be a whole number.") from None
+if FACET_TIME_LIMIT_MS < 0:
+    raise ImproperlyConfigured("FACET_TIME_LIMIT_MS must be 0 or more.")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Policy Tracker API",
     "DESCRIPTION": (

@@ -1,10 +1,9 @@
-"""Facets and chips: disjunctive counts checked against counts worked out by hand from the
-records each test makes (beside the seeds), the sector tree counting each record once, the
-rollups answering where they can, and chips that each take out one value."""
+"""Facets' disjunctive counts, checked against counts worked out by hand from the records
+the tests make (beside the seeds): one and two values of a facet chosen with another, the
+sector tree counting each record once, each surface's facets, the rollups answering where
+they can, and an invalid selection counting nothing."""
 
 import datetime
-from dataclasses import dataclass
-from urllib.parse import parse_qsl
 
 import pytest
 from django.db import connection
@@ -14,139 +13,11 @@ from django.utils import translation
 
 from policies.filters import Facet, Option, chips, facets, select
 from policies.filters.fields import PLAN_CHOICES
-from policies.models import Plan, Statement, StatementRollup, Target
-from policies.querysets import PublicationStatus
-from policies.web.pages import dashboard_context
-from tests.factories import (
-    ActorFactory,
-    IndicatorFactory,
-    PlanFactory,
-    SectorFactory,
-    StatementFactory,
-    TargetFactory,
-    ThemeFactory,
-)
+from policies.models import StatementRollup
+from tests.factories import PlanFactory, TargetFactory
+from tests.filters.facets.reading import chosen, counts, faceted, ours
 
 pytestmark = pytest.mark.django_db
-
-
-@dataclass
-class World:
-    """Records of the tests' own taxonomy, so that a filter on any of them leaves the seeds
-    out, and every count below can be worked out by hand."""
-
-    themes: dict
-    sectors: dict
-    actors: dict
-    plans: dict
-    indicators: dict
-    statements: dict
-    targets: dict
-
-
-@pytest.fixture
-def world(seeded) -> World:
-    themes = {
-        "A": ThemeFactory(slug="f-theme-a", name="Alpha theme", name_fr="Thème alpha"),
-        "B": ThemeFactory(slug="f-theme-b", name="Beta theme"),
-        "C": ThemeFactory(slug="f-theme-c", name="Gamma theme"),
-    }
-    # R › R1 › R1a, R › R2; Q › Q1.
-    root = SectorFactory(slug="f-r", name="Root R")
-    r1 = SectorFactory(slug="f-r1", name="R one", parent=root)
-    sectors = {
-        "R": root,
-        "R1": r1,
-        "R1a": SectorFactory(slug="f-r1a", name="R one a", parent=r1, code="F-R1A"),
-        "R2": SectorFactory(slug="f-r2", name="R two", parent=root),
-        "Q": (q := SectorFactory(slug="f-q", name="Root Q")),
-        "Q1": SectorFactory(slug="f-q1", name="Q one", parent=q),
-    }
-    actors = {
-        "X": ActorFactory(slug="f-actor-x", name="Actor X"),
-        "Y": ActorFactory(slug="f-actor-y", name="Actor Y"),
-    }
-    plans = {
-        "P1": PlanFactory(
-            slug="f-plan-1",
-            title_en="Plan one",
-            issuer=actors["X"],
-            kind=Plan.Kind.FIVE_YEAR_PLAN,
-            published_on=datetime.date(2023, 3, 1),
-        ),
-        "P2": PlanFactory(
-            slug="f-plan-2",
-            title_en="Plan two",
-            issuer=actors["Y"],
-            kind=Plan.Kind.REGULATION,
-            published_on=datetime.date(2024, 3, 1),
-        ),
-    }
-    plans["P1"].sectors.set([sectors["R1"], sectors["R1a"]])
-    plans["P1"].themes.set([themes["A"]])
-    plans["P2"].sectors.set([sectors["R2"]])
-    plans["P2"].themes.set([themes["A"], themes["B"]])
-
-    def statement(name, actor, kind, theme_keys, sector_keys, plan_keys, **extra):
-        made = StatementFactory(
-            slug=f"f-{name}",
-            actor=actors[actor],
-            kind=kind,
-            themes=[themes[k] for k in theme_keys],
-            **extra,
-        )
-        made.sectors.set([sectors[k] for k in sector_keys])
-        made.plans.set([plans[k] for k in plan_keys])
-        return made
-
-    kinds = Statement.Kind
-    statements = {
-        "s1": statement("s1", "X", kinds.SPEECH, "A", ["R1a", "R2"], ["P1"]),
-        "s2": statement("s2", "X", kinds.ESSAY, "AB", ["R1"], ["P1", "P2"]),
-        "s3": statement("s3", "Y", kinds.SPEECH, "B", ["R1", "R1a"], ["P2"]),
-        "s4": statement("s4", "Y", kinds.SPEECH, "C", ["Q"], []),
-        # A draft: never counted.
-        "s5": statement(
-            "s5", "X", kinds.SPEECH, "A", ["R2"], ["P2"], status=PublicationStatus.DRAFT
-        ),
-        "s6": statement("s6", "Y", kinds.INTERVIEW, "AC", ["R"], ["P1"]),
-    }
-    indicators = {"I1": IndicatorFactory(slug="f-ind-1"), "I2": IndicatorFactory(slug="f-ind-2")}
-    binding, expected = Target.Kind.BINDING, Target.Kind.EXPECTED
-
-    def target(name, plan, sector, theme, indicator, kind):
-        return TargetFactory(
-            slug=f"f-{name}",
-            plan=plans[plan],
-            sector=sectors[sector],
-            theme=themes[theme],
-            indicator=indicators[indicator],
-            kind=kind,
-        )
-
-    targets = {
-        "t1": target("t1", "P1", "R1a", "A", "I1", binding),
-        "t2": target("t2", "P1", "R1", "B", "I1", expected),
-        "t3": target("t3", "P2", "R2", "A", "I2", binding),
-    }
-    return World(themes, sectors, actors, plans, indicators, statements, targets)
-
-
-def faceted(query: str, surface: str = "statements", **kwargs) -> dict[str, Facet]:
-    return {f.name: f for f in facets(select(QueryDict(query), surface=surface), **kwargs)}
-
-
-def counts(facet: Facet) -> dict[str, int]:
-    """Every option of a facet (the tree's included) by value: its count."""
-    return {o.value: o.count for option in facet.options for o in option.walk()}
-
-
-def chosen(facet: Facet) -> set[str]:
-    return {o.value for option in facet.options for o in option.walk() if o.chosen}
-
-
-def ours(facet: Facet, prefix: str = "f-") -> dict[str, int]:
-    return {value: n for value, n in counts(facet).items() if value.startswith(prefix)}
 
 
 def test_one_value_chosen(world):
@@ -314,17 +185,6 @@ def test_kinds_on_the_dashboard(world):
     assert counts(found["plan"]) == {"f-plan-1": 1}
 
 
-def test_a_scope_page_hides_its_own_facet_and_chip(world):
-    data = QueryDict("sector=f-r&theme=f-theme-b")
-    selection = select(data, surface="dashboard")
-    found = {f.name: f for f in facets(selection, hide="sector")}
-    assert set(found) == {"theme", "actor", "plan", "kind"}
-    # Under sector R: s1, s2, s3, s6 have A, B, A and C.
-    assert ours(found["theme"]) == {"f-theme-a": 3, "f-theme-b": 2, "f-theme-c": 1}
-    made = chips(selection, data, hide="sector")
-    assert [(c.name, c.label, c.remove) for c in made] == [("theme", "Theme: Beta theme", "?")]
-
-
 def test_rollups_answer_without_other_filters(world):
     """Unfiltered statements' themes, sectors and actors are read from the rollups (a
     stale row shows), and counted live as soon as another filter is set."""
@@ -367,43 +227,6 @@ def test_invalid_filters_count_nothing(world):
     assert made["Sector: no-such-sector"] == "?theme=f-theme-a&kind=speech"
 
 
-def test_chips_each_take_out_one_value(world):
-    data = QueryDict(
-        "theme=f-theme-a&theme=f-theme-b&sector=F-R1A&q=data+centres&date_after=2022-01-01"
-        "&date_before=&date_basis=published&page=3&kind=speech"
-    )
-    made = chips(select(data, surface="statements"), data)
-    assert [(c.name, c.label) for c in made] == [
-        ("sector", "Sector: R one a"),  # chosen by its code
-        ("theme", "Theme: Alpha theme"),
-        ("theme", "Theme: Beta theme"),
-        ("kind", "Kind: speech"),
-        ("date_after", "From: 2022-01-01"),
-        ("q", "Search: “data centres”"),
-    ]
-    removed = {c.label: dict_of(c.remove) for c in made}
-    # Every other value kept; the page, empty values and the default basis left out.
-    assert removed["Theme: Alpha theme"] == [
-        ("theme", "f-theme-b"),
-        ("sector", "F-R1A"),
-        ("q", "data centres"),
-        ("date_after", "2022-01-01"),
-        ("date_basis", "published"),
-        ("kind", "speech"),
-    ]
-    assert ("q", "data centres") not in removed["Search: “data centres”"]
-    # The delivery basis is a choice of the reader's: a chip.
-    data = QueryDict("date_basis=delivered")
-    assert [c.label for c in chips(select(data, surface="statements"), data)] == [
-        "Date statements: when said (delivered)"
-    ]
-
-
-def dict_of(query: str) -> list[tuple[str, str]]:
-    assert query.startswith("?")
-    return parse_qsl(query[1:])
-
-
 def test_labels_in_the_readers_language(world):
     with translation.override("fr"):
         found = faceted("actor=f-actor-x")
@@ -425,48 +248,3 @@ def test_option_and_facet_shape():
     tree = Option(value="a", label="A", count=2, chosen=False, children=(leaf,))
     facet = Facet(name="sector", label="Sector", options=(tree,), counts="statements")
     assert (facet.chosen, facet.size) == (1, 2)
-
-
-def test_a_list_counts_its_facets_once_per_data_version(transactional_db, seeded, client):
-    """Every page of a list shows the same facets: counted once for its filters, the
-    language and the data version, and again after a write (which commits, here)."""
-
-    def listed(url):
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(url)
-        assert response.status_code == 200
-        facet = {f.name: f for f in response.context["facets"]}["theme"]
-        return len(queries), counts(facet)
-
-    first, themes = listed("/statements/?actor=xi-jinping")
-    again, themes_again = listed("/statements/?actor=xi-jinping&page=1")
-    assert themes_again == themes
-    assert again < first  # no facet counted twice
-    statement = Statement.objects.get(slug="xi-big-but-not-strong")
-    tagged = set(statement.themes.values_list("slug", flat=True))
-    statement.status = PublicationStatus.DRAFT
-    statement.save()  # commits, and the commit moves the data version on
-    _after, themes_after = listed("/statements/?actor=xi-jinping")
-    assert tagged
-    assert themes_after == {
-        slug: n - (slug in tagged) for slug, n in themes.items() if n - (slug in tagged)
-    }
-
-
-def test_every_surface_passes_its_facets_and_chips(world, client):
-    for url, names in [
-        ("/statements/?theme=f-theme-a", ["sector", "theme", "actor", "plan", "kind"]),
-        ("/plans/?theme=f-theme-a", ["sector", "theme", "actor", "kind"]),
-        ("/targets/?theme=f-theme-a", ["sector", "theme", "actor", "plan", "indicator", "kind"]),
-    ]:
-        context = client.get(url).context
-        assert [f.name for f in context["facets"]] == names, url
-        assert [c.label for c in context["chips"]] == ["Theme: Alpha theme"], url
-    # The dashboard's body, as a scope page draws it: without the scope's facet and chip.
-    status, context = dashboard_context(QueryDict("sector=f-r&theme=f-theme-b"), hide="sector")
-    assert status == 200
-    assert [f.name for f in context["facets"]] == ["theme", "actor", "plan", "kind"]
-    assert [(c.label, c.remove) for c in context["chips"]] == [("Theme: Beta theme", "?")]
-    status, context = dashboard_context(QueryDict("sector=f-r&theme=f-theme-b"))
-    assert context["facets"][0].name == "sector"
-    assert len(context["chips"]) == 2
