@@ -32,6 +32,11 @@ def _verdict(ok: bool | None, detail: str) -> str:
     return ("met: " if ok else "**not met**: ") + detail
 
 
+def _rare(r: dict) -> float:
+    """The search for a word with no match (runs before it was measured have none: 0)."""
+    return r["search_rare"]["median_ms"] if "search_rare" in r else 0.0
+
+
 def goals(results: list[dict]) -> list[tuple[str, str]]:
     rows = []
     r = _find(results, "sqlite", 100_000)
@@ -138,8 +143,11 @@ def goals(results: list[dict]) -> list[tuple[str, str]]:
     r = _find(results, "postgresql", 1_000_000)
     rows.append(
         (
-            "Full-text search, 1M, PostgreSQL < 100 ms",
-            _verdict(r["search"]["median_ms"] < 100, f"{r['search']['median_ms']} ms")
+            "Full-text search, 1M, PostgreSQL < 100 ms (a common word; a word with no match)",
+            _verdict(
+                r["search"]["median_ms"] < 100 and _rare(r) < 100,
+                f"{r['search']['median_ms']} ms; {_rare(r)} ms",
+            )
             if r
             else _verdict(None, "no 1M PostgreSQL run"),
         )
@@ -179,8 +187,8 @@ def write_benchmarks(report: dict, path: Path) -> None:
         "",
         "Median server time in ms, with the number of queries in brackets.",
         "",
-        "| database | statements | dashboard | cached | by sector | by kind (live) | its SQL alone | list p.1 | list p.1000 | detail | search | Datasette | CSV export |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| database | statements | dashboard | cached | by sector | by kind (live) | its SQL alone | list p.1 | list p.1000 | detail | search | rare word | Datasette | CSV export |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
 
     def cell(r: dict, key: str) -> str:
@@ -194,6 +202,7 @@ def write_benchmarks(report: dict, path: Path) -> None:
             f"| {cell(r, 'dashboard_sector')} | {cell(r, 'dashboard_live') if 'dashboard_live' in r else '—'} "
             f"| {r['dashboard_sql_alone']['median_ms']} "
             f"| {cell(r, 'list_page_1')} | {cell(r, 'list_page_1000')} | {cell(r, 'detail')} | {cell(r, 'search')} "
+            f"| {cell(r, 'search_rare') if 'search_rare' in r else '—'} "
             f"| {datasette} | {e['seconds']} s, {e['rows_per_second']:,} rows/s, {e['peak_rss_mb']} MB peak |"
         )
     first = results[0]["first_visit"] if results else None

@@ -235,3 +235,23 @@ def test_a_query_is_at_most_200_characters_and_says_so(statements, client):
     api = client.get("/api/v1/statements/", {"q": "x" * 10_000})
     assert api.status_code == 400
     assert "q" in api.json()["errors"]
+
+
+def test_results_mark_the_words_a_search_matched(seeded, client):
+    page = client.get("/statements/", {"q": "monopoly"}).content.decode()
+    # The English headline, marked by stem.
+    assert "<mark>monopolies</mark>" in page
+    # The French excerpt holds "monopoles", which the English word does not match: the
+    # English rendering that did is shown, marked, under it.
+    assert '<p class="rendering" lang="en">' in page
+    french = client.get("/statements/", {"q": '"expansion désordonnée"'}).content.decode()
+    assert "<mark>expansion désordonnée</mark>" in french
+    assert '<p class="rendering"' not in french  # the excerpt itself matched
+
+
+def test_marked_words_are_escaped_like_all_text(empty_db, client):
+    StatementFactory(headline="<script>alert(1)</script> chips", excerpt="« <b>chips</b> »")
+    page = client.get("/statements/", {"q": "script chips"}).content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;<mark>script</mark>&gt;alert(1)&lt;/<mark>script</mark>&gt;" in page
+    assert "&lt;b&gt;<mark>chips</mark>&lt;/b&gt;" in page
