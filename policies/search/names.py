@@ -68,9 +68,11 @@ def named_records() -> list[Named]:
     from policies.models import Actor, Sector, Theme
 
     def names_of(model: Any, prefix: str, parent: Any, original: Any) -> Any:
-        return model.objects.order_by().annotate(
-            tag_prefix=Value(prefix), up=parent, original_name=original
-        ).values_list("tag_prefix", "pk", "up", "name", "name_fr", "original_name")
+        return (
+            model.objects.order_by()
+            .annotate(tag_prefix=Value(prefix), up=parent, original_name=original)
+            .values_list("tag_prefix", "pk", "up", "name", "name_fr", "original_name")
+        )
 
     blank = Value("")
     none = Cast(Value(None), IntegerField())
