@@ -163,13 +163,14 @@ class Counting:
                 rows = rows.filter(Q(pk__in=list(counts)) | Q(picked=True))
         if counts is None:
             options = [self.option(row, None) for row in rows]
-            return sorted(options, key=lambda option: (not option.chosen, sort_key(option.label)))
-        options = [
-            self.option(row, counts.get(row.pk, 0))
-            for row in rows
-            if counts.get(row.pk) or row.picked
-        ]
-        return sorted(options, key=lambda option: sort_key(option.label))
+        else:
+            options = [
+                self.option(row, counts.get(row.pk, 0))
+                for row in rows
+                if counts.get(row.pk) or row.picked
+            ]
+        # The chosen first: a long list scrolls, and what is chosen must stay in sight.
+        return sorted(options, key=lambda option: (not option.chosen, sort_key(option.label)))
 
     def plans(self) -> list[Option]:
         """The newest plans with records, at most ``PLAN_CHOICES`` of them, and the plans
@@ -318,6 +319,12 @@ def _newest(plans: QuerySet[Any]) -> list[Any]:
     return [p for p in found if p.picked] + [p for p in found if not p.picked][:PLAN_CHOICES]
 
 
-def _newest_first(plan: Any) -> tuple[bool, int, int]:
+def _newest_first(plan: Any) -> tuple[bool, bool, int, int]:
+    """The chosen plans first (in sight in a scrolled list), then the newest."""
     published = plan.published_on
-    return (published is None, -published.toordinal() if published else 0, -plan.pk)
+    return (
+        not plan.picked,
+        published is None,
+        -published.toordinal() if published else 0,
+        -plan.pk,
+    )

@@ -104,6 +104,10 @@ def test_a_chosen_value_is_shown_even_at_zero(world):
     assert found["plan"].options == ()
 
 
+def listed_in_order(facet):
+    return [o.value for o in facet.options]
+
+
 def test_chosen_plans_are_listed_beyond_the_newest(world):
     theme = world.themes["A"]
     made = [
@@ -125,8 +129,10 @@ def test_chosen_plans_are_listed_beyond_the_newest(world):
     assert len(counts(found)) == PLAN_CHOICES + 1
     assert counts(found)[oldest] == 1
     assert chosen(found) == {oldest}
-    # Newest first, the chosen in its place.
-    assert [o.value for o in found.options][-1] == oldest
+    # The chosen first, in sight at the top of a scrolled list; then the newest.
+    values = [o.value for o in found.options]
+    assert values[0] == oldest
+    assert values[1:] == listed_in_order(faceted("theme=f-theme-a", "targets")["plan"])
 
 
 def test_plans_surface(world):
@@ -248,3 +254,11 @@ def test_option_and_facet_shape():
     tree = Option(value="a", label="A", count=2, chosen=False, children=(leaf,))
     facet = Facet(name="sector", label="Sector", options=(tree,), counts="statements")
     assert (facet.chosen, facet.size) == (1, 2)
+
+
+def test_a_chosen_value_comes_first_to_stay_in_sight(world):
+    ours = [o.value for o in faceted("theme=f-theme-c", "statements")["theme"].options]
+    assert ours[0] == "f-theme-c"
+    assert [v for v in ours if v.startswith("f-")][1:] == sorted(
+        v for v in ours if v.startswith("f-") and v != "f-theme-c"
+    )
