@@ -11,8 +11,11 @@ from django.utils.translation import gettext as _
 
 from policies.filters.dates import DateBasis
 from policies.filters.facets.shapes import Chip
-from policies.filters.fields import FILTER_ORDER, choice_label
+from policies.filters.fields import FILTER_ORDER, MAX_VALUES, choice_label
 from policies.filters.sets import TrackerFilterSet
+
+# The filters that take one value; the others are repeatable.
+SINGLE = frozenset({"q", "date_after", "date_before", "date_basis"})
 
 if TYPE_CHECKING:
     from django.http import QueryDict
@@ -31,27 +34,43 @@ def chips(selection: Selection, data: QueryDict, *, hide: str | None = None) -> 
     if filterset is None:
         return []
     cleaned: Mapping[str, Any] = getattr(filterset.form, "cleaned_data", None) or {}
+    names = [n for n in FILTER_ORDER if n != hide and n in filterset.filters]
+    values = {name: _applied(data, name) for name in names}
+    # What each chip's link keeps: the values the filters read, never a list the filters
+    # refused for its length (every link would carry it again).
     kept = [
         (name, value)
-        for name, values in data.lists()
-        for value in values
-        if name not in ("page", hide) and value.strip()
+        for name in names
+        if len(values[name]) <= MAX_VALUES
+        for value in values[name]
     ]
     result = []
-    for name in FILTER_ORDER:
-        if name == hide or name not in filterset.filters:
+    for name in names:
+        field_label = filterset.form.fields[name].label
+        if len(values[name]) > MAX_VALUES:
+            label = _("%(filter)s: %(value)s") % {
+                "filter": field_label,
+                "value": _("%(count)d values") % {"count": len(values[name])},
+            }
+            result.append(Chip(name=name, label=label, remove="?" + urlencode(kept)))
             continue
-        for value in dict.fromkeys(v for n, v in kept if n == name):
+        for value in values[name]:
             text = _value_label(filterset, name, value, cleaned)
             if text is None:
                 continue
             rest = [(n, v) for n, v in kept if (n, v) != (name, value)]
-            label = _("%(filter)s: %(value)s") % {
-                "filter": filterset.form.fields[name].label,
-                "value": text,
-            }
+            label = _("%(filter)s: %(value)s") % {"filter": field_label, "value": text}
             result.append(Chip(name=name, label=label, remove="?" + urlencode(rest)))
     return result
+
+
+def _applied(data: QueryDict, name: str) -> list[str]:
+    """The values of ``name`` the filters read: the last one for a single-valued filter
+    (as a form reads it), each distinct one for a repeatable filter; never blanks."""
+    if name in SINGLE:
+        value = data.get(name, "")
+        return [value] if value.strip() else []
+    return list(dict.fromkeys(v for v in data.getlist(name) if v.strip()))
 
 
 def _value_label(
