@@ -11,7 +11,7 @@ class PoliciesConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         import tracker.startup  # noqa: F401 (registers the deploy check)
-        from policies import rollups
+        from policies import rollups, search
         from policies.caching import data_changed
 
         # Any write to a tracker record empties the cached dashboard aggregates.
@@ -28,3 +28,5 @@ class PoliciesConfig(AppConfig):
                 )
         # The dashboard's counts are kept current by the same writes (policies/rollups/).
         rollups.connect()
+        # So are the statements' search terms, where a write outside them changes them.
+        search.connect()

@@ -195,6 +195,7 @@ def demo_data_generate(
         for plan in plans:
             plans_by_jurisdiction.setdefault(plan.issuer.jurisdiction, []).append(plan)
 
+        new_ids: list[int] = []
         for start in range(0, statements, BATCH):
             batch = []
             for number in range(start + 1, min(start + BATCH, statements) + 1):
@@ -245,12 +246,13 @@ def demo_data_generate(
                 through[name]._default_manager.bulk_create(rows, batch_size=BATCH)
                 report.links += len(rows)
             report.statements += len(created)
+            new_ids.extend(statement.pk for statement in created)
             say(f"{report.statements} statements")
         # bulk_create sends no signals: count the new statements, write their search terms
         # and empty the caches here.
         rollups.rebuild()
         say("rollups rebuilt")
-        search.reindex()
+        search.refresh(new_ids)
         say("search terms written")
         data_changed()
     return report

@@ -23,21 +23,23 @@ from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
 from policies.models import StatementSearch
-from policies.search import analysis, names
+from policies.search import names
 from policies.search.analysis import Query, parse
 from policies.search.highlight import highlight
 from policies.search.highlight import spans as highlight_spans
-from policies.search.index import refresh, reindex
+from policies.search.index import connect, refresh, reindex, stale_statements
 
 __all__ = [
     "FTS_TABLE",
     "Query",
+    "connect",
     "highlight",
     "highlight_spans",
     "matching_statements",
     "parse",
     "refresh",
     "reindex",
+    "stale_statements",
 ]
 
 SEARCH_CONFIG = "simple"
@@ -133,8 +135,3 @@ def matching_statements(queryset: QuerySet, text: str) -> QuerySet:
         matches = RawSQL(MATCH_SQL, [expression])  # noqa: S611 (fixed SQL, a parameter)
         return queryset.filter(pk__in=matches)
     raise NotImplementedError(f"No full-text search for {vendor}.")  # pragma: no cover
-
-
-def search_words(text: str) -> list[str]:
-    """The words of a query that can match (what ``parse`` reads as words and phrases)."""
-    return analysis.words(text)

@@ -35,6 +35,9 @@ HAN_CHARACTER = re.compile(f"[{HAN}]")
 # A run of Han characters, or a run of other letters and digits.
 TOKEN = re.compile(rf"(?P<han>[{HAN}]+)|(?P<word>[^\W_{HAN}]+)")
 
+# Where the index's own terms for names begin (``names.tag``); no query word may.
+TAG_START = "zz"
+
 # A reader's query: at most so many terms are looked for (the form's 200 characters give
 # fewer in any real query; Chinese pairs are counted one by one).
 MAX_TERMS = 64
@@ -49,11 +52,16 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+def _algorithm(language: str) -> str | None:
+    """The stemmer of a BCP 47 tag's language ("fr-FR" and "fr" alike), if there is one."""
+    return STEMMERS.get(language.split("-")[0].lower())
+
+
 @functools.lru_cache(maxsize=200_000)
 def stem(word: str, language: str) -> str:
     """``word`` (lower case, accents kept: the French rules read them) stemmed in
-    ``language``, then folded. A language without a stemmer keeps the word."""
-    algorithm = STEMMERS.get(language)
+    ``language`` (a BCP 47 tag), then folded. A language without a stemmer keeps the word."""
+    algorithm = _algorithm(language)
     if algorithm is None:
         return fold(word)
     return fold(_stemmer(algorithm).stemWord(word))
@@ -103,13 +111,20 @@ def _split(text: str) -> list[str]:
 
 
 def words(text: str) -> list[str]:
-    """The words of ``text`` in order, as the index holds them (Chinese as its pairs)."""
-    return [term for token in tokens(text) for term in terms_of(token)]
+    """The words of ``text`` in order, as the index holds them: Chinese as its pairs, and
+    the last character of a run of two or more as well, so that a one-character query finds
+    it there too (it finds the others as the start of a pair)."""
+    result = []
+    for token in tokens(text):
+        result.extend(terms_of(token))
+        if token.han and len(token.text) > 1:
+            result.append(token.text[-1])
+    return result
 
 
 def stems(text: str, language: str) -> set[str]:
     """The stems of ``text``'s words in ``language`` (none for other languages)."""
-    if language not in STEMMERS:
+    if _algorithm(language) is None:
         return set()
     found = {stem(token.text, language) for token in tokens(text) if not token.han}
     return {term for form in found for term in _split(form)}
@@ -140,9 +155,6 @@ class Query:
 
     words: tuple[tuple[str, ...], ...] = ()
     phrases: tuple[tuple[str, ...], ...] = ()
-    # The unquoted words and quoted phrases as typed (folded), to match names with.
-    typed_words: tuple[str, ...] = ()
-    typed_phrases: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
         return bool(self.words or self.phrases)
@@ -154,7 +166,8 @@ def alternatives(word: str) -> tuple[str, ...]:
     forms = [fold(lower), *(stem(lower, language) for language in STEMMERS)]
     # Folding can leave a form that is not one term (see ``terms_of``): keep its first.
     first = [found[0] for form in forms if (found := _split(form))]
-    return tuple(dict.fromkeys(first))
+    # Terms from "zz" on are the index's tags for names (``names``), not a reader's words.
+    return tuple(dict.fromkeys(form for form in first if not form.startswith(TAG_START)))
 
 
 @functools.lru_cache(maxsize=256)
@@ -170,8 +183,6 @@ def parse(text: str) -> Query:
         parts[-2:] = [parts[-2] + " " + parts[-1]]
     word_forms: list[tuple[str, ...]] = []
     phrases: list[tuple[str, ...]] = []
-    typed_words: list[str] = []
-    typed_phrases: list[str] = []
     budget = MAX_TERMS
     for index, part in enumerate(parts):
         quoted = index % 2 == 1
@@ -179,7 +190,6 @@ def parse(text: str) -> Query:
             terms = tuple(words(part))[:budget]
             if terms:
                 phrases.append(terms)
-                typed_phrases.append(" ".join(token.folded for token in tokens(part)))
                 budget -= len(terms)
             continue
         for token in tokens(part):
@@ -188,19 +198,15 @@ def parse(text: str) -> Query:
             if token.han and len(token.text) > 2:
                 terms = tuple(pairs(token.text))[:budget]
                 phrases.append(terms)
-                typed_phrases.append(token.text)
                 budget -= len(terms)
             else:
                 forms = (token.text,) if token.han else alternatives(token.text)
                 if forms:
                     word_forms.append(forms)
-                    typed_words.append(forms[0])
                     budget -= 1
     return Query(
         words=tuple(dict.fromkeys(word_forms)),
         phrases=tuple(dict.fromkeys(phrases)),
-        typed_words=tuple(dict.fromkeys(typed_words)),
-        typed_phrases=tuple(dict.fromkeys(typed_phrases)),
     )
 
 

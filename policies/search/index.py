@@ -80,6 +80,22 @@ def reindex(*, apps: Any = None) -> int:
     return written
 
 
+def stale_statements() -> list[int]:
+    """The statements whose stored terms differ from what they would be written as now
+    (after a stemmer upgrade, say), or that have none; read in batches."""
+    statement_model, terms_model = _models()
+    stale = []
+    for batch in _id_batches(statement_model):
+        stored = dict(
+            terms_model.objects.filter(statement_id__in=batch).values_list(
+                "statement_id", "document"
+            )
+        )
+        fresh = documents(statement_model, batch)
+        stale += [pk for pk, document in fresh.items() if stored.get(pk) != document]
+    return stale
+
+
 def _id_batches(statement_model: Any) -> Iterator[list[int]]:
     last = 0
     while True:
@@ -118,3 +134,31 @@ def _write(terms_model: Any, found: dict[int, str]) -> None:
         rows = list(found.items())
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
+
+
+# --- Upkeep beyond the statements' own writes ------------------------------------------
+
+
+def _source_pre_save(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    if instance.pk is not None:
+        instance._language_before = (
+            sender.objects.filter(pk=instance.pk).values_list("language", flat=True).first()
+        )
+
+
+def _source_post_save(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
+    """A source's language says how its statements' excerpts are stemmed: when it changes,
+    their terms are written again."""
+    before = getattr(instance, "_language_before", instance.language)
+    if not created and before != instance.language:
+        statements = _models()[0].objects.filter(source=instance).values_list("pk", flat=True)
+        refresh(list(statements))
+
+
+def connect() -> None:
+    from django.db.models.signals import post_save, pre_save
+
+    from policies.models import Source
+
+    pre_save.connect(_source_pre_save, sender=Source, dispatch_uid="search-source-pre")
+    post_save.connect(_source_post_save, sender=Source, dispatch_uid="search-source-post")

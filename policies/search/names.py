@@ -19,7 +19,7 @@ from django.db.models.functions import Cast
 
 from policies.search import analysis
 
-THEME, SECTOR, ACTOR = "zzt", "zzs", "zza"
+THEME, SECTOR, ACTOR = (analysis.TAG_START + kind for kind in "tsa")
 
 
 def tag(prefix: str, pk: int) -> str:

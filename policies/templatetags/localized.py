@@ -66,6 +66,12 @@ def marked(text: str | None) -> str:
 
 
 @register.filter
+def primary_language(code: str) -> str:
+    """A BCP 47 tag's language alone ("en-GB" → "en")."""
+    return localized.primary_language(code or "")
+
+
+@register.filter
 def language_name(code: str) -> str:
     """A BCP 47 tag ("zh", "fr-FR") named in the reader's language; an unknown one as is."""
     return localized.language_name(code)

@@ -73,7 +73,7 @@ def test_search_syntax_in_the_query_is_just_text(statements, client, q):
 
 
 def test_a_query_without_letters_or_digits_finds_nothing(statements):
-    assert search.search_words("— … !") == []
+    assert not search.parse("— … !")
     assert found("—") == set()
 
 
@@ -255,3 +255,20 @@ def test_marked_words_are_escaped_like_all_text(empty_db, client):
     assert "<script>alert(1)</script>" not in page
     assert "&lt;<mark>script</mark>&gt;alert(1)&lt;/<mark>script</mark>&gt;" in page
     assert "&lt;b&gt;<mark>chips</mark>&lt;/b&gt;" in page
+
+
+def test_a_region_tagged_language_is_stemmed_and_a_new_language_restems(empty_db):
+    # "nationales" reaches "nationaux" only through their French stem, "national".
+    source = SourceFactory(language="fr-FR", text="Les champions nationaux.")
+    StatementFactory(slug="fr", source=source, excerpt="champions nationaux", text_en="x")
+    assert found("nationales") == {"fr"}
+    source.language = "zh"  # no stemmer: the excerpt's words stand alone
+    source.save()
+    assert found("nationales") == set()
+    assert found("nationaux") == {"fr"}
+
+
+def test_the_index_tags_for_names_cannot_be_typed(statements):
+    assert found("zz") == set()
+    assert found("zzt1") == set()
+    assert found("digital zz") == found("digital") == {"economie"}  # zz is no word
