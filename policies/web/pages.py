@@ -45,6 +45,8 @@ from policies.web import take_away
 from policies.web.pagination import SEARCH_COUNT_CAP, paginate
 
 DASHBOARD_TARGETS = 12
+# Seconds a page is cached when some of its facet counts ran out of time.
+UNCOUNTED_TIMEOUT = 60
 
 _Record = TypeVar("_Record")
 
@@ -99,7 +101,7 @@ def _dashboard_page(
         )
         cached = (status, body)
         if status == 200:
-            cache.set(key, cached, CACHE_TIMEOUT)
+            cache.set(key, cached, _facets_timeout(context["facets"]))
     status, body = cached
     # The page's <head> offers its statements as a feed and as JSON; the filters (the scope's
     # among them) are in ``data``, and the selection that read them is in the cached body.
@@ -160,8 +162,15 @@ def _list_facets(selection: filters.Selection, data: QueryDict) -> list[filters.
     found: list[filters.Facet] | None = cache.get(key)
     if found is None:
         found = filters.facets(selection)
-        cache.set(key, found, CACHE_TIMEOUT)
+        cache.set(key, found, _facets_timeout(found))
     return found
+
+
+def _facets_timeout(facets: list[filters.Facet]) -> int:
+    """How long a page with these facets is kept: until the next write, or only a minute
+    when some counts ran out of time (policies/filters/facets/budget.py), so that a moment
+    of load does not leave a page without counts for hours."""
+    return CACHE_TIMEOUT if all(facet.counted for facet in facets) else UNCOUNTED_TIMEOUT
 
 
 @require_GET

@@ -14,6 +14,10 @@
   var KEY = "policy-tracker:filters";
   var body = document.getElementById("filters-body");
   var toggle = form.querySelector("[data-filters-toggle]");
+  var live = form.querySelector("[data-filters-live]");
+  if (live) {
+    live.hidden = false;
+  }
 
   // What the reader did just before the page reloaded, for this page only.
   function remember(state) {

@@ -69,3 +69,24 @@ def test_a_list_counts_its_facets_once_per_data_version(transactional_db, seeded
     assert themes_after == {
         slug: n - (slug in tagged) for slug, n in themes.items() if n - (slug in tagged)
     }
+
+
+def test_a_page_whose_counts_ran_out_of_time_is_kept_a_minute_only(world):
+    from policies.caching import TIMEOUT
+    from policies.filters import Facet
+    from policies.web import pages
+
+    counted = Facet(name="theme", label="Theme", options=(), counts="statements")
+    late = Facet(name="actor", label="Actor", options=(), counts="statements", counted=False)
+    assert pages._facets_timeout([counted]) == TIMEOUT
+    assert pages._facets_timeout([counted, late]) == pages.UNCOUNTED_TIMEOUT == 60
+
+
+def test_every_checkbox_has_its_own_id_where_two_kinds_share_a_value(seeded, client):
+    # "other" is both a statement kind and a plan kind on the dashboard.
+    import re
+
+    page = client.get("/", {"kind": "other"}).content.decode()
+    ids = re.findall(r'<input type="checkbox" id="([^"]+)"', page)
+    assert len([i for i in ids if i.endswith("-other")]) == 2
+    assert len(ids) == len(set(ids))
