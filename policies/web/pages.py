@@ -140,22 +140,29 @@ def _list_page(
         rows=listing(selection.base),
         count_cap=count_cap if selection.query else None,
     )
+    # A search matching more statements than it counts leaves its facets uncounted: their
+    # counts would read every match (seconds at 1M), for a list the reader must narrow.
+    capped = bool(getattr(page.paginator.object_list, "capped", False))
     return selection, {
         "filter": selection,
-        "facets": _list_facets(selection, request.GET),
+        "facets": _list_facets(selection, request.GET, counted=not capped),
         "chips": filters.chips(selection, request.GET),
         "page": page,
         "page_error": page_error,
     }
 
 
-def _list_facets(selection: filters.Selection, data: QueryDict) -> list[filters.Facet]:
+def _list_facets(
+    selection: filters.Selection, data: QueryDict, *, counted: bool = True
+) -> list[filters.Facet]:
     """A list's facets, counted once for its filters, the language and the data version
     (policies/caching.py): every page of the list shows the same, and at a million
     statements counting them costs more than the page itself. Malformed filters count
     nothing, and are not cached."""
     if not selection.valid:
         return filters.facets(selection)
+    if not counted:
+        return filters.facets(selection, time_limit_ms=0)
     params = [("", selection.surface)]
     params += [(k, v) for k, values in data.lists() if k != "page" for v in values]
     key = cache_key("facets", params)

@@ -132,10 +132,17 @@ def test_a_search_past_the_cap_says_more_than_and_pages_that_far(statements, cli
     # The last page within the cap is the fifth newest; a page past it is not offered.
     assert client.get("/statements/?q=zeppelin&page=3").context["page"].object_list
     assert "There is no page “4”" in client.get("/statements/?q=zeppelin&page=4").content.decode()
+    # Past the cap the facets list their values without counts, and say why.
+    facets = client.get("/statements/?q=zeppelin").context["facets"]
+    assert facets
+    assert not any(facet.counted for facet in facets)
+    assert "Counts take too long for this selection." in page
 
     # Within the cap, and without words, the count is exact.
     monkeypatch.setattr(pages, "SEARCH_COUNT_CAP", 6)
-    assert "6 statements" in client.get("/statements/?q=zeppelin").content.decode()
+    within = client.get("/statements/?q=zeppelin")
+    assert "6 statements" in within.content.decode()
+    assert all(facet.counted for facet in within.context["facets"])
     listed = client.get("/statements/").content.decode()
     assert f"{Statement.objects.published().count()} statements" in listed
 

@@ -35,11 +35,14 @@ if TYPE_CHECKING:
 __all__ = ["FACETS", "Chip", "Facet", "Option", "chips", "facets"]
 
 
-def facets(selection: Selection, *, hide: str | None = None) -> list[Facet]:
+def facets(
+    selection: Selection, *, hide: str | None = None, time_limit_ms: int | None = None
+) -> list[Facet]:
     """The facets of ``selection``'s surface, with disjunctive counts; ``hide`` names a
     filter the page fixes (a scope page's own) and leaves out.
 
-    The live counts share ``settings.FACET_TIME_LIMIT_MS``. An invalid selection counts
+    The live counts share ``time_limit_ms`` (``settings.FACET_TIME_LIMIT_MS`` unless given;
+    0 counts only what the rollups answer). An invalid selection counts
     nothing (its page says why): each facet then lists only the values chosen that were
     valid, at zero.
     """
@@ -47,6 +50,8 @@ def facets(selection: Selection, *, hide: str | None = None) -> list[Facet]:
     names = [name for name in FACETS.get(selection.surface, ()) if name != hide]
     if filterset is None or not names:
         return []
-    budget = TimeBudget(settings.FACET_TIME_LIMIT_MS)
+    if time_limit_ms is None:
+        time_limit_ms = settings.FACET_TIME_LIMIT_MS
+    budget = TimeBudget(time_limit_ms)
     counting = Counting(selection, filterset, budget=budget)
     return [counting.facet(name) for name in names]
