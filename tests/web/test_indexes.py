@@ -1,7 +1,7 @@
 """The browse indexes (sources, actors, themes, sectors): their counts, against the seeds and
 against what each record's own page counts; drafts left out; the sector tree's order and
 nesting; every row's link; names in the reader's language, with the English fallback marked.
-Their query budgets are in tests/web/test_pages.py, with every other page's."""
+Their query budgets are in tests/web/budgets.py, with every other page's."""
 
 import re
 from html.parser import HTMLParser

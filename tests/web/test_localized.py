@@ -25,7 +25,7 @@ from policies.models import (
     Theme,
 )
 from tests.factories import PlanFactory, StatementFactory, TargetFactory, ThemeFactory
-from tests.web.test_pages import BUDGETS, budget, page_urls, query_count
+from tests.web.budgets import BUDGETS, budget, page_urls, query_count
 
 pytestmark = pytest.mark.django_db
 
