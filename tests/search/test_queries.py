@@ -279,3 +279,10 @@ def test_the_index_tags_for_names_cannot_be_typed(statements):
     assert found("zz") == set()
     assert found("zzt1") == set()
     assert found("digital zz") == found("digital") == {"economie"}  # zz is no word
+
+
+def test_a_statement_found_by_a_name_shows_the_name_marked(seeded, client):
+    page = client.get("/statements/", {"q": "governance"}).content.decode()
+    assert "<mark>Governance</mark>" in page  # the theme's tag
+    french = client.get("/fr/statements/", {"q": "gouvernance"}).content.decode()
+    assert "<mark>Gouvernance</mark>" in french

@@ -78,7 +78,11 @@ def _value_label(
 ) -> str | None:
     """How a chip names one value of filter ``name`` (None: no chip)."""
     if name == "q":
-        return _("“%(words)s”") % {"words": Truncator(value.strip()).chars(60)}
+        # A quoted phrase is shown once quoted, in the reader's own quotation marks.
+        words = value.strip()
+        if len(words) > 1 and words[0] == words[-1] == '"' and words.count('"') == 2:
+            words = words[1:-1]
+        return _("“%(words)s”") % {"words": Truncator(words).chars(60)}
     if name == "date_basis":
         if value == DateBasis.PUBLISHED:
             return None

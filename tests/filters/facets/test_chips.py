@@ -57,3 +57,14 @@ def test_hundreds_of_values_make_one_chip_and_short_links(world, client):
     response = client.get("/statements/?" + data.urlencode())
     assert response.status_code == 400
     assert len(response.content) < 200_000
+
+
+def test_a_quoted_phrase_is_quoted_once_in_its_chip(world):
+    data = QueryDict('q="data centres"')
+    assert [c.label for c in chips(select(data, surface="statements"), data)] == [
+        "Search: “data centres”"
+    ]
+    data = QueryDict('q="data" centres"')  # not one phrase: shown as typed
+    assert [c.label for c in chips(select(data, surface="statements"), data)] == [
+        'Search: “"data" centres"”'
+    ]
