@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -101,3 +102,17 @@ class SectorQuerySet(models.QuerySet["Sector"]):
         if not include_self:
             condition &= ~Q(pk__in=[s.pk for s in sectors])
         return self.filter(condition) if condition else self.none()
+
+
+def counted(records: QuerySet[Any], *, distinct: bool = False) -> Coalesce:
+    """How many ``records`` there are, as a subquery (they relate to the outer row through
+    ``OuterRef``); ``distinct`` counts each once however many of its links matched."""
+    rows = (
+        records.order_by()
+        # A constant to "group" by: one row, the count of them all.
+        .annotate(everything=Value(1))
+        .values("everything")
+        .annotate(n=Count("pk", distinct=distinct))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows), 0)

@@ -27,6 +27,7 @@ from policies.filters.sets import (
     StatementFilter,
     TargetFilter,
     TrackerFilterSet,
+    apply_cleaned,
 )
 from policies.models import (
     Actor,
@@ -248,10 +249,7 @@ def _apply(
     The statements' ``date_basis`` is not among them: plans and targets keep their dates.
     """
     filterset = filterset_class(None, queryset=queryset, dashboard=True)
-    for name, value in cleaned.items():
-        if name != "date_basis":
-            queryset = filterset.filters[name].filter(queryset, value)
-    return queryset
+    return cast(_Records, apply_cleaned(filterset, queryset, cleaned))
 
 
 def _scope(cleaned: Mapping[str, Any], basis: DateBasis) -> str | None:

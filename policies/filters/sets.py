@@ -14,7 +14,7 @@ theme, and the targets set on it (``ObservationFilter``).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 import django_filters
@@ -142,6 +142,19 @@ class TrackerFilterSet(django_filters.FilterSet):
 
     def by_sectors(self, queryset: QuerySet[Any], sectors: QuerySet[Any]) -> QuerySet[Any]:
         raise NotImplementedError
+
+
+def apply_cleaned(
+    filterset: TrackerFilterSet, records: QuerySet[Any], cleaned: Mapping[str, Any]
+) -> QuerySet[Any]:
+    """``records`` under values a FilterSet with the same fields has cleaned, through
+    ``filterset``'s own methods, so that every reader of them (the dashboard's plans and
+    targets, the facets' counts) filters as the records' own FilterSet does. The date basis
+    is not a filter: it tells the statements' date filters which date to read."""
+    for name, value in cleaned.items():
+        if name != "date_basis":
+            records = filterset.filters[name].filter(records, value)
+    return records
 
 
 class StatementFilter(TrackerFilterSet):

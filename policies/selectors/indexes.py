@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery, Value
+from django.db.models import OuterRef, QuerySet
 from django.db.models.functions import Coalesce
 
 from policies.models import (
@@ -26,22 +26,14 @@ from policies.models import (
     Target,
     Theme,
 )
+from policies.querysets import counted
 from policies.rollups.reading import statements_in_scope
 
 
 def _count(records: QuerySet[Any], **match: Any) -> Coalesce:
     """How many of ``records`` match ``match`` (which relates them to the outer row through
     ``OuterRef``), each counted once however many of its links match: a subquery."""
-    rows = (
-        records.filter(**match)
-        .order_by()
-        # A constant to "group" by: one row, the count of them all.
-        .annotate(everything=Value(1))
-        .values("everything")
-        .annotate(n=Count("pk", distinct=True))
-        .values("n")
-    )
-    return Coalesce(Subquery(rows), 0)
+    return counted(records.filter(**match), distinct=True)
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from policies.filters.dates import DateBasis
@@ -38,9 +37,10 @@ from policies.filters.facets.records import (
 )
 from policies.filters.facets.shapes import Facet, Option
 from policies.filters.fields import MAX_VALUES, PLAN_CHOICES, choice_label
-from policies.filters.sets import PlanFilter, TargetFilter, TrackerFilterSet
+from policies.filters.sets import PlanFilter, TargetFilter, TrackerFilterSet, apply_cleaned
 from policies.localized import sort_key
 from policies.models import Plan, Target
+from policies.querysets import counted
 from policies.rollups.reading import rollup_scope, statements_in_scope, statements_with_theme
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ class Counting:
         # The filters no facet leaves out (dates, words, a scope page's own) are applied
         # once: a word search reads the taxonomy's names each time it is applied.
         fixed = {n: v for n, v in self.cleaned.items() if n not in self.names}
-        self.common = apply(filterset, selection.base, fixed)
+        self.common = apply_cleaned(filterset, selection.base, fixed)
 
     def facet(self, name: str) -> Facet:
         # A facet is counted unless the budget refused one of its counts.
@@ -92,7 +92,7 @@ class Counting:
     def others(self, name: str) -> QuerySet[Any]:
         """The surface's records under every chosen filter but ``name``."""
         chosen = {n: v for n, v in self.cleaned.items() if n in self.names and n != name}
-        return apply(self.filterset, self.common, chosen)
+        return apply_cleaned(self.filterset, self.common, chosen)
 
     def scope(self, name: str) -> str | None:
         """The rollup scope of every chosen filter but ``name``, or None if the rollups
@@ -182,7 +182,7 @@ class Counting:
         """
         field = self.records.fields["plan"]
         others = self.others("plan").filter(**{field: OuterRef("pk")})
-        rows = self.table("plan", n=_count(others)).filter(Q(Exists(others)) | Q(picked=True))
+        rows = self.table("plan", n=counted(others)).filter(Q(Exists(others)) | Q(picked=True))
         found = self.budget.run(lambda: _newest(rows))
         if found is None:  # out of time: the chosen first, then the newest, records or not
             return [self.option(plan, None) for plan in _newest(self.table("plan"))]
@@ -278,7 +278,7 @@ class Counting:
             chosen = {n: v for n, v in self.cleaned.items() if n != "kind"}
             for filterset_class, queryset in ((PlanFilter, plans), (TargetFilter, targets)):
                 filterset = filterset_class(None, queryset=queryset, dashboard=True)
-                parts.append(apply(filterset, queryset, chosen))
+                parts.append(apply_cleaned(filterset, queryset, chosen))
             names += [PLANS.name, TARGETS.name]
         grouped = [
             records.order_by()
@@ -289,26 +289,6 @@ class Counting:
         ]
         rows = grouped[0].union(*grouped[1:], all=True) if len(grouped) > 1 else grouped[0]
         return {(name, kind): n for name, kind, n in rows}
-
-
-def apply(
-    filterset: TrackerFilterSet, records: QuerySet[Any], cleaned: Mapping[str, Any]
-) -> QuerySet[Any]:
-    """``records`` under ``cleaned`` values, through ``filterset``'s own methods (as
-    ``filters._apply``), so that counting and filtering cannot disagree. The date basis is
-    not a filter: it tells the statements' date filters which date to read."""
-    for name, value in cleaned.items():
-        if name != "date_basis":
-            records = filterset.filters[name].filter(records, value)
-    return records
-
-
-def _count(records: QuerySet[Any]) -> Coalesce:
-    """How many ``records`` there are (which relate to the outer row through ``OuterRef``),
-    as a subquery."""
-    # A constant to "group" by: one row, the count of them all.
-    counted = records.order_by().annotate(everything=Value(1)).values("everything")
-    return Coalesce(Subquery(counted.annotate(n=Count("pk")).values("n")), 0)
 
 
 def _newest(plans: QuerySet[Any]) -> list[Any]:
