@@ -286,3 +286,11 @@ def test_a_statement_found_by_a_name_shows_the_name_marked(seeded, client):
     assert "<mark>Governance</mark>" in page  # the theme's tag
     french = client.get("/fr/statements/", {"q": "gouvernance"}).content.decode()
     assert "<mark>Gouvernance</mark>" in french
+
+
+def test_no_template_comment_reaches_a_page(seeded, client):
+    # Django's {# #} is one line only: a longer one is printed as text.
+    for url in ("/statements/?q=governance", "/?q=governance", "/statements/"):
+        page = client.get(url).content.decode()
+        assert "{#" not in page, url
+        assert "{% comment" not in page, url
