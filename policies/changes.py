@@ -37,7 +37,7 @@ from policies.models.common import tracked
 # Fields that say nothing to a reader: kept by the app, or never editable.
 HIDDEN_FIELDS = {"id", "synthetic", "path"}
 # Records with a publication status: only their published states are public.
-WITH_STATUS: tuple[type[models.Model], ...] = (Statement, Plan)
+WITH_STATUS: tuple[type[models.Model], ...] = (Statement, Plan, Source)
 # Records shown only as parts of a published plan: the lookup of that plan's status.
 PLAN_PARTS: dict[type[models.Model], str] = {Target: "plan__status"}
 # Records shown wherever they are used (and targets, with their plan): every change to them
@@ -47,7 +47,6 @@ ALWAYS_PUBLIC: tuple[type[models.Model], ...] = (
     Target,
     Indicator,
     Observation,
-    Source,
     Actor,
     Theme,
     Sector,

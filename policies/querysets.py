@@ -19,7 +19,14 @@ from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     # Named in the querysets' type parameters below.
-    from policies.models import Observation, Plan, Sector, Statement, Target  # noqa: F401
+    from policies.models import (  # noqa: F401
+        Observation,
+        Plan,
+        Sector,
+        Source,
+        Statement,
+        Target,
+    )
 
 
 class PublicationStatus(models.TextChoices):
@@ -52,7 +59,21 @@ class PlanQuerySet(PublishableQuerySet["Plan"]):
         return self.select_related("issuer").annotate(target_count=Count("targets"))
 
 
+def from_published_sources(field: str = "source") -> Q:
+    """Records citing no source, or a published one: a draft source (one being taken in by
+    the intake, policies/intake/) hides everything that hangs off it."""
+    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__status": PublicationStatus.PUBLISHED})
+
+
+class SourceQuerySet(PublishableQuerySet["Source"]):
+    pass
+
+
 class ObservationQuerySet(models.QuerySet["Observation"]):
+    def public(self) -> Self:
+        """The figures readers may see: verified or not, but never from a draft source."""
+        return self.filter(from_published_sources())
+
     def counted(self) -> Self:
         """The figures a status may rest on: verified, and not superseded by a verified
         revision (an unverified revision counts no more than any unverified figure)."""
@@ -65,8 +86,9 @@ class ObservationQuerySet(models.QuerySet["Observation"]):
 
 class TargetQuerySet(models.QuerySet["Target"]):
     def of_published_plans(self) -> Self:
-        """Targets of published plans (a target has no status of its own)."""
-        return self.filter(plan__status=PublicationStatus.PUBLISHED)
+        """Targets of published plans, citing no source or a published one (a target has
+        no status of its own)."""
+        return self.filter(from_published_sources(), plan__status=PublicationStatus.PUBLISHED)
 
     def with_series(self) -> Self:
         """Each target with its plan, indicator, sector and theme, and the indicator's
@@ -78,7 +100,7 @@ class TargetQuerySet(models.QuerySet["Target"]):
         observation = cast(
             "type[models.Model]", indicator._meta.get_field("observations").related_model
         )
-        figures = cast(ObservationQuerySet, observation._default_manager.all()).counted()
+        figures = cast(ObservationQuerySet, observation._default_manager.all()).public().counted()
         return self.select_related("plan", "indicator", "sector", "theme").prefetch_related(
             models.Prefetch(
                 "indicator__observations",

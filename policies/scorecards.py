@@ -23,6 +23,7 @@ from policies.charts.indicators import counted as counts
 from policies.localized import localized, reading_order
 from policies.models import Indicator, Observation, Plan, PublicationStatus, Target
 from policies.progress import STATUS_ORDER, Progress, Status, status_count
+from policies.querysets import from_published_sources
 from policies.selectors import figures_of, progress_at
 
 
@@ -40,14 +41,16 @@ class IndicatorRow:
 def indicator_list() -> list[IndicatorRow]:
     """Every indicator, by name in the reader's language, with its counts and latest
     verified figure: two queries however many indicators and figures there are."""
-    published = Q(targets__plan__status=PublicationStatus.PUBLISHED)
+    published = Q(targets__plan__status=PublicationStatus.PUBLISHED) & from_published_sources(
+        "targets__source"
+    )
     indicators = (
         Indicator.objects.select_related("sector", "theme")
         .annotate(n_targets=Count("targets", filter=published, distinct=True))
         .prefetch_related(
             Prefetch(
                 "observations",
-                queryset=Observation.objects.counted().by_period(),
+                queryset=Observation.objects.public().counted().by_period(),
                 to_attr="counted_figures",
             )
         )
@@ -74,9 +77,10 @@ def _series(indicators: Iterable[Indicator | int]) -> QuerySet[Observation]:
     """Every figure of these indicators, verified or not, revised or current (``revised``),
     with its source and the figure it revises, oldest first."""
     # Revised: superseded by a verified revision, as ObservationQuerySet.counted reads it.
-    revisions = Observation.objects.filter(supersedes=OuterRef("pk"), verified=True)
+    revisions = Observation.objects.public().filter(supersedes=OuterRef("pk"), verified=True)
     return (
-        Observation.objects.filter(indicator__in=list(indicators))
+        Observation.objects.public()
+        .filter(indicator__in=list(indicators))
         .select_related("source", "supersedes")
         .annotate(revised=Exists(revisions))
         .order_by("indicator", "year", "pk")

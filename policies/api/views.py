@@ -130,7 +130,7 @@ class TargetViewSet(ReadOnly):
 
 def observations() -> ObservationQuerySet:
     """Observations with what their keys name (indicator, source, the figure revised)."""
-    return Observation.objects.select_related(
+    return Observation.objects.public().select_related(
         "indicator", "source", "supersedes__indicator", "supersedes__source"
     )
 
@@ -170,7 +170,7 @@ class IndicatorViewSet(ReadOnly):
 
 class SourceViewSet(ReadOnly):
     serializer_class = SourceSerializer
-    queryset = Source.objects.order_by("slug")
+    queryset = Source.objects.published().order_by("slug")
 
 
 class ActorViewSet(ReadOnly):

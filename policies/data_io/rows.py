@@ -15,6 +15,7 @@ from django.db.models.functions import Cast
 from policies.data_io.cells import MANY_SEPARATOR
 from policies.data_io.schema import RecordKind
 from policies.models import Observation, Plan, Target
+from policies.querysets import from_published_sources
 
 
 def _key_lookups(model: type[models.Model], prefix: str) -> list[str]:
@@ -198,7 +199,7 @@ def _many_keys(
     related = cast("type[models.Model]", kind.model._meta.get_field(name).related_model)
     records = related._default_manager.all()
     if published_only and related is Target:
-        records = records.filter(plan__status="published")
+        records = records.filter(from_published_sources(), plan__status="published")
     elif published_only and related is Plan:
         records = records.filter(status="published")
     pairs: Iterable[tuple[Any, str]]

@@ -226,11 +226,16 @@ def _base(surface: str, *, include_drafts: bool) -> QuerySet[Any]:
     if surface == "targets":
         targets = Target.objects.all()
         return targets if include_drafts else targets.of_published_plans()
+    if surface == "observations":
+        # Figures are public on their own, whichever plan (if any) sets a target on them,
+        # unless they come from a draft source.
+        observations = Observation.objects.all()
+        return observations if include_drafts else observations.public()
+    if surface == "sources":
+        sources = Source.objects.all()
+        return sources if include_drafts else sources.published()
     reference: dict[str, Any] = {
-        # Figures are public on their own, whichever plan (if any) sets a target on them.
-        "observations": Observation,
         "indicators": Indicator,
-        "sources": Source,
         "actors": Actor,
         "themes": Theme,
         "sectors": Sector,

@@ -9,6 +9,7 @@ import or a shell session cannot break them either.
 from policies.models.common import PublicationStatus
 from policies.models.indicators import Indicator, Observation, Qualifier
 from policies.models.plans import Plan, Target
+from policies.models.proposals import Proposal
 from policies.models.reference import Actor, Sector, Source, Theme
 from policies.models.rollups import StatementRollup
 from policies.models.statements import Statement, StatementSearch
@@ -18,6 +19,7 @@ __all__ = [
     "Indicator",
     "Observation",
     "Plan",
+    "Proposal",
     "PublicationStatus",
     "Qualifier",
     "Sector",

@@ -22,6 +22,7 @@ __all__ = [
     "Tracked",
     "bcp47_validator",
     "check_retired_slug",
+    "check_sources_published",
     "clean_citation",
     "colour_validator",
     "not_only_digits",
@@ -105,6 +106,25 @@ def clean_citation(record: CitingRecord, *, required: bool) -> None:
         verify_excerpt(source, paragraph=record.paragraph, excerpt=record.excerpt)
     except ExcerptError as error:
         raise ValidationError({error.field: str(error)}) from None
+
+
+def check_sources_published(record: models.Model, *fields: str) -> None:
+    """Refuse to publish a record that cites a draft source: the source would hide it from
+    readers anyway, and publishing the two in the wrong order must not leak a draft's text."""
+    if getattr(record, "status", None) != PublicationStatus.PUBLISHED:
+        return
+    for field in fields:
+        source = getattr(record, field) if getattr(record, f"{field}_id") else None
+        if source is not None and source.status == PublicationStatus.DRAFT:
+            raise ValidationError(
+                {
+                    "status": _(
+                        "The source “%(source)s” is still a draft. Publish the source "
+                        "first, then this record."
+                    )
+                    % {"source": source}
+                }
+            )
 
 
 class Tracked(Protocol):

@@ -17,6 +17,7 @@ from policies.models.common import (
     PublicationStatus,
     bcp47_validator,
     check_retired_slug,
+    check_sources_published,
     clean_citation,
     not_only_digits,
 )
@@ -134,6 +135,10 @@ class Plan(LocalMixin, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("policies:plan_detail", args=[self.slug])
+
+    def clean(self) -> None:
+        super().clean()
+        check_sources_published(self, "source")
 
     def validate_unique(self, exclude: Any = None) -> None:
         super().validate_unique(exclude)

@@ -16,12 +16,13 @@ from simple_history.models import HistoricalRecords
 from policies.localized import DEFAULT_LANGUAGE, Text, reader_language
 from policies.models.common import (
     LocalMixin,
+    PublicationStatus,
     bcp47_validator,
     colour_validator,
     jurisdiction_validator,
 )
 from policies.models.excerpts import ExcerptError, paragraph_split, verify_excerpt
-from policies.querysets import SectorQuerySet
+from policies.querysets import SectorQuerySet, SourceQuerySet
 
 
 class Source(LocalMixin, models.Model):
@@ -97,6 +98,18 @@ class Source(LocalMixin, models.Model):
     )
     notes = models.TextField(_("notes"), blank=True)
     notes_fr = models.TextField(_("notes in French"), blank=True)
+    # Published unless the intake made it: a source added from a document stays a draft,
+    # with everything taken from it, until an editor has reviewed it (policies/intake/).
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=PublicationStatus,
+        default=PublicationStatus.PUBLISHED,
+        help_text=_(
+            "A draft source, and every record that cites it, is hidden from readers. "
+            "Publish the source before the statements and plans that cite it."
+        ),
+    )
     synthetic = models.BooleanField(
         _("synthetic"),
         default=False,
@@ -104,6 +117,8 @@ class Source(LocalMixin, models.Model):
         help_text=_("Made by generate_demo_data for benchmarks; never real data."),
     )
     history = HistoricalRecords()
+
+    objects = SourceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("source")
@@ -129,6 +144,21 @@ class Source(LocalMixin, models.Model):
         super().clean()
         if self.pk is None:
             return
+        if self.status == PublicationStatus.DRAFT:
+            published = [
+                *self.statements.filter(status=PublicationStatus.PUBLISHED)[:3],
+                *self.plans.filter(status=PublicationStatus.PUBLISHED)[:3],
+            ]
+            if published:
+                raise ValidationError(
+                    {
+                        "status": _(
+                            "Published records cite this source (%(records)s). Return them "
+                            "to draft first: a draft source hides what cites it."
+                        )
+                        % {"records": ", ".join(f"“{r}”" for r in published)}
+                    }
+                )
         # Changing the text must not silently orphan an excerpt that cites it.
         broken = []
         for record in [*self.statements.all(), *self.targets.exclude(excerpt="")]:
@@ -189,6 +219,14 @@ class Actor(LocalMixin, models.Model):
     role_fr = models.CharField(_("role in French"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True)
     description_fr = models.TextField(_("description in French"), blank=True)
+    aliases = models.TextField(
+        _("aliases"),
+        blank=True,
+        help_text=_(
+            "Other names documents use for it, in any language, one per line (Xi, 习近平, "
+            "le cabinet chinois): the extraction assistant matches speakers by them."
+        ),
+    )
     synthetic = models.BooleanField(
         _("synthetic"),
         default=False,
@@ -219,6 +257,14 @@ class Theme(LocalMixin, models.Model):
     name_fr = models.CharField(_("name in French"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
     description_fr = models.TextField(_("description in French"), blank=True)
+    keywords = models.TextField(
+        _("keywords"),
+        blank=True,
+        help_text=_(
+            "Words and phrases that signal it, in Chinese, French or English, one per line: "
+            "the extraction assistant suggests it for a passage that holds one."
+        ),
+    )
     synthetic = models.BooleanField(
         _("synthetic"),
         default=False,
@@ -281,6 +327,14 @@ class Sector(LocalMixin, models.Model):
     path = models.CharField(_("path"), max_length=1000, editable=False, db_index=True)
     description = models.TextField(_("description"), blank=True)
     description_fr = models.TextField(_("description in French"), blank=True)
+    keywords = models.TextField(
+        _("keywords"),
+        blank=True,
+        help_text=_(
+            "Words and phrases that signal it, in Chinese, French or English, one per line: "
+            "the extraction assistant suggests it for a passage that holds one."
+        ),
+    )
     synthetic = models.BooleanField(
         _("synthetic"),
         default=False,

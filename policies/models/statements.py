@@ -15,6 +15,7 @@ from policies.models.common import (
     LocalMixin,
     PublicationStatus,
     check_retired_slug,
+    check_sources_published,
     clean_citation,
     not_only_digits,
 )
@@ -171,6 +172,7 @@ class Statement(LocalMixin, models.Model):
     def clean(self) -> None:
         super().clean()
         clean_citation(self, required=True)
+        check_sources_published(self, "source", "origin")
 
     def validate_unique(self, exclude: Any = None) -> None:
         super().validate_unique(exclude)

@@ -406,9 +406,11 @@ def target_detail(*, pk: int) -> Target:
 def source_detail(*, pk: int) -> Source:
     """A source with the published statements cited from it, in paragraph order."""
     statements = statement_list(statements=Statement.objects.published())
-    return Source.objects.prefetch_related(
-        Prefetch("statements", queryset=statements.order_by("paragraph", "pk"))
-    ).get(pk=pk)
+    return (
+        Source.objects.published()
+        .prefetch_related(Prefetch("statements", queryset=statements.order_by("paragraph", "pk")))
+        .get(pk=pk)
+    )
 
 
 def originated_statements(*, source: Source) -> list[Statement]:

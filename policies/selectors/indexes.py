@@ -52,12 +52,16 @@ def source_index() -> list[SourceRow]:
     """Every source, primary before secondary, then by publisher and title, with its counts:
     one query however many sources and records there are."""
     here = OuterRef("pk")
-    sources = Source.objects.annotate(
-        n_statements=_count(Statement.objects.published(), source=here),
-        n_plans=_count(Plan.objects.published(), source=here),
-        n_targets=_count(Target.objects.of_published_plans(), source=here),
-        n_figures=_count(Observation.objects.all(), source=here),
-    ).order_by("tier", "publisher", "title", "pk")  # "primary" sorts before "secondary"
+    sources = (
+        Source.objects.published()
+        .annotate(
+            n_statements=_count(Statement.objects.published(), source=here),
+            n_plans=_count(Plan.objects.published(), source=here),
+            n_targets=_count(Target.objects.of_published_plans(), source=here),
+            n_figures=_count(Observation.objects.public(), source=here),
+        )
+        .order_by("tier", "publisher", "title", "pk")
+    )  # "primary" sorts before "secondary"
     # The counts are annotations, which the models' types do not know.
     return [
         SourceRow(row, row.n_statements, row.n_plans, row.n_targets, row.n_figures)
