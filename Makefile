@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEV := DJANGO_DEBUG=1
 
-.PHONY: run serve-prod test test-fast install lint format migrations-check bench loadtest clean
+.PHONY: run serve-prod test test-fast install lint format migrations-check bench loadtest eval-extraction clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=/path/to/python3.11")'
@@ -78,6 +78,13 @@ test-fast: install
 bench: install
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check datasette
 	$(BIN)/python bench/run.py
+
+# Not part of `make test`: runs the extraction assistant on the Government Work Reports in
+# ../shared/corpus/ (CORPUS=... names another folder) and the seed report, against the
+# labels in bench/extraction_labels.yaml, and writes EVALUATION.md.
+CORPUS ?= ../shared/corpus/government-work-reports
+eval-extraction: install
+	$(DEV) $(BIN)/python bench/eval_extraction.py --corpus $(CORPUS)
 
 # Not part of `make test`: gunicorn with the 100k data set under many concurrent clients for
 # a minute (LOADTEST_SECONDS, LOADTEST_CLIENTS); fails on any error, records percentiles.
