@@ -161,7 +161,8 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 def editors_group() -> Group:
-    """The editors group that migrations 0002 and 0012 make, made again if a flush removed it.
+    """The editors group that migrations 0002, 0012 and 0018 make, made again if a flush
+    removed it.
 
     A transactional test empties every table when it ends, and a data migration is not run
     again: then the group is made again, with the migration's permissions.
@@ -170,7 +171,7 @@ def editors_group() -> Group:
     if group is None:
         codenames = [
             f"{action}_{model}"
-            for name in ("0002_editors_group", "0012_editors_indicators")
+            for name in ("0002_editors_group", "0012_editors_indicators", "0018_editors_proposals")
             for migration in [importlib.import_module(f"policies.migrations.{name}")]
             for model in migration.EDITOR_MODELS
             for action in migration.EDITOR_ACTIONS

@@ -23,6 +23,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from policies import units
 from policies.admin.conflicts import EditConflictMixin, VersionedInlineForm
 from policies.admin.imports import ImportMixin
+from policies.admin.intake_links import ProposalLinkMixin
 from policies.admin.queue import StaleSeriesFilter, TargetStatusFilter, queue_view
 from policies.models import Indicator, Observation, Target
 from policies.progress import STATUS_LABELS
@@ -123,7 +124,8 @@ class IndicatorAdmin(ImportMixin, EditConflictMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(ImportMixin, EditConflictMixin, SimpleHistoryAdmin):
+class TargetAdmin(ProposalLinkMixin, ImportMixin, EditConflictMixin, SimpleHistoryAdmin):
+    proposal_kind = "target"
     list_display = [
         "indicator",
         "plan",
@@ -292,7 +294,8 @@ def _cited(figure: Observation) -> str:
 
 
 @admin.register(Observation)
-class ObservationAdmin(ImportMixin, EditConflictMixin, SimpleHistoryAdmin):
+class ObservationAdmin(ProposalLinkMixin, ImportMixin, EditConflictMixin, SimpleHistoryAdmin):
+    proposal_kind = "observation"
     list_display = [
         "indicator",
         "period",

@@ -21,6 +21,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from policies.admin.conflicts import EditConflictMixin, VersionedInlineForm
 from policies.admin.imports import ImportMixin
+from policies.admin.intake import IntakeMixin
+from policies.admin.intake_links import ProposalLinkMixin
 from policies.models import Actor, Plan, Sector, Source, Statement, Target, Theme
 
 if TYPE_CHECKING:
@@ -28,16 +30,27 @@ if TYPE_CHECKING:
 
 
 @admin.register(Source)
-class SourceAdmin(ImportMixin, EditConflictMixin, SimpleHistoryAdmin):
-    list_display = ["__str__", "publisher", "kind", "tier", "language", "published_on"]
-    list_filter = ["tier", "kind", "language", "published_on"]
+class SourceAdmin(IntakeMixin, ImportMixin, EditConflictMixin, SimpleHistoryAdmin):
+    list_display = [
+        "__str__",
+        "publisher",
+        "kind",
+        "tier",
+        "language",
+        "published_on",
+        "status",
+    ]
+    list_filter = ["status", "tier", "kind", "language", "published_on"]
     date_hierarchy = "published_on"
     search_fields = ["title", "title_en", "publisher", "slug"]
     prepopulated_fields = {"slug": ["title_en"]}
     readonly_fields = ["numbered_paragraphs"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
-        (None, {"fields": ["title", "title_en", "slug", "publisher", "kind", "tier"]}),
+        (
+            None,
+            {"fields": ["title", "title_en", "slug", "publisher", "kind", "tier", "status"]},
+        ),
         (_("Where and when"), {"fields": ["language", "url", "published_on"]}),
         (_("Text"), {"fields": ["text", "numbered_paragraphs"]}),
         # Each French twin beside its English field, so that editors see both.
@@ -67,6 +80,7 @@ class ActorAdmin(ImportMixin, EditConflictMixin, SimpleHistoryAdmin):
         "jurisdiction",
         ("role", "role_fr"),
         ("description", "description_fr"),
+        "aliases",
     ]
 
 
@@ -75,7 +89,13 @@ class ThemeAdmin(ImportMixin, EditConflictMixin, SimpleHistoryAdmin):
     list_display = ["name", "slug", "swatch"]
     search_fields = ["name", "name_fr", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
-    fields = [("name", "name_fr"), "slug", ("description", "description_fr"), "colour"]
+    fields = [
+        ("name", "name_fr"),
+        "slug",
+        ("description", "description_fr"),
+        "colour",
+        "keywords",
+    ]
 
     class Media:
         # The swatches' colours (no style attributes: see the Content-Security-Policy).
@@ -105,6 +125,7 @@ class SectorAdmin(ImportMixin, EditConflictMixin, SimpleHistoryAdmin):
         "parent",
         "path",
         ("description", "description_fr"),
+        "keywords",
     ]
 
     @admin.display(description=_("name"), ordering="path")
@@ -140,7 +161,8 @@ class TargetTotal(TypedDict):
 
 
 @admin.register(Plan)
-class PlanAdmin(ImportMixin, EditConflictMixin, SimpleHistoryAdmin):
+class PlanAdmin(ProposalLinkMixin, ImportMixin, EditConflictMixin, SimpleHistoryAdmin):
+    proposal_kind = "plan"
     list_display = [
         "title_en",
         "issuer",
@@ -218,7 +240,8 @@ class PlanAdmin(ImportMixin, EditConflictMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Statement)
-class StatementAdmin(ImportMixin, EditConflictMixin, SimpleHistoryAdmin):
+class StatementAdmin(ProposalLinkMixin, ImportMixin, EditConflictMixin, SimpleHistoryAdmin):
+    proposal_kind = "statement"
     list_display = ["headline", "actor", "kind", "published_on", "delivered_on", "status"]
     list_filter = [
         "status",
@@ -246,7 +269,7 @@ class StatementAdmin(ImportMixin, EditConflictMixin, SimpleHistoryAdmin):
                     "The excerpt must occur character for character in the numbered paragraph "
                     "of the cited source; saving checks it."
                 ),
-                "fields": ["source", "paragraph", "excerpt", "text_en"],
+                "fields": ["source", "paragraph", "excerpt", "wording", "text_en"],
             },
         ),
         (_("When and where"), {"fields": ["delivered_on", "published_on", "venue", "origin"]}),

@@ -125,6 +125,7 @@ class TestEditing:
             "source": report.pk,
             "paragraph": "2",
             "excerpt": "pôles industriels numériques de classe mondiale",
+            "wording": "partial_quotation",
             "text_en": "world-class digital industry clusters",
             "published_on": "2022-01-15",
             "delivered_on": "2021-10-18",
