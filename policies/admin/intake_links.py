@@ -88,7 +88,7 @@ def initial_for(proposal: Proposal) -> dict[str, Any]:
             "unit": fields.get("unit"),
             "qualifier": fields.get("qualifier"),
             "source": source.pk,
-            "locator": _("paragraph %(n)d") % {"n": proposal.paragraph},
+            "locator": f"paragraph {proposal.paragraph}",  # stored, so in English
             "published_on": source.published_on,
         }
     return {

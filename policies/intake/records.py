@@ -63,15 +63,13 @@ def number(value: Any) -> Decimal | None:
 
 
 def _note(proposal: Proposal, user: AbstractBaseUser | None) -> str:
-    return _(
-        "Proposed by the extraction assistant (rule %(rule)s, confidence %(confidence).2f) "
-        "and accepted by %(user)s on %(day)s."
-    ) % {
-        "rule": proposal.rule,
-        "confidence": proposal.confidence,
-        "user": user or "?",
-        "day": timezone.localdate().isoformat(),
-    }
+    # Stored in the record's English notes (notes_fr is the French twin), so in English
+    # whatever language the editor reads the admin in; likewise the locator below.
+    return (
+        f"Proposed by the extraction assistant (rule {proposal.rule}, confidence "
+        f"{proposal.confidence:.2f}) and accepted by {user or '?'} on "
+        f"{timezone.localdate().isoformat()}."
+    )
 
 
 def _known(model: type[models.Model], slug: Any, what: str) -> Any:
@@ -104,9 +102,8 @@ def statement(proposal: Proposal, user: AbstractBaseUser | None, plan: Plan | No
         paragraph=proposal.paragraph,
         published_on=datetime.date.fromisoformat(str(day)),
         status=PublicationStatus.DRAFT,
-        notes=_note(proposal, user)
-        + " "
-        + _("Write the English headline and rendering before publishing."),
+        notes=f"{_note(proposal, user)} Write the English headline and rendering before "
+        "publishing.",
     )
     statement.full_clean(exclude=["text_en"])
     statement.save()
@@ -170,7 +167,7 @@ def observation(proposal: Proposal, user: AbstractBaseUser | None, plan: Plan | 
         qualifier=fields.get("qualifier") or "exact",
         published_on=source.published_on,
         source=source,
-        locator=_("paragraph %(n)d") % {"n": proposal.paragraph},
+        locator=f"paragraph {proposal.paragraph}",
         # Numbers stay unverified until an editor ticks them.
         verified=False,
         note=_note(proposal, user),
