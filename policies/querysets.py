@@ -56,7 +56,9 @@ class StatementQuerySet(PublishableQuerySet["Statement"]):
 class PlanQuerySet(PublishableQuerySet["Plan"]):
     def with_target_count(self) -> Self:
         """Each plan with its issuer and ``target_count``."""
-        return self.select_related("issuer").annotate(target_count=Count("targets"))
+        return self.select_related("issuer").annotate(
+            target_count=Count("targets", filter=from_published_sources("targets__source"))
+        )
 
 
 def from_published_sources(field: str = "source") -> Q:
@@ -76,8 +78,12 @@ class ObservationQuerySet(models.QuerySet["Observation"]):
 
     def counted(self) -> Self:
         """The figures a status may rest on: verified, and not superseded by a verified
-        revision (an unverified revision counts no more than any unverified figure)."""
-        return self.filter(verified=True).exclude(superseded_by__verified=True)
+        revision that readers may see (an unverified revision, or one from a draft source,
+        counts no more than any unverified figure)."""
+        revisions = self.model._default_manager.filter(
+            from_published_sources(), supersedes=models.OuterRef("pk"), verified=True
+        )
+        return self.filter(verified=True).exclude(models.Exists(revisions))
 
     def by_period(self) -> Self:
         """Oldest first; a year's figure after its months (it closes the year)."""

@@ -190,9 +190,9 @@ def plan_scorecard(*, plan: Plan, today: datetime.date | None = None) -> Scoreca
     are judged on: two queries however many targets and figures."""
     today = today or timezone.localdate()
     targets = list(
-        plan.targets.select_related("plan", "indicator", "sector", "theme").order_by(
-            "target_year", "slug", "pk"
-        )
+        plan.targets.filter(from_published_sources())
+        .select_related("plan", "indicator", "sector", "theme")
+        .order_by("target_year", "slug", "pk")
     )
     series: dict[int, list[Observation]] = defaultdict(list)
     if targets:

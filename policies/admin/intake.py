@@ -35,7 +35,7 @@ from policies.admin.intake_links import editor_of, review_url
 from policies.intake.proposals import DecisionError, Intake, accept, propose, reject, take_in
 from policies.models import Proposal, PublicationStatus, Source
 from policies.models.excerpts import paragraph_split
-from policies.writes import WriteBusy, retrying
+from policies.writes import WriteBusy
 
 if TYPE_CHECKING:
     _ModelAdmin = admin.ModelAdmin[Source]
@@ -172,7 +172,7 @@ class IntakeMixin(_ModelAdmin):
             url=stored["url"],
         )
         try:
-            source = retrying(lambda: take_in(intake))
+            source = take_in(intake)
         except (ValidationError, WriteBusy) as error:
             problems = (
                 error.messages if isinstance(error, ValidationError) else [str(error.message)]
@@ -234,7 +234,7 @@ class IntakeMixin(_ModelAdmin):
     def propose_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         source = self._reviewed(request, object_id)
         try:
-            made = retrying(lambda: propose(source))
+            made = propose(source)
         except WriteBusy as error:
             messages.error(request, error.message)
             return HttpResponseRedirect(review_url_of(source))
@@ -256,7 +256,7 @@ class IntakeMixin(_ModelAdmin):
             if decision == "reject":
                 form = RejectForm(request.POST)
                 reason = form.cleaned_data["reason"] if form.is_valid() else ""
-                retrying(lambda: reject(proposal, user=editor_of(request), reason=reason))
+                reject(proposal, user=editor_of(request), reason=reason)
                 messages.success(request, _("Rejected: %(proposal)s") % {"proposal": proposal})
             elif decision == "accept":
                 if model and not request.user.has_perm(f"policies.add_{model}"):
@@ -264,7 +264,7 @@ class IntakeMixin(_ModelAdmin):
                 plans = review.plan_choices(source, list(source.proposals.all()))
                 accepted = AcceptForm(request.POST, plans=plans)
                 plan = accepted.cleaned_data["plan"] if accepted.is_valid() else None
-                record = retrying(lambda: accept(proposal, user=editor_of(request), plan=plan))
+                record = accept(proposal, user=editor_of(request), plan=plan)
                 messages.success(request, _accepted(record))
             else:
                 raise PermissionDenied

@@ -112,7 +112,14 @@ class PlanViewSet(ReadOnly):
     queryset = (
         Plan.objects.published()
         .select_related("issuer", "source")
-        .prefetch_related("co_issuers", "themes", "sectors", "targets__plan")
+        .prefetch_related(
+            "co_issuers",
+            "themes",
+            "sectors",
+            Prefetch(
+                "targets", queryset=Target.objects.of_published_plans().select_related("plan")
+            ),
+        )
         .newest_first()
     )
 

@@ -9,8 +9,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from policies.admin import intake
 from policies.admin.intake_review import segments, values
+from policies.intake import proposals
 from policies.models import (
     Actor,
     Indicator,
@@ -163,7 +163,8 @@ def test_a_decision_that_meets_a_busy_database_saves_nothing_and_says_so(
     def busy(work):
         raise WriteBusy(3)
 
-    monkeypatch.setattr(intake, "retrying", busy)
+    # The service's one door for writes, which the view calls through accept().
+    monkeypatch.setattr(proposals, "retrying", busy)
     response = editor_client.post(decide_url(quote, "accept"), follow=True)
     assert messages_of(response) == [str(BUSY_MESSAGE)]
     quote.refresh_from_db()
@@ -272,6 +273,9 @@ def test_a_target_s_form_and_an_unknown_plan_s_form_are_prefilled(draft, goal, e
     page = editor_client.get(reverse("admin:policies_source_review", args=[draft.pk]))
     edit = reverse("admin:policies_plan_add") + f"?_proposal={named.pk}"
     assert f'href="{edit}"' in page.content.decode()
+    # A plan the tracker does not hold is made through its form, never by Accept.
+    assert "needs its issuer and period: use Edit" in page.content.decode()
+    assert decide_url(named, "accept") not in page.content.decode()
     plan = editor_client.get(edit).context["adminform"].form.initial
     assert (plan["title"], plan["document_number"], plan["source"]) == (
         "Plan du numérique",

@@ -6,7 +6,8 @@ import json
 import pytest
 from django.core.exceptions import ValidationError
 
-from policies.models import PublicationStatus, Source
+from policies import scorecards
+from policies.models import Observation, Plan, PublicationStatus, Source
 from tests.factories import (
     ObservationFactory,
     PlanFactory,
@@ -77,21 +78,43 @@ def hidden(seeded):
 
 def test_readers_see_nothing_of_a_draft_source(client, hidden):
     source, target, _figure = hidden
+    plan, indicator = target.plan, target.indicator
     assert "Draft wire" not in client.get("/sources/").content.decode()
     assert client.get(f"/sources/{source.pk}/").status_code == 404
     assert client.get(f"/targets/{target.pk}/").status_code == 404
-    assert target.plan.slug in client.get(f"/plans/{target.plan.slug}/").content.decode()
+    # The published plan shows it no target: not on its page, its list row or the API.
+    plan_page = client.get(f"/plans/{plan.slug}/").content.decode()
+    assert plan.title_en in plan_page
+    assert indicator.name_en not in plan_page
+    assert Plan.objects.with_target_count().get(pk=plan.pk).target_count == 0
+    assert client.get(f"/api/v1/plans/{plan.slug}/").json()["targets"] == []
     api_sources = json.loads(client.get("/api/v1/sources/?page_size=100").content)
     assert "draft-wire" not in {s["slug"] for s in api_sources["results"]}
-    api_targets = client.get(f"/api/v1/targets/?plan={target.plan.slug}").json()
+    api_targets = client.get(f"/api/v1/targets/?plan={plan.slug}").json()
     assert api_targets["count"] == 0
-    indicator = client.get(f"/api/v1/indicators/{target.indicator.slug}/").json()
-    assert indicator["observations"] == []
-    # The indicator counts no target of the draft source.
-    indicators = client.get("/indicators/")
-    assert indicators.status_code == 200
+    api_indicator = client.get(f"/api/v1/indicators/{indicator.slug}/").json()
+    assert (api_indicator["observations"], api_indicator["targets"]) == ([], [])
+    # The indicators' list counts no target of the draft source.
+    row = next(r for r in scorecards.indicator_list() if r.indicator.pk == indicator.pk)
+    assert row.targets == 0
     export = client.get("/export/observations.csv")
     assert "draft-wire" not in b"".join(export.streaming_content).decode()
+
+
+def test_a_revision_from_a_draft_source_does_not_replace_a_published_figure(seeded):
+    figure = ObservationFactory(period="2020", verified=True)
+    revision = ObservationFactory(
+        indicator=figure.indicator,
+        period="2020",
+        source=SourceFactory(status=DRAFT),
+        supersedes=figure,
+        verified=True,
+    )
+    counted = Observation.objects.public().counted()
+    assert set(counted.filter(indicator=figure.indicator)) == {figure}
+    revision.source.status = PUBLISHED
+    revision.source.save()
+    assert set(counted.filter(indicator=figure.indicator)) == {revision}
 
 
 def test_publishing_the_source_shows_them(client, hidden):

@@ -6,6 +6,8 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from policies.models import Proposal, Source
+
 pytestmark = pytest.mark.django_db
 
 ROLES = ["anonymous", "reader", "editor", "administrator"]
@@ -61,7 +63,10 @@ def log_in(client, role: str, editor, admin_user) -> None:
 @pytest.mark.parametrize("role", ROLES)
 def test_every_tracker_admin_url(seeded, client, editor, admin_user, role):
     log_in(client, role, editor, admin_user)
-    models = [m for m in admin.site._registry if m._meta.app_label == "policies"]
+    # The proposals' list (read-only) and the intake pages have a test of their own, below.
+    models = [
+        m for m in admin.site._registry if m._meta.app_label == "policies" and m is not Proposal
+    ]
     assert len(models) == 9
     walked = 0
     for model in models:
@@ -80,6 +85,26 @@ def test_every_tracker_admin_url(seeded, client, editor, admin_user, role):
             client.post(urls_of(model, record)["delete"], {"post": "yes"})
             assert model.objects.filter(pk=record.pk).exists(), (role, model)
     assert walked == 9 * 6
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_intake_pages_and_the_proposals_list(seeded, client, editor, admin_user, role):
+    log_in(client, role, editor, admin_user)
+    source = Source.objects.first()
+    urls = {
+        reverse("admin:policies_source_intake"): 200,
+        reverse("admin:policies_source_review", args=[source.pk]): 200,
+        reverse("admin:policies_proposal_changelist"): 200,
+        # Proposals are made by the assistant only, and kept: nobody adds or deletes one.
+        reverse("admin:policies_proposal_add"): 403,
+    }
+    for url, expected in urls.items():
+        response = client.get(url)
+        if role in ("anonymous", "reader"):
+            assert response.status_code == 302, (role, url)
+            assert response["Location"].startswith(reverse("admin:login")), (role, url)
+        else:
+            assert response.status_code == expected, (role, url)
 
 
 @pytest.mark.parametrize("role", ROLES)
