@@ -2,7 +2,8 @@
 
 Relations are given by natural key (slug; a target as plan-slug/target-slug; an observation
 as indicator-slug/period/source-slug), as in the exports. Indicators and their observations
-are public on their own; targets only as their published plans are. Unknown parameters and
+are public on their own (but for figures from a draft source); targets only as their
+published plans and published sources are. Unknown parameters and
 malformed values answer 400 with a JSON body saying which (``policies.api.errors``); writes
 answer 405.
 """

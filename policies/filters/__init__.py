@@ -73,7 +73,8 @@ FILTERSETS: dict[str, type[TrackerFilterSet] | None] = {
     "statements": StatementFilter,
     "plans": PlanFilter,
     "targets": TargetFilter,
-    # Observations are public on their own, chosen through their indicator (``sets``).
+    # Observations are public on their own (but for a draft source's), chosen through their
+    # indicator (``sets``).
     "observations": ObservationFilter,
     # Reference data is exported whole; so are the indicators, the series themselves.
     "indicators": None,

@@ -7,8 +7,8 @@ and ``q``; statements also take ``date_basis``, the date their range reads (``da
 targets and observations also take ``indicator`` (repeatable, by slug). A parent sector
 includes its descendants.
 
-Observations are public on their own, and chosen through their indicator: its sector and
-theme, and the targets set on it (``ObservationFilter``).
+Observations are public on their own (unless their source is a draft), and chosen through
+their indicator: its sector and theme, and the targets set on it (``ObservationFilter``).
 """
 
 from __future__ import annotations
