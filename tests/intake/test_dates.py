@@ -32,6 +32,9 @@ def found(text: str, language: str) -> list[str]:
         ("二〇二一年十二月十二日", "zh", ("2021-12-12", "day")),
         ("星期六", "zh", ("2022-01-15", "day")),
         ("上周三", "zh", ("2022-01-12", "day")),
+        ("15日", "zh", ("2022-01-15", "day")),
+        ("17日", "zh", ("2022-01-17", "day")),
+        ("20日", "zh", ("2021-12-20", "day")),
         ("17 janvier 2022", "fr", ("2022-01-17", "day")),
         ("17 janvier", "fr", ("2022-01-17", "day")),
         ("1er mars 2021", "fr", ("2021-03-01", "day")),
@@ -150,4 +153,39 @@ def test_find_dates_leaves_out_what_cannot_be_resolved():
 
     assert [(p.excerpt, p.fields["resolved"], p.fields["granularity"]) for p in proposals] == [
         ("2020", "2020", "year")
+    ]
+
+
+def test_a_bare_chinese_day_is_never_resolved_into_the_future():
+    counts = []
+    for published in (date(2022, 1, 17), date(2022, 3, 1), date(2024, 3, 30)):
+        values = [resolve(f"{day}日", "zh", published) for day in range(1, 32)]
+        days = [date.fromisoformat(v[0]) for v in values if v is not None]
+        counts.append(len(days))
+        for value in days:
+            assert value <= published
+            assert published - value < date.resolution * 31
+    # January 17th: all 31 (18th–31st of December); March 1st: the 1st and February's 2nd–28th;
+    # 30 March 2024: the 1st–30th (February 2024 has no 31st).
+    assert counts == [31, 28, 30]
+
+    # The month before has no such day: nothing, rather than a guess.
+    assert resolve("30日", "zh", date(2022, 3, 1)) is None
+    assert resolve("30日", "zh", date(2022, 3, 31)) == ("2022-03-30", "day")
+    assert resolve("15日", "zh", None) is None
+
+
+def test_a_bare_chinese_day_is_found_but_not_a_count_of_days():
+    assert found("国务院总理李强15日表示，要稳增长。", "zh") == ["15日"]
+    assert found("会议1月15日召开，3日起实施。", "zh") == ["1月15日", "3日"]
+    assert found("每3日报告一次，须在30日内完成，第2日复核，收费5日元，近7日平稳。", "zh") == []
+
+
+def test_find_dates_proposes_a_bare_chinese_day():
+    document = Document(("国务院总理李强15日表示，要稳增长。",), "zh", MONDAY)
+
+    proposals = find_dates(document)
+
+    assert [(p.excerpt, p.rule, p.fields["resolved"]) for p in proposals] == [
+        ("15日", "date.zh.day", "2022-01-15")
     ]

@@ -5,13 +5,17 @@ from datetime import date
 import yaml
 from django.conf import settings
 
+from policies.intake.extract.quoted import quoted_spans
 from policies.intake.extract.quotes import find_statements
 from policies.intake.extract.shapes import Document, Lexicon, Named, Proposed
+from policies.intake.extract.speakers import ActorMatcher, Speaker
 from policies.models.excerpts import paragraph_split
 
 LEXICON = Lexicon(
     actors=(
         Named("xi-jinping", ("Xi Jinping", "Xi", "习近平")),
+        Named("li-qiang", ("Li Qiang", "李强")),
+        Named("li-keqiang", ("Li Keqiang", "李克强")),
         Named(
             "state-council",
             (
@@ -24,6 +28,8 @@ LEXICON = Lexicon(
         ),
     )
 )
+
+XI = Speaker("xi-jinping", True)
 
 SEEDS = settings.BASE_DIR / "seeds"
 
@@ -254,3 +260,141 @@ def test_statement_date_falls_back_to_the_document_date_then_to_none():
 
 def test_a_language_the_rules_do_not_know_gives_nothing():
     assert statements(('"Wir müssen handeln," sagte Xi.',), "de") == []
+
+
+def test_according_to_a_plan_or_a_document_names_no_speaker():
+    cases = {
+        "fr": ("Selon le plan, la part atteindra 10 % en 2025.", "Selon ce document, tout ira."),
+        "en": ("According to the plan, the share will rise.", "According to this text, it will."),
+        "zh": ("据该规划，到2025年数字经济占比达到10%。", "根据规划，算力规模将明显提升。"),
+    }
+    said = {
+        "fr": "Xi a déclaré que la Chine devait agir.",
+        "en": "Xi said China must act.",
+        "zh": "习近平指出，要加快发展。",
+    }
+
+    for language, paragraphs in cases.items():
+        proposals = statements((said[language], *paragraphs), language)
+
+        assert summary(proposals) == [(1, "paraphrase", "xi-jinping", True)], language
+
+
+def test_according_to_a_person_still_names_the_speaker():
+    french = statements(("Selon Xi, la part atteindra 10 % en 2025.",), "fr")
+    english = statements(("According to the State Council, the share will rise.",), "en")
+
+    assert summary(french) == [(1, "paraphrase", "xi-jinping", True)]
+    assert summary(english) == [(1, "paraphrase", "state-council", True)]
+
+
+def test_an_alias_is_not_the_start_of_a_longer_name_with_an_apostrophe():
+    matcher = ActorMatcher(LEXICON.actors)
+
+    assert matcher.find("Officials in Xi'an and Xi’an") == []
+    assert [m.speaker for m in matcher.find("Xi's essay, Xi’s speech")] == [XI, XI]
+    proposals = statements(
+        (
+            "Xi said China must act.",
+            "Officials in Xi'an said the airport would reopen on Friday.",
+            "Officials in Xi’an said the trains would run again.",
+        ),
+        "en",
+    )
+    assert [p.fields["speaker"] for p in proposals] == ["xi-jinping", "Xi'an", "Xi’an"]
+
+
+def test_a_chinese_sentence_ends_after_a_stop_and_a_closing_mark():
+    proposals = statements(
+        (
+            '习近平强调："要坚持创新驱动发展战略。"李克强指出："要稳增长。"',
+            "习近平强调：“要加快数字基础设施建设。”他强调，要加快5G网络建设。",
+        ),
+        "zh",
+    )
+
+    assert summary(proposals) == [
+        (1, "quotation", "xi-jinping", True),
+        (1, "quotation", "li-keqiang", True),
+        (2, "quotation", "xi-jinping", True),
+        (2, "paraphrase", "xi-jinping", True),
+    ]
+    assert [p.excerpt for p in proposals] == [
+        "要坚持创新驱动发展战略。",
+        "要稳增长。",
+        "要加快数字基础设施建设。",
+        "他强调，要加快5G网络建设。",
+    ]
+
+
+def test_an_attribution_that_closes_the_sentence_stays_with_its_quotation():
+    proposals = statements(
+        ("李强指出，要稳增长。", "“要扩大内需，提振消费。”他说。", "“要稳就业。”他说。"),
+        "zh",
+    )
+
+    assert summary(proposals) == [
+        (1, "paraphrase", "li-qiang", True),
+        (2, "quotation", "li-qiang", True),
+        (3, "quotation", "li-qiang", True),
+    ]
+    # Named by the pronoun beside its verb, not only as the last speaker of the document.
+    assert [p.confidence for p in proposals[1:]] == [0.8, 0.8]
+
+
+def test_a_short_quotation_with_a_speech_verb_is_a_quotation():
+    french = statements(("« Et vite », a ajouté Li Qiang.", "Xi a dit : « Non. »"), "fr")
+    english = statements(('"Quickly," Li Qiang added.',), "en")
+    chinese = statements(("李强指出：“要稳增长。”",), "zh")
+
+    assert summary(french) == [
+        (1, "quotation", "li-qiang", True),
+        (2, "quotation", "xi-jinping", True),
+    ]
+    assert [p.excerpt for p in french] == ["Et vite", "Non."]
+    assert summary(english) == [(1, "quotation", "li-qiang", True)]
+    assert english[0].excerpt == "Quickly"
+    assert summary(chinese) == [(1, "quotation", "li-qiang", True)]
+    assert chinese[0].excerpt == "要稳增长。"
+
+
+def test_short_scare_quotes_with_no_verb_attached_stay_in_a_paraphrase():
+    proposals = statements(('Xi said the "dual carbon" goals would be met.',), "en")
+
+    assert summary(proposals) == [(1, "paraphrase", "xi-jinping", True)]
+    assert proposals[0].excerpt == 'Xi said the "dual carbon" goals would be met.'
+
+
+def test_an_unclosed_straight_quote_is_not_a_quotation():
+    text = 'Xi said "we must open wider to the world. Li Qiang said growth would stay stable.'
+
+    proposals = statements((text,), "en")
+
+    assert quoted_spans(text) == []
+    assert summary(proposals) == [
+        (1, "paraphrase", "xi-jinping", True),
+        (1, "paraphrase", "li-qiang", True),
+    ]
+    assert proposals[1].excerpt == "Li Qiang said growth would stay stable."
+    # A guillemet left open still runs on: a quoted paragraph of a long speech.
+    opened = "« Nous devons agir. Il le faut."
+    assert [q.text(opened) for q in quoted_spans(opened)] == ["Nous devons agir. Il le faut."]
+
+
+def test_a_statement_takes_the_bare_day_of_its_sentence():
+    proposals = statements(
+        ("新华社北京1月16日电 国务院总理李强15日表示，要稳增长。",), "zh", date(2022, 1, 17)
+    )
+
+    assert summary(proposals) == [(1, "paraphrase", "li-qiang", True)]
+    assert proposals[0].fields["date"] == "2022-01-15"
+
+
+def test_a_plan_takes_the_day_it_was_issued_on():
+    proposals = statements(
+        ("国务院1月12日印发的规划旨在提高数字经济比重。",), "zh", date(2022, 1, 17)
+    )
+
+    assert [(p.rule, p.fields["speaker"], p.fields["date"]) for p in proposals] == [
+        ("statement.aim", "state-council", "2022-01-12")
+    ]

@@ -126,6 +126,18 @@ def _nearest_year(month: int, day: int, published: date | None) -> Resolved | No
     return min(candidates, key=lambda d: abs(d - published)).isoformat(), "day"
 
 
+def _day_of_month(m: re.Match[str], published: date | None) -> Resolved | None:
+    """A day written alone (新华社's "15日表示"): of the document's month, or of the month
+    before when it is later than the document's day, so never in the future."""
+    if published is None:
+        return None
+    day = _number(m["d"])
+    year, month = published.year, published.month
+    if day > published.day:
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return _day(year, month, day)
+
+
 def _weekday(weekday: int, published: date | None, *, before: bool) -> Resolved | None:
     """The latest such weekday on (or, with ``before``, strictly before) the document's
     date: a weekday in a report is never resolved into the future."""
@@ -247,6 +259,13 @@ GRAMMAR: dict[str, tuple[Pattern, ...]] = {
         _p("ym", rf"{_NOT_AFTER_NUMBER}{_ZH_Y}年{_ZH_M}月", _ym({}), 0.9),
         _p("md", rf"{_NOT_AFTER_NUMBER}{_ZH_M}月{_ZH_D}[日号]", _md({}), 0.85),
         _p("year", rf"{_NOT_AFTER_NUMBER}{_ZH_Y}年", bare_year, 0.9),
+        # In Arabic digits only, and not a count of days (每3日, 第2日, 30日内) nor yen (5日元).
+        _p(
+            "day",
+            r"(?<![\d月第每续近约达前])(?P<d>3[01]|[12]\d|[1-9])日(?![内以之左多余元均])",
+            _day_of_month,
+            0.75,
+        ),
         _p("this_year", r"今年", _relative_year(0), 0.85),
         _p("last_year", r"去年", _relative_year(-1), 0.85),
         _p("year_before_last", r"前年", _relative_year(-2), 0.85),

@@ -12,7 +12,9 @@ _PADDING = " \t\n\u00a0\u202f\u2009"
 _STOPS_ZH = "。！？"
 _ABBREVIATION = re.compile(r"\b(?:[A-Z]|Mr|Mrs|Ms|Dr|St|Mme|Mlle|Pr|Prof|No|cf|vs|p)\.$")
 _LETTER = re.compile(r"\w")
-_ZH_ATTRIBUTION = re.compile(r"[^。！？，]{0,8}?(?:说|表示|指出|强调|写道)")
+# An attribution that is all that is left of the quotation's sentence ('“……。”他说。'); one
+# that goes on ('”他强调，要…', '"李克强指出：“…”') opens a sentence of its own.
+_ZH_ATTRIBUTION = re.compile(r"[^。！？，：:]{0,8}?(?:说|表示|指出|强调|写道)\s*(?:[。！？]|$)")
 
 
 @dataclass(frozen=True)
@@ -20,7 +22,7 @@ class Quoted:
     """A quoted span: ``open`` is its opening mark, ``start``–``end`` the text inside the
     marks without their padding, ``close`` the index just past its closing mark (the
     paragraph's end when the quotation runs on, as a quoted paragraph of a long speech
-    does)."""
+    does; a straight " never runs on)."""
 
     open: int
     start: int
@@ -60,6 +62,11 @@ def quoted_spans(text: str, marks: str = QUOTE_MARKS) -> list[Quoted]:
             i += 1
             continue
         end = _closing(text, i + 1, char)
+        if end < 0 and char == '"':
+            # A straight mark cannot say whether it opens or closes: one left unclosed is a
+            # stray, not a quotation running on to the paragraph's end.
+            i += 1
+            continue
         inner_end, close = (end, end + 1) if end >= 0 else (len(text), len(text))
         start = i + 1
         while start < inner_end and text[start] in _PADDING:
@@ -90,14 +97,19 @@ def sentences(text: str, spans: list[Quoted]) -> list[tuple[int, int]]:
         ):
             ends.add(i + 1)
     # A quotation that ends on a stop ends the reporter's sentence too when a new one
-    # follows ('"… agir." Il a ajouté'); not before an attribution ('“……。”他说').
+    # follows ('"… agir." Il a ajouté', '。”李克强指出'); not before the attribution that
+    # closes it ('“……。”他说。').
     for q in spans:
+        stop = text[q.end - 1]
+        if stop not in ".!?。！？":
+            continue
         rest = text[q.close :].lstrip(_PADDING)
         after = rest[:1]
-        if text[q.end - 1] not in ".!?。！？":
-            continue
-        new_sentence = not after or after.isupper() or after in PAIRS
-        if new_sentence or ("\u4e00" <= after <= "\u9fff" and not _ZH_ATTRIBUTION.match(rest)):
+        if stop in _STOPS_ZH or "\u4e00" <= after <= "\u9fff":
+            new_sentence = not _ZH_ATTRIBUTION.match(rest)
+        else:
+            new_sentence = not after or after.isupper() or after in PAIRS
+        if new_sentence:
             ends.add(q.close)
     ends = {e for e in ends if not inside(e - 1, spans) or any(q.close == e for q in spans)}
     found: list[tuple[int, int]] = []

@@ -21,6 +21,7 @@ from policies.intake.extract.speakers import (
     ActorMatcher,
     Mention,
     Speaker,
+    cites_a_text,
     name_after,
     name_before,
     references,
@@ -73,7 +74,8 @@ class _Verb:
 
 
 def _substantial(text: str) -> bool:
-    """A quotation rather than a scare-quoted term (“十四五”, "dual carbon")."""
+    """A quotation rather than a scare-quoted term (“十四五”, "dual carbon"), for quoted
+    words no speech verb is attached to (``_attached``)."""
     return len(_CJK.findall(text)) >= 6 or len(_LATIN_WORD.findall(text)) >= 3
 
 
@@ -118,11 +120,17 @@ class _Reader:
         refs = [m for m in references(text, self.cues) if not inside(m.start, spans)]
         mentions = sorted(actors + refs, key=lambda m: m.start)
         self.named = list(actors)
-        quoted = [q for q in spans if _substantial(q.text(text))]
         found: list[_Found] = []
+        quoted = False
         for begin, end in sentences(text, spans):
             verbs = self._verbs(text, begin, end, mentions, spans)
-            quotes = [q for q in quoted if begin <= q.open < end]
+            quotes = [
+                q
+                for q in spans
+                if begin <= q.open < end
+                and (_substantial(q.text(text)) or _attached(text, q, verbs))
+            ]
+            quoted = quoted or bool(quotes)
             if quotes:
                 found += self._quoted(text, begin, end, quotes, verbs, actors)
                 continue
@@ -140,7 +148,7 @@ class _Reader:
         subject: an inverted pronoun, the nearest mention before it, or a name after it."""
         found: list[_Verb] = []
         for m in self.cues.verbs.finditer(text, begin, end):
-            if inside(m.start(), spans):
+            if inside(m.start(), spans) or cites_a_text(text, m, end, self.cues, mentions):
                 continue
             group = "pron" if m.groupdict().get("pron") else "pron2"
             subject: Mention | None = None
@@ -340,6 +348,30 @@ def _attributed(text: str, begin: int, end: int, quotes: list[Quoted], verbs: li
         return True
     lead = text[begin : first.open].rstrip(_PAD)
     return closes and lead[-1:] in _LEADS and any(v.end <= first.open for v in verbs)
+
+
+def _attached(text: str, quote: Quoted, verbs: list[_Verb]) -> bool:
+    """Whether a speech verb reports the quotation, however short: it follows the closing
+    mark ('« Et vite », a ajouté Li Qiang') or leads into it with a colon or a comma
+    (李克强指出："…"), with nothing between them but its speaker. Short quoted words with no
+    such verb are a term or a title."""
+    for verb in verbs:
+        if verb.start >= quote.close:
+            gap = range(quote.close, verb.start)
+        elif verb.end <= quote.open and text[verb.end : quote.open].rstrip(_PAD).endswith(
+            tuple(_LEADS)
+        ):
+            gap = range(verb.end, quote.open)
+        else:
+            continue
+        subject = verb.subject
+        if not any(
+            _WORD.match(text[i])
+            for i in gap
+            if subject is None or not subject.start <= i < subject.end
+        ):
+            return True
+    return False
 
 
 def _unpunctuated(text: str, quote: Quoted) -> int:

@@ -11,6 +11,8 @@ from typing import Literal
 from policies.intake.extract.shapes import Named
 from policies.intake.extract.speech import NAME_AFTER, NAME_BEFORE, NOT_NAMES, Cues
 
+_CLAUSE_END = re.compile(r"[,;:.!?，；：。！？]")
+
 MentionKind = Literal["actor", "name", "pronoun", "anaphor"]
 
 
@@ -39,9 +41,9 @@ def _key(name: str) -> str:
 
 
 def _name_pattern(name: str) -> str:
-    """A name as a regex: whole words for Latin scripts (Xi, never the XI of a numeral), a
-    substring for Chinese; an alias written in lower case ("le cabinet chinois") may open a
-    sentence with a capital."""
+    """A name as a regex: whole words for Latin scripts (Xi, never the XI of a numeral nor
+    the Xi of Xi'an), a substring for Chinese; an alias written in lower case ("le cabinet
+    chinois") may open a sentence with a capital."""
     words = [re.sub("['’]", "['’]", re.escape(w)) for w in name.split()]
     body = r"\s+".join(words)
     if _has_cjk(name):
@@ -49,7 +51,8 @@ def _name_pattern(name: str) -> str:
     first = name[0]
     if first.islower():
         body = f"[{first}{first.upper()}]" + body[len(re.escape(first)) :]
-    return rf"(?<!\w){body}(?!\w)"
+    # An apostrophe and a letter go on with the word (Xi'an), save the possessive's (Xi's).
+    return rf"(?<!\w){body}(?!\w|['’](?![sS]\b)\w)"
 
 
 class ActorMatcher:
@@ -112,3 +115,27 @@ def name_after(text: str, verb_end: int) -> Mention | None:
     """An unknown capitalised name just after a speech verb ("…", said Li Wei)."""
     m = NAME_AFTER.match(text[verb_end:])
     return _name(m, verb_end) if m is not None else None
+
+
+def cites_a_text(
+    text: str, verb: re.Match[str], end: int, cues: Cues, mentions: list[Mention]
+) -> bool:
+    """Whether an "according to" verb cites a text rather than a speaker ("selon le plan",
+    "according to this document", 据该规划): a plan word or an anaphor in its clause before
+    anybody is named. A plan speaks for nobody until its issuer is named."""
+    if not cues.by.fullmatch(verb.group()):
+        return False
+    clause_end = _CLAUSE_END.search(text, verb.end(), end)
+    stop = clause_end.start() if clause_end else end
+    cited = [
+        m.start()
+        for regex in (cues.plan_words, cues.anaphors)
+        if (m := regex.search(text, verb.end(), stop))
+    ]
+    if not cited:
+        return False
+    first = min(cited)
+    if any(m.kind == "actor" and verb.end() <= m.start < first for m in mentions):
+        return False
+    unknown = name_after(text, verb.end())
+    return unknown is None or unknown.end > first

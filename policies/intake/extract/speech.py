@@ -108,7 +108,7 @@ CUES: dict[str, Cues] = {
     "zh": Cues(
         verbs=re.compile(
             r"表示(?!感谢|欢迎|祝贺|慰问|敬意|哀悼|谢意|衷心|诚挚|热烈)|指出|强调|说道|写道|认为|"
-            r"宣布|呼吁|号召|说(?=[：:，,“「])|(?<![^，。；：！？\s“”])据(?!此|说)"
+            r"宣布|呼吁|号召|说(?=[：:，,“「。！？]|$)|(?<![^，。；：！？\s“”])据(?!此|说)"
         ),
         pronouns=re.compile(r"(?<!其)[他她]们?"),
         anaphors=re.compile(r"(?:该|这一?|此)(?:规划|计划|方案|文件|报告|意见|纲要)"),
@@ -116,7 +116,10 @@ CUES: dict[str, Cues] = {
         plan_words=re.compile(r"规划|计划|方案|纲要|意见|文件|战略"),
         modals=re.compile(r"应当|应该|必须"),
         published_before=re.compile(r"(?:于|在)$"),
-        published_after=re.compile(r"^[^，。；]{0,4}?(?:发布|印发|出版|公布|发表|出台)"),
+        # 15日表示: the day a speaker said it, as much as the day a text came out.
+        published_after=re.compile(
+            r"[^，。；]{0,4}?(?:发布|印发|出版|公布|发表|出台|表示|指出|强调|说(?=[：:，,“「]))"
+        ),
         by=re.compile(r"据"),  # "according to", opening its clause (never 根据, 数据)
         subject_window=24,
     ),
