@@ -111,7 +111,8 @@ class IntakeMixin(_ModelAdmin):
                 "text": found.text,
                 "format": found.format,
                 "name": data["file"].name if data["file"] else "",
-                "detected": found.language,
+                # Detected only when the editor left the language to the tracker.
+                "detected": "" if data["language"] else found.language,
                 "publisher": data["publisher"],
                 "kind": data["kind"],
                 "tier": data["tier"],

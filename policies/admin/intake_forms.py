@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from policies.intake.documents import MAX_BYTES, DocumentError, Extracted, read_paste, read_upload
@@ -32,8 +33,12 @@ class DocumentForm(forms.Form):
     file = forms.FileField(
         label=_("Document"),
         required=False,
-        help_text=_("A %(formats)s file of up to %(megabytes)d MB.")
-        % {"formats": FORMATS, "megabytes": MAX_BYTES // 1_048_576},
+        # Lazy to the end: a % on the lazy string would fix it in English at import time.
+        help_text=format_lazy(
+            _("A {formats} file of up to {megabytes} MB."),
+            formats=FORMATS,
+            megabytes=MAX_BYTES // 1_048_576,
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".txt,.html,.htm,.pdf,.docx"}),
     )
     # Not stripped: a paste of blank lines is an empty paste, which the reader names.
@@ -76,6 +81,8 @@ class DocumentForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         upload, text = cleaned.get("file"), cleaned.get("text") or ""
+        # "" is "detect it"; a language the editor chose is read as given.
+        language = cleaned.get("language") or None
         if upload and text:
             raise forms.ValidationError(
                 _("Give either a file or a pasted text, not both."), code="both"
@@ -87,14 +94,14 @@ class DocumentForm(forms.Form):
                         _("The file is %(size).1f MB; the limit is %(limit)d MB.")
                         % {"size": upload.size / 1_048_576, "limit": MAX_BYTES // 1_048_576}
                     )
-                self.extracted = read_upload(upload.read(), upload.name)
+                self.extracted = read_upload(upload.read(), upload.name, language)
             elif not text.strip():
                 raise forms.ValidationError(
                     _("The pasted text is empty: paste the document's text, or choose a file."),
                     code="empty",
                 )
             else:
-                self.extracted = read_paste(text)
+                self.extracted = read_paste(text, language)
         except DocumentError as error:
             raise forms.ValidationError(str(error), code="document") from None
         return cleaned

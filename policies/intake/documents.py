@@ -1,7 +1,9 @@
 """A document, uploaded or pasted, read into numbered paragraphs, its title, the date it
 states, and its language. The file's type is told from its content, never its name alone;
 PDF, Word and HTML are parsed in a sandboxed child (``policies.intake.sandbox``), plain text
-here. Every refusal is a DocumentError whose message an editor can act on."""
+here. The title and date come from the file's metadata, else from the text's opening (a short
+heading, a dateline), never from its name. Every refusal is a DocumentError whose message an
+editor can act on."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from langdetect.lang_detect_exception import (  # type: ignore[import-untyped]
 )
 
 from policies.intake import sandbox
+from policies.intake.extract.dates import phrases, resolve
 from policies.intake.paragraphs import as_text, clean, paragraphs_of_blocks, paragraphs_of_text
 from policies.intake.readers import DOCX_MAX_UNPACKED
 
@@ -49,6 +52,25 @@ _HTML_START = re.compile(
 )
 _XML_START = re.compile(rb"<\?xml[^>]*>\s*(<!--.*?-->\s*)*<(!doctype html|html)[\s>]", re.I | re.S)
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# A page saved as .html may open with any tag, a comment or a byte-order mark: for a file so
+# named, a common HTML tag anywhere in its first kilobyte is enough.
+_HTML_TAG = re.compile(
+    rb"<(?:!--|!doctype\s+html\b|/?(?:html|head|body|meta|title|link|base|script|style|article"
+    rb"|section|main|header|footer|nav|aside|div|span|p|a|b|i|em|strong|font|center|br|hr|img"
+    rb"|h[1-6]|table|tr|td|ul|ol|li|blockquote|pre|form|iframe|noscript)(?=[\s/>]))",
+    re.IGNORECASE,
+)
+
+# The opening of a text, where it states its title and date when it states them.
+OPENING_PARAGRAPHS = 6
+TITLE_MAX_CHARS = 80
+DATELINE_MAX_CHARS = 120
+# An end of sentence, or of a lead-in (":"), and any closing quotes or brackets after it.
+_CLOSERS = r"[\s»”’」』\"')）]*$"
+_TITLE_END = re.compile(rf"[。.!?！？…:：]{_CLOSERS}")
+_SENTENCE_END = re.compile(rf"[。.!?！？…]{_CLOSERS}")
+# The date grammar reads dates as written in prose; a dateline may also be an ISO date.
+_ISO_DAY = re.compile(r"(?<![\d-])\d{4}-\d{2}-\d{2}(?![\d-])")
 
 
 class DocumentError(ValueError):
@@ -64,8 +86,10 @@ class Extracted:
     format: str  # "txt", "html", "pdf", "docx" or "paste"
 
 
-def read_upload(data: bytes, filename: str) -> Extracted:
-    """Read an uploaded file: its type from its content, which its name must agree with."""
+def read_upload(data: bytes, filename: str, language: str | None = None) -> Extracted:
+    """Read an uploaded file: its type from its content, which its name must agree with. A
+    ``language`` the editor gives (one of SUPPORTED) is taken as it is, undetected."""
+    _check_language(language)
     _check_size(len(data))
     extension = PurePath(filename).suffix.lower()
     named = EXTENSIONS.get(extension)
@@ -80,13 +104,15 @@ def read_upload(data: bytes, filename: str) -> Extracted:
     if not data.strip():
         raise DocumentError(_("The file holds no text."))
     held = sniff(data)
+    if named == "html" and held == "txt" and _HTML_TAG.search(_head(data)):
+        held = "html"
     if held != named:
         raise DocumentError(
             _("The file is named %(extension)s but holds %(content)s.")
             % {"extension": extension, "content": _content_name(held)}
         )
     if named == "txt":
-        return _extracted(paragraphs_of_text(_decode(data)), "", None, "txt")
+        return _extracted(paragraphs_of_text(_decode(data)), "", None, "txt", language)
     try:
         parsed = sandbox.parse(named, data)
     except sandbox.SandboxRefused as refused:
@@ -107,15 +133,18 @@ def read_upload(data: bytes, filename: str) -> Extracted:
         parsed["title"],
         date.fromisoformat(published) if published else None,
         named,
+        language,
     )
 
 
-def read_paste(text: str) -> Extracted:
-    """Read pasted text: paragraphs at blank lines, or one a line when it has none."""
+def read_paste(text: str, language: str | None = None) -> Extracted:
+    """Read pasted text: paragraphs at blank lines, or one a line when it has none; in the
+    ``language`` the editor gives, else the one detected."""
+    _check_language(language)
     _check_size(len(text.encode("utf-8", errors="replace")))
     if not text.strip():
         raise DocumentError(_("The pasted text is empty: it holds no text."))
-    return _extracted(paragraphs_of_text(text), "", None, "paste")
+    return _extracted(paragraphs_of_text(text), "", None, "paste", language)
 
 
 def detect_language(text: str) -> str:
@@ -177,6 +206,65 @@ def sniff(data: bytes) -> str:
     return "txt"
 
 
+def stated_date(paragraphs: list[str], language: str) -> tuple[int, date] | None:
+    """The dateline among the opening paragraphs: the first full date (to the day) of a short
+    paragraph that is no sentence, unless the date ends it ("Paris, le 17 janvier 2022.").
+    Returns the paragraph's index and the date."""
+    for index, paragraph in enumerate(paragraphs[:OPENING_PARAGRAPHS]):
+        if len(paragraph) > DATELINE_MAX_CHARS:
+            continue
+        found = [
+            (start, end, date.fromisoformat(resolved[0]))
+            for start, end, phrase in phrases(paragraph, language)
+            if (resolved := resolve(phrase, language, None)) and resolved[1] == "day"
+        ]
+        found += [
+            (m.start(), m.end(), day) for m in _ISO_DAY.finditer(paragraph) if (day := _iso(m[0]))
+        ]
+        if not found:
+            continue
+        _, end, day = min(found, key=lambda item: item[0])
+        if not _SENTENCE_END.search(paragraph) or not paragraph[end:].strip(" ."):
+            return index, day
+    return None
+
+
+def stated_title(paragraphs: list[str], dateline: int | None) -> str:
+    """The first paragraph when it reads as a heading: short, with a word, ending like no
+    sentence, not the dateline, and followed by the text it heads."""
+    if len(paragraphs) < 2 or dateline == 0:
+        return ""
+    first = paragraphs[0]
+    if len(first) > TITLE_MAX_CHARS or _TITLE_END.search(first):
+        return ""
+    return first if any(character.isalpha() for character in first) else ""
+
+
+def _iso(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _head(data: bytes) -> bytes:
+    """The first kilobyte, as UTF-8 when it is UTF-16, to be searched for tags."""
+    if data.startswith(_UTF16_BOMS):
+        return data[:2048].decode("utf-16", errors="ignore").encode()
+    return data[:1024]
+
+
+def _check_language(language: str | None) -> None:
+    if language is not None and language not in SUPPORTED:
+        raise DocumentError(
+            _(
+                "“%(language)s” is not a language the tracker handles: give zh (Chinese), fr "
+                "(French) or en (English), or let it be detected."
+            )
+            % {"language": language}
+        )
+
+
 def _content_name(held: str) -> str:
     names = {
         "pdf": _("a PDF"),
@@ -230,6 +318,13 @@ def _refusal(reason: str, fmt: str) -> str:
             "The Word document would unpack past %(limit)d MB, or packs its content "
             "implausibly tight (a decompression bomb?); it was refused unread."
         ) % {"limit": DOCX_MAX_UNPACKED // 1024 // 1024}
+    if reason == sandbox.BUSY:
+        return _("The reader is busy; try again in a minute.")
+    if reason == sandbox.OVERSIZED:
+        return _(
+            "The file could not be read: the text it gives runs past %(limit)d MB; it may be "
+            "damaged or built to exhaust the reader."
+        ) % {"limit": sandbox.ANSWER_LIMIT_BYTES // 1024 // 1024}
     if reason == "exhausted":
         return _(
             "The file could not be read within %(seconds)s s / %(memory)s GiB; it may be "
@@ -250,14 +345,19 @@ def _visible(paragraphs: list[str]) -> int:
     return sum(len("".join(paragraph.split())) for paragraph in paragraphs)
 
 
-def _extracted(paragraphs: list[str], title: str, published: date | None, fmt: str) -> Extracted:
+def _extracted(
+    paragraphs: list[str], title: str, published: date | None, fmt: str, language: str | None
+) -> Extracted:
     text = as_text(paragraphs)
     if not text:
         raise DocumentError(_("The document holds no text."))
+    language = language or detect_language(text)
+    dateline = stated_date(paragraphs, language)
     return Extracted(
         text=text,
-        title=" ".join(clean(title).split()),
-        published=published,
-        language=detect_language(text),
+        title=" ".join(clean(title).split())
+        or stated_title(paragraphs, dateline[0] if dateline else None),
+        published=published or (dateline[1] if dateline else None),
+        language=language,
         format=fmt,
     )

@@ -73,7 +73,7 @@ def read_html(data: bytes) -> Parsed:
     from trafilatura.settings import Document
 
     document = bare_extraction(
-        data,
+        _as_page(data),
         include_comments=False,
         include_tables=True,
         with_metadata=True,
@@ -94,6 +94,19 @@ def read_html(data: bytes) -> Parsed:
         "published": iso_date(stated) if stated else None,
         "pages": 0,
     }
+
+
+def _as_page(data: bytes) -> bytes | str:
+    """``data`` as trafilatura reads it whole: it takes what has no "html" in its first 50
+    characters and parses to one block for something other than HTML, so such a page (one
+    saved from its <meta> or <article>) is opened with an <html> tag. UTF-16 is decoded here,
+    where a tag cannot be put before its byte-order mark."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        page = data.decode("utf-16", errors="replace")
+        return page if "html" in page[:50].lower() else "<html>" + page
+    bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
+    body = data[len(bom) :]
+    return data if b"html" in body[:50].lower() else bom + b"<html>" + body
 
 
 def _html_blocks(body: Any) -> list[tuple[bool, str]]:

@@ -3,10 +3,12 @@ nothing; a paste, once its title and language are confirmed, is a draft source h
 assistant's proposals. (The review page: test_review.py.)"""
 
 import re
+from typing import Any, cast
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from policies.intake.documents import MAX_BYTES
@@ -27,11 +29,11 @@ TEXT = (
 HOSTILE = "<script>alert('x')</script>"
 
 
-def review_url(source) -> str:
+def review_url(source: Source) -> str:
     return reverse("admin:policies_source_review", args=[source.pk])
 
 
-def messages_of(response) -> list[str]:
+def messages_of(response: Any) -> list[str]:
     return [str(message) for message in response.context["messages"]]
 
 
@@ -40,13 +42,13 @@ def test_the_sources_list_offers_the_intake(seeded, editor_client):
     assert f'<a href="{INTAKE}">Add a source from a document</a>' in page
 
 
-def upload(client, name: str, data: bytes, **fields):
+def upload(client: Client, name: str, data: bytes, **fields: Any) -> Any:
     return client.post(
         INTAKE, {"file": SimpleUploadedFile(name, data), "text": "", **SOURCE_FIELDS, **fields}
     )
 
 
-def refused(response) -> str:
+def refused(response: Any) -> str:
     """The one error of the intake form, shown again."""
     assert response.status_code == 200
     assert response.templates[0].name == "admin/policies/source/intake.html"
@@ -136,6 +138,25 @@ def test_a_paste_is_confirmed_into_a_draft_source_with_its_proposals(seeded, edi
     assert Source.objects.filter(title="Rapport confirmé").count() == 1
 
 
+SHORT_FR = "Xi a dit: «Non.»"  # too short for langdetect, which calls it Catalan
+
+
+def test_the_language_the_editor_chooses_is_read_undetected(seeded, editor_client):
+    detected = editor_client.post(INTAKE, {"text": SHORT_FR, "language": "", **SOURCE_FIELDS})
+    assert "seems to be in Catalan" in refused(detected)
+    pasted = editor_client.post(INTAKE, {"text": SHORT_FR, "language": "fr", **SOURCE_FIELDS})
+    assert pasted.context["form"].initial["language"] == "fr"
+    uploaded = upload(editor_client, "short.txt", SHORT_FR.encode(), language="fr")
+    assert uploaded.context["form"].initial["language"] == "fr"
+
+
+def test_the_title_and_date_a_paste_states_are_offered(seeded, editor_client):
+    text = f"Le numérique en Chine\n\nParis, le 17 janvier 2022\n\n{TEXT}"
+    response = editor_client.post(INTAKE, {"text": text, **SOURCE_FIELDS})
+    initial = response.context["form"].initial
+    assert (initial["title"], str(initial["published"])) == ("Le numérique en Chine", "2022-01-17")
+
+
 def test_the_confirmation_asks_for_a_title_the_document_does_not_state(seeded, editor_client):
     response = editor_client.post(INTAKE, {"text": TEXT, **SOURCE_FIELDS})
     token = response.context["form"].initial["token"]
@@ -148,7 +169,7 @@ def test_the_confirmation_asks_for_a_title_the_document_does_not_state(seeded, e
 
 
 def test_the_intake_needs_the_add_permission(seeded, client):
-    reader = UserFactory(username="reader")
+    reader = cast(User, UserFactory(username="reader"))
     reader.user_permissions.add(Permission.objects.get(codename="view_source"))
     client.force_login(reader)
     assert client.get(INTAKE).status_code == 403

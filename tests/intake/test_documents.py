@@ -189,8 +189,6 @@ def test_a_text_without_words_has_no_language():
         detect_language("2025 — 10 % / 3.5")
 
 
-# --- HTML -----------------------------------------------------------------------------------
-
 PAGE = f"""<!DOCTYPE html><html lang="fr"><head>
 <meta charset="utf-8"><title>Le numérique | Le Site</title>
 <meta property="og:title" content="Xi appelle au développement du numérique">
@@ -219,6 +217,36 @@ def test_an_html_page_that_is_a_table_keeps_its_rows():
     read = read_upload(page.encode(), "t.htm")
     assert paragraph_split(read.text) == [EN_1, "Target 10%"]
     assert read.published is None
+
+
+BODY = f"<p>{FR_1}</p><p>{FR_2}</p>"
+
+
+@pytest.mark.parametrize(
+    ("page", "encoding"),
+    [
+        (f'<meta charset="utf-8"><title>T</title><article>{BODY}</article>', "utf-8"),
+        (f"<ARTICLE>{BODY}</ARTICLE>", "utf-8"),
+        (f"<div class='x'>{BODY}</div>", "utf-8"),
+        (f"<!-- saved from a browser --><section>{BODY}</section>", "utf-8"),
+        (f"\ufeff<div>{BODY}</div>", "utf-8"),
+        (f"{'Saved page. ' * 40}<p>{FR_1}</p><p>{FR_2}</p>", "utf-8"),
+        (f"<html><body><p>{ZH_1}</p><p>{ZH_2}</p></body></html>", "utf-16"),
+    ],
+    ids=["meta", "article", "div", "comment", "bom", "text-first", "utf-16"],
+)
+def test_an_html_file_is_known_by_any_common_tag_in_its_first_kilobyte(page, encoding):
+    read = read_upload(page.encode(encoding), "page.html")
+    assert read.format == "html"
+    expected = [ZH_1, ZH_2] if encoding == "utf-16" else [FR_1, FR_2]
+    assert paragraph_split(read.text)[-2:] == expected
+
+
+def test_only_a_file_named_html_is_read_as_html_for_a_tag_past_its_start():
+    markup = f"<article>{FR_1}</article>"
+    assert read_upload(markup.encode(), "note.txt").text == markup
+    with pytest.raises(DocumentError, match=r"named \.html but holds plain text"):
+        read_upload(f"{'x' * 1100}{markup}".encode(), "late.html")
 
 
 # --- PDF ------------------------------------------------------------------------------------
@@ -337,6 +365,12 @@ def test_a_word_document_s_file_dates_are_not_its_publication():
         w_p(EN_1), {"docProps/core.xml": core_xml("", created="2022-03-01T00:00:00Z")}
     )
     assert read_upload(data, "plan.docx").published is None
+
+
+def test_a_word_document_without_metadata_states_its_title_and_date_in_its_text():
+    data = make_docx(w_p("Plan numérique") + w_p("Paris, le 17 janvier 2022") + w_p(FR_1))
+    read = read_upload(data, "plan.docx")
+    assert (read.title, read.published) == ("Plan numérique", date(2022, 1, 17))
 
 
 def test_a_word_document_without_text_is_refused():

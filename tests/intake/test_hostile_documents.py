@@ -1,9 +1,12 @@
 """Files built to harm the reader: each is refused (or read) within the sandbox's limits, fast,
 and the test process, standing in for the web worker, is left as it was."""
 
+import json
+import os
 import resource
 import subprocess
 import sys
+import threading
 import time
 import zipfile
 import zlib
@@ -13,7 +16,7 @@ import pytest
 from django.conf import settings
 
 from policies.intake import sandbox
-from policies.intake.documents import DocumentError, read_upload
+from policies.intake.documents import MAX_BYTES, DocumentError, read_upload
 from policies.models.excerpts import paragraph_split
 from tests.intake.document_builders import make_docx, raw_pdf, stream, w_p
 from tests.intake.test_documents import EN_1, FR_1
@@ -237,6 +240,69 @@ def test_a_reader_that_runs_out_of_memory_is_stopped(monkeypatch):
     monkeypatch.setattr(sandbox, "MEMORY_LIMIT_BYTES", 48 * 1024 * 1024)
     message, _ = _refusal(PAGE_HTML, "p.html")
     assert message.startswith(EXHAUSTED)
+
+
+def test_a_reader_that_says_too_much_is_cut_off(monkeypatch):
+    monkeypatch.setattr(sandbox, "ANSWER_LIMIT_BYTES", 4096)
+    page = "<html><body>" + f"<p>{EN_1}</p>" * 200 + "</body></html>"
+    message, seconds = _refusal(page.encode(), "long.html")
+    assert message.startswith("The file could not be read: the text it gives runs past")
+    assert seconds < FAST_S
+
+
+def test_the_answer_s_bound_holds_the_largest_document_s_text_twice():
+    assert sandbox.ANSWER_LIMIT_BYTES > 2 * MAX_BYTES
+
+
+def test_a_large_file_is_fed_to_the_reader_whole():
+    # 8 MB that Word packs as is (an image, say): far past a pipe's buffer.
+    data = make_docx(w_p(EN_1), {"word/media/image1.bin": os.urandom(8 << 20)})
+    assert len(data) > 8 << 20
+    assert read_upload(data, "big.docx").text == EN_1
+
+
+def test_a_request_that_finds_no_reader_free_is_told_to_try_again(monkeypatch):
+    monkeypatch.setattr(sandbox, "BUSY_WAIT_S", 0.1)
+    taken = [sandbox.READER_SLOTS.acquire(timeout=FAST_S) for _ in range(sandbox.MAX_CHILDREN)]
+    try:
+        assert all(taken)
+        message, seconds = _refusal(PAGE_HTML, "p.html")
+    finally:
+        for _ in taken:
+            sandbox.READER_SLOTS.release()
+    assert message == "The reader is busy; try again in a minute."
+    assert seconds < 1
+    # The slots given back, the next request is read.
+    assert read_upload(PAGE_HTML, "p.html").text == EN_1
+
+
+def test_no_more_readers_run_at_once_than_the_limit(monkeypatch):
+    running, most = 0, 0
+    lock = threading.Lock()
+    answer = json.dumps({"paragraphs": [EN_1], "title": "", "published": None, "pages": 0})
+
+    def slow_child(fmt: str, data: bytes) -> bytes:
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+        time.sleep(0.2)
+        with lock:
+            running -= 1
+        return answer.encode()
+
+    monkeypatch.setattr(sandbox, "run_child", slow_child)
+    results: list[str] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(read_upload(PAGE_HTML, "p.html").text))
+        for _ in range(sandbox.MAX_CHILDREN * 3)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [EN_1] * len(threads)
+    assert most == sandbox.MAX_CHILDREN
 
 
 def test_the_reader_never_loads_django():

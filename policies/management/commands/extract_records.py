@@ -45,7 +45,7 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"{file}: cannot be read ({error.strerror}).") from None
         try:
-            extracted = read_upload(data, file.name)
+            extracted = read_upload(data, file.name, options["language"])
         except DocumentError as error:
             raise CommandError(f"{file}: {error}") from None
         result = preview(extracted, language=options["language"], published=published)
