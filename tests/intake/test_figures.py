@@ -5,9 +5,11 @@ repository) and on the seed report."""
 from datetime import date
 from typing import Any
 
+import pytest
 from django.conf import settings
 
-from policies.intake.extract.figures import find_figures
+from policies.intake.extract.figure_names import latin_name, zh_name
+from policies.intake.extract.figures import MAX_SENTENCE, find_figures
 from policies.intake.extract.shapes import Document, IndicatorNames, Lexicon, Proposed
 from policies.models.excerpts import paragraph_split
 
@@ -225,6 +227,21 @@ def test_a_goal_named_in_a_review_sentence_was_met_not_set() -> None:
     assert (jobs.kind, jobs.fields["year"]) == ("observation", 2029)
 
 
+def test_an_undated_document_takes_its_years_from_its_headings() -> None:
+    found = figures(
+        "zh",
+        "一、2029年工作回顾",
+        "过去一年，国内生产总值增长4.8%。",
+        "二、2030年经济社会发展总体要求",
+        "今年发展主要预期目标是：国内生产总值增长6%左右。",
+        published=None,
+    )
+    assert facts(found) == [
+        ("observation", "gdp-growth", 4.8, "exact", 2029),
+        ("target", "gdp-growth", 6, "about", 2030),
+    ]
+
+
 def test_a_result_needs_its_year() -> None:
     assert figures("en", "GDP growth reached 5.9%.", published=None) == []
 
@@ -253,3 +270,140 @@ def test_the_seed_report_states_no_figure() -> None:
     ).read_text()
     document = Document(tuple(paragraph_split(text)), "fr", date(2022, 1, 17))
     assert find_figures(document, LEXICON) == []
+
+
+def test_a_cue_stays_within_the_numbers_clause_across_semicolons() -> None:
+    found = figures(
+        "en", "Revenue rose 10% in 2028 and reached 5 trillion yuan; by 2035 it will hit 20%."
+    )
+    assert [(p.kind, p.fields["value"], p.fields["year"]) for p in found] == [
+        ("observation", 10, 2028)
+    ]
+    assert found[0].excerpt == "Revenue rose 10% in 2028 and reached 5 trillion yuan"
+    assert facts(
+        figures(
+            "en",
+            "The plan targets GDP growth of 6% by 2035; new urban jobs rose to 1.2 million in "
+            "2029.",
+        )
+    ) == [("target", "gdp-growth", 6, "exact", 2035), ("observation", "jobs", 120, "exact", 2029)]
+
+
+def test_the_head_of_a_list_still_reaches_every_item() -> None:
+    found = figures("zh", "今年的目标是：城镇新增就业1000万人以上；城镇调查失业率5%以内。")
+    assert [(p.kind, p.rule) for p in found] == [("target", "figure.target.goal-list")] * 2
+
+
+def test_a_french_forecast_by_a_named_forecaster_is_not_a_target() -> None:
+    assert (
+        figures("fr", "Selon le cabinet IDC, le marché devrait croître de 12 % d'ici 2035.") == []
+    )
+    assert (
+        figures(
+            "fr",
+            "D'après les analystes, la production céréalière pourrait atteindre 1,4 mille "
+            "milliards de jin d'ici 2035.",
+        )
+        == []
+    )
+    # The planner's own "devrait", and one nobody is named for, set a target.
+    for sentence in (
+        "Selon le plan, la production céréalière devrait atteindre 1,4 mille milliards de jin "
+        "d'ici 2035.",
+        "La production céréalière devrait atteindre 1,4 mille milliards de jin d'ici 2035.",
+    ):
+        assert facts(figures("fr", sentence)) == [("target", "grain", 1.4, "exact", 2035)]
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        (
+            "fr",
+            "L'an dernier, le PIB a progressé de 8,1 %, et les prix sont stables cette année.",
+        ),
+        ("fr", "L’année dernière, le PIB a progressé de 8,1 %, et cette année il ralentit."),
+        ("en", "Last year, the economy grew 8.1%, and this year it is slowing."),
+        ("zh", "数据显示，去年经济增速为8.1%，今年以来保持稳定。"),
+    ],
+)
+def test_last_year_is_the_year_before_the_documents(language: str, sentence: str) -> None:
+    [found] = figures(language, sentence, published=date(2022, 1, 17))
+    assert (found.kind, found.fields["value"], found.fields["year"]) == ("observation", 8.1, 2021)
+
+
+def test_a_figure_compared_with_a_stated_year_has_its_baseline() -> None:
+    review = "数字经济核心产业增加值占GDP比重达到10%，比2028年的7.8%提高2.2个百分点。"
+    assert facts(figures("zh", "一、2029年工作回顾", review)) == [
+        ("observation", "digital-share", 10, "exact", 2029),
+        ("observation", "digital-share", 7.8, "exact", 2028),
+    ]
+    [target] = figures(
+        "zh", "到2035年，数字经济核心产业增加值占GDP比重达到12%，比2030年的9.5%提高2.5个百分点。"
+    )
+    assert (target.kind, target.fields["value"], target.fields["year"]) == ("target", 12, 2035)
+    assert (target.fields["baseline_value"], target.fields["baseline_year"]) == (9.5, 2030)
+
+
+def test_a_figure_that_no_words_name_is_left_out() -> None:
+    # Nothing but a verb names 114万亿元 and 8.1%: no indicator, so no proposal.
+    assert figures("zh", "一、2029年工作回顾", "经济运行稳中向好，达到114万亿元，增长8.1%。") == []
+    assert figures("en", "By 2035, it sets 20%.") == []
+
+
+def test_words_after_a_number_name_it_when_those_before_do_not() -> None:
+    found = figures(
+        "zh",
+        "一、2029年工作回顾",
+        "将2.8万亿元资金纳入直达范围，年初剩余的551万贫困人口全部脱贫、52个贫困县全部摘帽，"
+        "惠及500多万在校生。",
+    )
+    assert [p.fields["indicator"] for p in found] == [
+        "资金纳入直达范围",
+        "贫困人口全部脱贫",
+        "贫困县全部摘帽",
+        "在校生",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("words", "name"),
+    [
+        ("in 2021 and", ""),
+        ("sets", ""),
+        ("by 2030 it will", ""),
+        ("Revenue rose", "Revenue"),
+        ("le marché devrait croître de", "marché"),
+        ("Cette année, le taux d'épargne des ménages a atteint", "taux d'épargne des ménages"),
+    ],
+)
+def test_latin_words_are_cleaned_to_a_name_or_to_nothing(words: str, name: str) -> None:
+    assert latin_name(words) == name
+
+
+@pytest.mark.parametrize(
+    ("lead", "name"),
+    [
+        ("达到", ""),
+        ("增长", ""),
+        ("", ""),
+        ("年初剩余的", ""),
+        ("对新增", ""),
+        ("共向", ""),
+        ("）平均浓度下降", "平均浓度下降"),
+        ("去年转移支付比2028年的", "转移支付"),
+        ("同时2029年的财政收入达到", "财政收入"),
+        ("2013年以来新增的市场主体纳税", "2013年以来新增的市场主体纳税"),
+    ],
+)
+def test_chinese_words_are_cleaned_to_a_name_or_to_nothing(lead: str, name: str) -> None:
+    assert zh_name(lead) == name
+
+
+@pytest.mark.parametrize("mark", ["，", ""])  # cut at clause marks, else between numbers
+def test_an_overlong_sentence_is_cut_without_losing_a_figure(mark: str) -> None:
+    jobs = [1000 + i for i in range(400)]
+    review = mark.join(f"城镇新增就业{value}万人" for value in jobs)  # one sentence of 6 kB
+    found = figures("zh", "一、2029年工作回顾", review)
+    assert [p.fields["value"] for p in found] == jobs
+    assert max(len(p.excerpt) for p in found) <= MAX_SENTENCE

@@ -1,12 +1,17 @@
 """When a figure is for, and what it is: the section, sentence and clause cues that make a
 number a target, a result, or a forecast by others (which the tracker does not record).
-Pure."""
+
+A number's cues are read in its own part of its sentence: its clause, the stretch between
+hard breaks (; ；) around it, and the head of a list (目标是：…；…). Each sentence's cues are
+found once (``SentenceCues``) and every number looks its own up, so the work grows with the
+sentence, not with the sentence times its numbers. Pure."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import cache
 from typing import Literal
 
 from policies.intake.extract.shapes import Document
@@ -71,71 +76,27 @@ def contexts(document: Document) -> list[Context]:
             else:
                 year = shifted(0) if "今年" in line else None
             current = Context(review, year)
+        # Undated, a document's past year is the year its review heading states, and its
+        # "this year" the year its plans' heading states.
         elif _OPENS_PAST_YEAR.match(paragraph):
-            current = Context(True, shifted(-1))
+            current = Context(True, shifted(-1) or (current.year if current.review else None))
         elif _OPENS_PAST_YEARS.match(paragraph):
             current = Context(True, None)
         elif _OPENS_THIS_YEAR.match(paragraph):
-            current = Context(False, shifted(0))
+            current = Context(False, shifted(0) or (None if current.review else current.year))
         elif (opening := _OPENS_ON_YEAR.match(paragraph)) and current.review:
             current = Context(True, int(opening[1]))
         found.append(current)
     return found
 
 
-_ZH_SENTENCE = re.compile(r"[^。！？\n]+[。！？]?")
-_LATIN_SENTENCE = re.compile(r"\S(?:.*?)(?:[.!?](?=\s+[A-ZÀ-Ý«\"“])|$)", re.MULTILINE)
-_ZH_CLAUSE_END = "、，；：。！？,;:"
-
-
-def sentences(paragraph: str, language: str) -> Iterator[tuple[int, int]]:
-    """The spans of the paragraph's sentences. A Chinese list of targets set apart by
-    semicolons is one sentence: its cue (目标是：) stands at its head."""
-    pattern = _ZH_SENTENCE if language == "zh" else _LATIN_SENTENCE
-    for match in pattern.finditer(paragraph):
-        if match.group().strip():
-            yield match.start(), match.end()
-
-
-def clause(sentence: str, at: int, language: str) -> tuple[int, int]:
-    """The span of the clause around position ``at`` of ``sentence``: between Chinese
-    separators, or the whole sentence in French and English. A clause of a bare number
-    after 、 belongs with the one before (分别增长8.9%、7.7%)."""
-    if language != "zh":
-        return 0, len(sentence.rstrip())
-    start = at
-    while start > 0 and sentence[start - 1] not in _ZH_CLAUSE_END:
-        start -= 1
-    while start > 0 and sentence[start - 1] == "、" and not sentence[start:at].strip():
-        start -= 1
-        while start > 0 and sentence[start - 1] not in _ZH_CLAUSE_END:
-            start -= 1
-    end = at
-    while end < len(sentence) and sentence[end] not in _ZH_CLAUSE_END:
-        end += 1
-    return start, end
-
-
 _MONTHS = {
     name: number
-    for number, names in enumerate(
-        (
-            ("january", "janvier"),
-            ("february", "février"),
-            ("march", "mars"),
-            ("april", "avril"),
-            ("may", "mai"),
-            ("june", "juin"),
-            ("july", "juillet"),
-            ("august", "août"),
-            ("september", "septembre"),
-            ("october", "octobre"),
-            ("november", "novembre"),
-            ("december", "décembre"),
-        ),
-        start=1,
+    for names in (
+        "january february march april may june july august september october november december",
+        "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
     )
-    for name in names
+    for number, name in enumerate(names.split(), start=1)
 }
 _ZH_DATE = re.compile(
     r"(?P<by>(?<!截)[到至])?(?P<year>(?:19|20)\d\d)年(?:(?P<month>1[0-2]|0?[1-9])月)?"
@@ -159,8 +120,8 @@ _RELATIVE = {
 
 
 def times(sentence: str, language: str, published: int | None) -> list[Time]:
-    """Every year ``sentence`` states, dates first, then the relative words resolved
-    against the document's year (none without one)."""
+    """Every year ``sentence`` states, in reading order: dates, and the relative words
+    resolved against the document's year (none without one)."""
     pattern = _ZH_DATE if language == "zh" else _LATIN_DATE
     found = [
         Time(
@@ -178,32 +139,13 @@ def times(sentence: str, language: str, published: int | None) -> list[Time]:
                 Time(match.start(), match.end(), published + shift)
                 for match in re.finditer(words, sentence, re.IGNORECASE)
             )
-    return found
+    return sorted(found, key=lambda time: time.start)
 
 
 def _month(written: str | None) -> int | None:
     if not written:
         return None
     return int(written) if written.isdigit() else _MONTHS[written.casefold()]
-
-
-def nearest(
-    found: list[Time], span: tuple[int, int], clause: tuple[int, int], zh: bool
-) -> Time | None:
-    """The time that goes with the number at ``span``: the closest in its clause if one is
-    there, else in its sentence (in Chinese, before it: a time after a number in a later
-    clause speaks of something else)."""
-    at, end = span
-    inside = [time for time in found if clause[0] <= time.start < clause[1]] or [
-        time for time in found if not zh or time.end <= at
-    ]
-
-    def distance(time: Time) -> int:
-        if time.end <= at:
-            return at - time.end
-        return (time.start - end) * (3 if zh else 1)
-
-    return min(inside, key=distance, default=None)
 
 
 _TARGET = {
@@ -219,12 +161,24 @@ _FORECAST = {
     "fr": r"\bprévoi(?:t|ent)\b|\bprévisions?\b|\banticipen?t?\b|\btablen?t? sur\b|"
     r"\bs['’]attenden?t?\b",
 }
+# A may or a should commits no one: a forecast when a forecaster says it.
+_MODAL = {
+    "zh": r"有望|可能",
+    "en": r"\bcould\b|\bshould\b|\bmay\b|\bmight\b|\b(?:is|are) likely to\b",
+    "fr": r"\bdevr(?:ait|aient)\b|\bpourr(?:ait|aient)\b",
+}
 _FORECASTER = {
     "zh": r"银行|机构|分析师|研究院|智库|经济学家|基金组织",
     "en": r"\bbanks?\b|\banalysts?\b|\beconomists?\b|\bresearch\b|\bfirms?\b|"
     r"\bconsultanc(?:y|ies)\b|\binstitutes?\b|\bagency\b|\bIMF\b|\bOECD\b|\bbrokerage\b",
-    "fr": r"\bbanques?\b|\banalystes?\b|\béconomistes?\b|\bcabinet d['’](?:études|analyse)|"
-    r"\bcabinet de (?:recherche|conseil)|\binstituts?\b|\bagences?\b|\bFMI\b|\bOCDE\b",
+    "fr": r"\bbanques?\b|\banalystes?\b|\béconomistes?\b|\bcabinets?\b|\bsociétés? d['’]études\b|"
+    r"\binstituts?\b|\bagences?\b|\bFMI\b|\bOCDE\b",
+}
+# Whom a figure is ascribed to ("selon le cabinet IDC", "according to IDC"): a forecaster,
+# unless it is the planner itself ("selon le plan").
+_ATTRIBUTION = {
+    "en": r"\baccording to\s+(?P<who>[^,;.:]{1,80})",
+    "fr": r"\b(?:selon|d['’]après)\s+(?P<who>[^,;.:]{1,80})",
 }
 _PLANNER = {
     "zh": r"规划|方案|政府|国务院|目标",
@@ -241,49 +195,197 @@ _RESULT = {
     r"\ba reculé\b|\ba baissé\b|\ba diminué\b|\bétait\b|\ba été\b|\bs['’]élevait\b|"
     r"\bs['’]est élevée?\b",
 }
+# A multi-year average (年均, average annual) is no one year's figure.
+_AVERAGE = r"年均|年平均|average annual|annual average|moyenne annuelle"
+
+_ZH_CLAUSE_MARKS = re.compile(r"[、，；：。！？,;:]")
+# A comma sets a phrase apart only before a space: 1,250 is one number.
+_LATIN_PHRASE_MARKS = re.compile(r"[;:]|,(?=\s)")
+_HARD_BREAKS = re.compile(r"[；;]")
+_COLONS = re.compile(r"[:：]")
 
 
-def _cue(table: dict[str, str], language: str) -> re.Pattern[str]:
-    return re.compile(table.get(language, table["en"]), re.IGNORECASE)
+_TABLES = {
+    "target": _TARGET,
+    "forecast": _FORECAST,
+    "modal": _MODAL,
+    "forecaster": _FORECASTER,
+    "planner": _PLANNER,
+    "result": _RESULT,
+    "average": {"en": _AVERAGE},
+}
 
 
-def forecast_by_others(sentence: str, language: str) -> bool:
-    """Whether ``sentence`` forecasts rather than sets or reports: a bank's or a research
-    firm's expectation, or an estimate nobody commits to. A plan that "prévoit" a figure
-    sets a target, and stays."""
-    if not _cue(_FORECAST, language).search(sentence):
-        return False
-    if _cue(_FORECASTER, language).search(sentence):
-        return True
-    return not _cue(_PLANNER, language).search(sentence)
+@cache
+def _cue(table: str, language: str) -> re.Pattern[str]:
+    words = _TABLES[table]
+    return re.compile(words.get(language, words["en"]), re.IGNORECASE)
 
 
-def role(
-    sentence: str,
-    at: int,
-    clause_start: int,
-    language: str,
-    context: Context,
-    time: Time | None,
-    published: int | None,
-) -> Role | None:
-    """Whether the number at ``at`` of ``sentence`` is a target, a result, or neither
-    (None), from the cues before it in its sentence and from its section."""
-    before = sentence[:at]
-    goals = list(_cue(_TARGET, language).finditer(before))
-    # In a review, a goal named earlier in the sentence was met, not set.
-    if goals and (not context.review or goals[-1].start() >= clause_start):
-        listed = re.search(r"[:：]", sentence[goals[-1].end() : at])
-        return Role("target", "figure.target.goal-list" if listed else "figure.target.cue", True)
-    if time and time.by and (published is None or time.year >= published):
-        return Role("target", "figure.target.by-year", True)
-    if context.review:
-        return Role("observation", "figure.observation.review", False)
-    if time and published is not None and time.year < published:
-        return Role("observation", "figure.observation.past", True)
-    # Chinese verbs carry no tense: 增长 may be planned; an English or French past tense
-    # reports a result even of this year.
-    past = time is not None and (published is None or time.year <= published)
-    if past and language != "zh" and _cue(_RESULT, language).search(before[clause_start:]):
-        return Role("observation", "figure.observation.result", True)
-    return None
+def _between(marks: list[int], at: int, end: int) -> tuple[int, int]:
+    """The span between the marks around ``at``; ``end`` when none follows."""
+    index = bisect_left(marks, at)
+    return (marks[index - 1] + 1 if index else 0), (marks[index] if index < len(marks) else end)
+
+
+class _Marks:
+    """Where a cue stands in a sentence, in reading order, looked up by position."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.starts = [start for start, _ in spans]
+        self.ends = [end for _, end in spans]
+
+    @classmethod
+    def of(cls, pattern: re.Pattern[str], text: str) -> _Marks:
+        return cls([match.span() for match in pattern.finditer(text)])
+
+    def last(self, low: int, high: int) -> tuple[int, int] | None:
+        """The last cue wholly inside ``[low, high)``."""
+        index = bisect_right(self.ends, high) - 1
+        if index >= 0 and self.starts[index] >= low:
+            return self.starts[index], self.ends[index]
+        return None
+
+    def within(self, low: int, high: int) -> bool:
+        return self.last(low, high) is not None
+
+
+class SentenceCues:
+    """A sentence's cues, each found once: its clause marks, hard breaks and list head, the
+    years it states, and its goal, result, average and forecast words."""
+
+    def __init__(self, text: str, language: str, published: int | None) -> None:
+        self.text, self.zh, self.published = text, language == "zh", published
+        self._end = len(text.rstrip())
+        self._clause_marks = [m.start() for m in _ZH_CLAUSE_MARKS.finditer(text)]
+        phrase_marks = _ZH_CLAUSE_MARKS if self.zh else _LATIN_PHRASE_MARKS
+        self._phrase_marks = [m.start() for m in phrase_marks.finditer(text)]
+        self._breaks = [m.start() for m in _HARD_BREAKS.finditer(text)]
+        self._colons = _Marks.of(_COLONS, text)
+        self._head = self._colons.starts[0] + 1 if self._colons.starts else 0
+        self.times: list[Time] = []
+        self.set_times(times(text, language, published))
+        self._goals = _Marks.of(_cue("target", language), text)
+        self._results = _Marks.of(_cue("result", language), text) if not self.zh else _Marks([])
+        self._averages = _Marks.of(_cue("average", language), text)
+        self._forecasts = _Marks.of(_cue("forecast", language), text)
+        self._modals = _Marks.of(_cue("modal", language), text)
+        self._forecasters = _Marks.of(_cue("forecaster", language), text)
+        planner = _cue("planner", language)
+        self._planners = _Marks.of(planner, text)
+        attribution = _ATTRIBUTION.get(language)
+        self._attributed = _Marks(
+            [
+                match.span()
+                for match in re.finditer(attribution, text, re.IGNORECASE)
+                if not planner.search(match["who"])
+            ]
+            if attribution
+            else []
+        )
+
+    def set_times(self, found: list[Time]) -> None:
+        """The years the sentence states for its figures, in reading order (one that
+        overlaps the one before it is left out)."""
+        self.times = []
+        for time in found:
+            if not self.times or time.start >= self.times[-1].end:
+                self.times.append(time)
+        self._time_ends = [time.end for time in self.times]
+
+    def clause(self, at: int) -> tuple[int, int]:
+        """The span of the clause around position ``at``: between Chinese separators, or
+        between hard breaks in French and English. A clause of a bare number after 、
+        belongs with the one before (分别增长8.9%、7.7%)."""
+        if not self.zh:
+            return self.segment(at)
+        marks, text = self._clause_marks, self.text
+        start, end = _between(marks, at, len(text))
+        index = bisect_left(marks, at)
+        while index and text[marks[index - 1]] == "、" and not text[start:at].strip():
+            index -= 1
+            start = marks[index - 1] + 1 if index else 0
+        return start, end
+
+    def segment(self, at: int) -> tuple[int, int]:
+        """The span between the hard breaks around ``at``."""
+        return _between(self._breaks, at, self._end)
+
+    def _head_end(self, segment_start: int) -> int:
+        """Where the head of a list ends (after its colon) when the list's items run past
+        ``segment_start``; 0 when there is no such head."""
+        return self._head if self._head <= segment_start else 0
+
+    def _seen(self, marks: _Marks, at: int) -> bool:
+        """Whether a cue stands in the segment around ``at`` or the head of its list."""
+        start, end = self.segment(at)
+        return marks.within(start, end) or marks.within(0, self._head_end(start))
+
+    def forecast_by_others(self, at: int) -> bool:
+        """Whether the figure at ``at`` is forecast rather than set or reported: a bank's or
+        a research firm's expectation, or an estimate nobody commits to. A plan that
+        "prévoit" a figure sets a target, and stays; a "devrait" is a forecast only when a
+        forecaster is named."""
+        named = self._seen(self._forecasters, at) or self._seen(self._attributed, at)
+        if self._seen(self._forecasts, at):
+            return named or not self._seen(self._planners, at)
+        return named and self._seen(self._modals, at)
+
+    def averaged(self, start: int, at: int) -> bool:
+        """Whether a multi-year average is named between ``start`` and ``at``."""
+        return self._averages.within(start, at)
+
+    def nearest(self, span: tuple[int, int], clause: tuple[int, int]) -> Time | None:
+        """The time that goes with the number at ``span``: the closest in its clause (in
+        French and English, its phrase between commas) if one is there; else the closest
+        before it in its segment (in French and English, then after it); else one in the
+        head of its list. In Chinese a time after a number in a later clause speaks of
+        something else."""
+        at, end = span
+        inner = clause if self.zh else _between(self._phrase_marks, at, len(self.text))
+        segment_start, segment_end = self.segment(at)
+        return (
+            self._closest(at, end, inner, after=True)
+            or self._closest(at, end, (segment_start, at), after=False)
+            or (None if self.zh else self._closest(at, end, (at, segment_end), after=True))
+            or self._closest(at, end, (0, self._head_end(segment_start)), after=False)
+        )
+
+    def _closest(self, at: int, end: int, within: tuple[int, int], *, after: bool) -> Time | None:
+        low, high = within
+        index = bisect_right(self._time_ends, min(at, high)) - 1
+        before = self.times[index] if index >= 0 and self.times[index].start >= low else None
+        following = index + 1 < len(self.times) and self.times[index + 1]
+        if not after or not following or not low <= following.start < high:
+            return before
+        if before is None:
+            return following
+        weight = 3 if self.zh else 1
+        return following if (following.start - end) * weight < at - before.end else before
+
+    def role(self, at: int, clause_start: int, context: Context, time: Time | None) -> Role | None:
+        """Whether the number at ``at`` is a target, a result, or neither (None), from the
+        cues before it in its segment (or its list's head) and from its section."""
+        published = self.published
+        segment_start, _ = self.segment(at)
+        goal = self._goals.last(segment_start, at) or self._goals.last(
+            0, self._head_end(segment_start)
+        )
+        # In a review, a goal named earlier in the sentence was met, not set.
+        if goal and (not context.review or goal[0] >= clause_start):
+            listed = self._colons.within(goal[1], at)
+            return Role(
+                "target", "figure.target.goal-list" if listed else "figure.target.cue", True
+            )
+        if time and time.by and (published is None or time.year >= published):
+            return Role("target", "figure.target.by-year", True)
+        if context.review:
+            return Role("observation", "figure.observation.review", False)
+        if time and published is not None and time.year < published:
+            return Role("observation", "figure.observation.past", True)
+        # Chinese verbs carry no tense: 增长 may be planned; an English or French past tense
+        # reports a result even of this year.
+        past = time is not None and (published is None or time.year <= published)
+        if past and self._results.within(clause_start, at):
+            return Role("observation", "figure.observation.result", True)
+        return None

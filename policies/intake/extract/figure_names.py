@@ -4,9 +4,11 @@ the figure's value in a unit that indicator can hold (policies/units.py). Pure."
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
+from typing import Any
 
 from policies import units
 from policies.intake.extract.numbers import SPACES, Number
@@ -54,34 +56,44 @@ class NameHit:
 
 @cache
 def _pattern(indicators: tuple[IndicatorNames, ...]) -> tuple[re.Pattern[str], dict[str, int]]:
-    """One pattern for every name of every indicator, longest first, and which indicator
-    each lower-cased name belongs to."""
+    """One pattern for every name of every indicator, and which indicator each lower-cased
+    name belongs to. The names are set in a trie, so the pattern tries a name's characters
+    rather than every name at each position of the text; it prefers the longest name."""
     owner: dict[str, int] = {}
     for index, indicator in enumerate(indicators):
-        for name in indicator.names:
+        for name in filter(None, indicator.names):
             owner.setdefault(name.casefold(), index)
             head, _, last = name.casefold().rpartition(" ")
             for form in _VERB_FORMS.get(last, ()) if head else ():
                 owner.setdefault(f"{head} {form}", index)
-    names = sorted(owner, key=len, reverse=True)
-    if not names:
-        return re.compile(r"(?!x)x"), owner
-    alternatives = (
-        re.escape(name)
-        if not name[:1].isascii() or not name[-1:].isascii()
-        # A Latin name is a whole word: "GDP growth" is not in "GDP growths".
-        else rf"(?<!\w){re.escape(name)}(?!\w)"
-        for name in names
-    )
-    return re.compile("|".join(alternatives), re.IGNORECASE), owner
-
-
-def _hits(text: str, indicators: tuple[IndicatorNames, ...]) -> list[NameHit]:
-    pattern, owner = _pattern(indicators)
-    return [
-        NameHit(indicators[owner[match.group().casefold()]], match.start(), match.end())
-        for match in pattern.finditer(text)
+    # A Latin name is a whole word: "GDP growth" is not in "GDP growths".
+    latin = [name for name in owner if name[:1].isascii() and name[-1:].isascii()]
+    other = [name for name in owner if not (name[:1].isascii() and name[-1:].isascii())]
+    alternatives = [
+        *([rf"(?<!\w)(?:{_trie(latin)})(?!\w)"] if latin else []),
+        *([_trie(other)] if other else []),
     ]
+    return re.compile("|".join(alternatives) or r"(?!x)x", re.IGNORECASE), owner
+
+
+def _trie(names: list[str]) -> str:
+    """A pattern matching any of ``names``, the longest first, as a trie of characters."""
+    root: dict[str, Any] = {}
+    for name in names:
+        node = root
+        for character in name:
+            node = node.setdefault(character, {})
+        node[""] = {}  # a name ends here
+
+    def branches(node: dict[str, Any]) -> str:
+        found = [re.escape(key) + branches(child) for key, child in sorted(node.items()) if key]
+        if not found:
+            return ""
+        body = found[0] if len(found) == 1 else f"(?:{'|'.join(found)})"
+        # Greedy: a longer name is tried before the shorter one that ends here.
+        return f"(?:{body})?" if "" in node else body
+
+    return branches(root)
 
 
 def _linking(gap: str) -> bool:
@@ -94,21 +106,39 @@ def _linking(gap: str) -> bool:
     return len(gap) <= _LATIN_GAP
 
 
-def name_before(text: str, end: int, indicators: tuple[IndicatorNames, ...]) -> NameHit | None:
-    """The indicator named closest before ``end`` in ``text`` (the longest name when two end
-    together), if only linking words stand between it and ``end``."""
-    hits = [hit for hit in _hits(text[:end], indicators) if _linking(text[hit.end : end])]
-    return max(hits, key=lambda hit: (hit.end, hit.end - hit.start), default=None)
+class NamesIn:
+    """The indicator names a text (a clause) holds, found once, in reading order and none
+    overlapping, for each of its numbers to look up."""
 
+    def __init__(self, text: str, indicators: tuple[IndicatorNames, ...]) -> None:
+        pattern, owner = _pattern(indicators)
+        self.text = text
+        self.hits = [
+            NameHit(indicators[owner[match.group().casefold()]], match.start(), match.end())
+            for match in pattern.finditer(text)
+        ]
+        self._starts = [hit.start for hit in self.hits]
+        self._ends = [hit.end for hit in self.hits]
 
-def name_after(text: str, start: int, indicators: tuple[IndicatorNames, ...]) -> NameHit | None:
-    """The indicator named right after a number (``start`` is where its digits end), past
-    a classifier at most: "100个千兆城市", "1 000 villes gigabit"."""
-    hits = _hits(text[start:], indicators)
-    first = min(hits, key=lambda hit: hit.start, default=None)
-    if first is None or len(text[start : start + first.start].strip(SPACES)) > 1:
+    def before(self, end: int) -> NameHit | None:
+        """The name closest before ``end``, if only linking words stand between them. A gap
+        that does not link does not link from further back either: the closest name is the
+        only one to try."""
+        index = bisect_right(self._ends, end) - 1
+        if index >= 0 and _linking(self.text[self._ends[index] : end]):
+            return self.hits[index]
         return None
-    return NameHit(first.indicator, start + first.start, start + first.end)
+
+    def after(self, start: int) -> NameHit | None:
+        """The name right after a number (``start`` is where its digits end), past a
+        classifier at most: "100个千兆城市", "1 000 villes gigabit"."""
+        index = bisect_left(self._starts, start)
+        if (
+            index == len(self.hits)
+            or len(self.text[start : self._starts[index]].strip(SPACES)) > 1
+        ):
+            return None
+        return self.hits[index]
 
 
 def in_unit(number: Number, unit_code: str) -> tuple[Decimal, str] | None:
@@ -137,3 +167,72 @@ def in_unit(number: Number, unit_code: str) -> tuple[Decimal, str] | None:
 def written_unit(number: Number) -> str:
     """The unit as the document wrote it, the full-width per cent sign read as %."""
     return number.unit.replace("％", "%")
+
+
+# Names as written, for a figure whose indicator the lexicon does not know: the words
+# before the number, cleaned of what is not the name (a time, a linking verb, a pronoun).
+# When nothing is left ("in 2021 and", "sets", "达到"), the figure has no name and is not
+# proposed: an editor cannot review a figure of nothing.
+_EN_STOP = """a an the and or but it its they their this that these those which who whom with
+    of to by at in on for from as into than up down about around nearly some also then while
+    is are was were be been being has have had will would should could may might can
+    reached reach reaches rose rise rises grew grow grows fell falls increased decreased
+    declined stood hit hits totalled totaled climbed dropped expanded amounted sets set
+    targets aims aim aiming seeks plans intends expects expected forecast projected
+    year years last past next"""
+_FR_STOP = """le la les l un une des du de d et ou mais il elle ils elles on qui que qu ce cet
+    cette ces son sa ses leur leurs à au aux en par pour sur dans avec a ont est sont était
+    été sera seront devrait devraient pourrait pourraient atteint atteinte atteindre
+    progressé augmenté crû reculé baissé diminué croître s se établi établie élevait élève
+    élevé élevée vise visent viser visant prévoit prévoient porter environ près plus moins
+    ici horizon an année années dernier dernière passé passée prochain prochaine soit fin"""
+_LATIN_STOP = frozenset(f"{_EN_STOP} {_FR_STOP}".split())
+_LATIN_WORD = re.compile(r"\w+")
+# What opens a clause before its subject: a connective, a time.
+ZH_LEAD = re.compile(
+    r"^(?:主要表现在|其中|同时|此外|并且|全年|今年|去年底|去年末|去年|上年|年末|年底|"
+    r"(?:19|20)\d\d年(?:底|末)?的?(?!以来))+"
+)
+_ZH_LINK = re.compile(
+    r"(?:达到|达|为|平均为|降到|降至|升至|上升至|提高到|提高至|增加到|增至|突破|超过|保持在|"
+    r"控制在|稳定在|首次跃上|跃上|约|近|实现|分别|全年)+$"
+)
+# A comparison that ends the words (比去年, 比2020年的) is a baseline's, not the name.
+_ZH_VERSUS = re.compile(r"(?:比|较|相比)(?:去年|上年|(?:19|20)\d\d年(?:底|末)?)的?$")
+# A verb alone, perhaps after a preposition (对新增, 共向, 惠及), names nothing: what it
+# acts on follows the number (新增4个试点, 惠及500多万在校生).
+_ZH_VERB = re.compile(
+    r"(?:对|向|共|将|把|给|为)*(?:一次性)?"
+    r"(?:增长|上涨|下降|提高|降低|增加|减少|增速|上升|下调|扩大|新增|增发|惠及|确定|受益|发放|"
+    r"投放|安排|下达|带动|支持|帮助|完成|覆盖|新建|建成|减免|提供)?"
+)
+_ZH_PUNCTUATION = "、，,：:；;）)」』”’ "
+_ZH_LISTED = re.compile(r"[\d.]+[%％]?、$")
+
+
+def latin_name(words: str) -> str:
+    """The name in the French or English ``words`` before a number, from their last comma,
+    colon or bracket: the words between the first and last that are not function words,
+    verbs or years; "" when there are none."""
+    words = re.split(r"[,;:()]", words)[-1]
+    kept = [
+        match
+        for match in _LATIN_WORD.finditer(words)
+        if match.group().casefold() not in _LATIN_STOP and not match.group().isdigit()
+    ]
+    return words[kept[0].start() : kept[-1].end()] if kept else ""
+
+
+def zh_name(lead: str) -> str:
+    """The name in the Chinese ``lead`` before a number, cleaned of the times and connectives
+    that open it and the linking verbs and comparisons that close it; "" when what is left
+    is a verb alone, a qualifier or less than a word."""
+    name = _ZH_LISTED.sub("", lead)
+    name = ZH_LEAD.sub("", name.lstrip(_ZH_PUNCTUATION)).strip(_ZH_PUNCTUATION)
+    previous = None
+    while previous != name:
+        previous, name = name, _ZH_VERSUS.sub("", _ZH_LINK.sub("", name)).strip(_ZH_PUNCTUATION)
+    # Words that end in 的 qualify what follows the number (剩余的551万贫困人口).
+    if len(name) < 2 or _ZH_VERB.fullmatch(name) or name.endswith("的"):
+        return ""
+    return name

@@ -3,42 +3,75 @@ the indicator it measures, its value, unit, qualifier and year, and the clause i
 
 A number is proposed only when a cue gives it a role: a goal word (目标, target,
 objectif), a deadline (到2025年, by 2025, d'ici 2025), a review of a past year, or a past
-year or result verb in its sentence. A forecast by others is not a target, and is left
+year or result verb in its clause. A forecast by others is not a target, and is left
 out. A figure whose indicator the lexicon does not know is still proposed, with the words
-as written and a lower confidence; a bare number (no unit, no scale) only when it names a
-known indicator. Pure."""
+that name it as written and a lower confidence, and left out when no words name it; a bare
+number (no unit, no scale) only when it names a known indicator. Pure."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from bisect import bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from policies.intake.extract import figure_cues as cues
 from policies.intake.extract.figure_baselines import Baseline, baselines
-from policies.intake.extract.figure_names import in_unit, name_after, name_before, written_unit
+from policies.intake.extract.figure_names import (
+    ZH_LEAD,
+    NamesIn,
+    in_unit,
+    latin_name,
+    written_unit,
+    zh_name,
+)
 from policies.intake.extract.numbers import Number, find_numbers
 from policies.intake.extract.shapes import Document, IndicatorNames, Lexicon, Proposed
 
 # Clause openings that carry the subject of the clause before (国内生产总值达到134.9万亿元、
 # 增长5%): the verb makes the indicator with it.
 _CARRIED_VERB = re.compile(r"^(?:增长|上涨|下降|提高|降低|增加|减少|增速)")
-_ZH_LINK = re.compile(
-    r"(?:达到|达|为|平均为|降到|降至|升至|上升至|提高到|提高至|增加到|增至|突破|超过|保持在|"
-    r"控制在|稳定在|首次跃上|跃上|约|近|实现|分别|全年)+$"
-)
 _ZH_SUBJECT_END = re.compile(r"达到|达|为|超过|突破|增加到|提高到|实现|保持在|控制在|\d")
-_ZH_LEAD = re.compile(r"^(?:主要表现在|其中|同时|此外|全年|今年|去年底|去年末|去年|年末|年底)+")
-_ZH_LISTED = re.compile(r"[\d.]+[%％]?、$")
-_LATIN_TRAILING = re.compile(
-    r"(?:\s+(?:to|by|at|of|was|were|is|are|reached|rose|grew|fell|increased|stood|hit|"
-    r"totalled|the|a|à|de|du|des|la|le|les|atteint|été|est|était|établie?|progressé|"
-    r"augmenté|s['’]est|environ|about|around))+$",
-    re.IGNORECASE,
-)
-# A multi-year average (年均, average annual) is no one year's figure.
-_SPAN = re.compile(r"年均|年平均|average annual|annual average|moyenne annuelle", re.IGNORECASE)
+# A number's cues and name are looked for in its own sentence, so a "sentence" is kept short:
+# one longer than this is cut at clause marks, and the time grows with the text.
+MAX_SENTENCE = 2000
+
+_ZH_SENTENCE = re.compile(r"[^。！？\n]+[。！？]?")
+_LATIN_SENTENCE = re.compile(r"\S(?:.*?)(?:[.!?](?=\s+[A-ZÀ-Ý«\"“])|$)", re.MULTILINE)
+# Where an over-long sentence is cut, best first: after a hard break, a clause mark, a space.
+_CUTS = (("；", ";", "。"), ("，", "、", "：", ", ", ": "), (" ", "\u3000"))
+_NUMBER_START = re.compile(r"(?<![\d.,])\d")
+
+
+def _sentences(paragraph: str, language: str) -> Iterator[tuple[int, int]]:
+    """The spans of the paragraph's sentences, none longer than ``MAX_SENTENCE``. A Chinese
+    list of targets set apart by semicolons is one sentence: its cue (目标是：) stands at its
+    head."""
+    pattern = _ZH_SENTENCE if language == "zh" else _LATIN_SENTENCE
+    for match in pattern.finditer(paragraph):
+        if match.group().strip():
+            yield from _bounded(paragraph, match.start(), match.end())
+
+
+def _bounded(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    while end - start > MAX_SENTENCE:
+        cut = _cut(text, start + MAX_SENTENCE // 2, start + MAX_SENTENCE)
+        yield start, cut
+        start = cut
+    yield start, end
+
+
+def _cut(text: str, floor: int, limit: int) -> int:
+    """Where to cut between ``floor`` and ``limit``: after the last mark of the best kind,
+    else before the last number, which keeps its unit."""
+    for marks in _CUTS:
+        found = [at + len(mark) for mark in marks if (at := text.rfind(mark, floor, limit)) >= 0]
+        if found:
+            return max(found)
+    numbers = [match.start() for match in _NUMBER_START.finditer(text, floor + 1, limit)]
+    return numbers[-1] if numbers else limit
 
 
 @dataclass(frozen=True)
@@ -46,41 +79,56 @@ class _Sentence:
     paragraph: int
     text: str
     offset: int  # where the sentence starts in its paragraph
-    language: str
     context: cues.Context
-    published: int | None
-    numbers: tuple[Number, ...] = ()
-    times: tuple[cues.Time, ...] = ()  # the times not stated for a baseline
+    cues: cues.SentenceCues
+    numbers: tuple[Number, ...]
+    language: str
+    names: dict[tuple[int, int], NamesIn] = field(default_factory=dict)  # by clause span
+
+    @property
+    def zh(self) -> bool:
+        return self.language == "zh"
+
+    def names_in(self, span: tuple[int, int], lexicon: Lexicon) -> NamesIn:
+        """The indicator names in the clause at ``span``, found once for all its numbers."""
+        if span not in self.names:
+            self.names[span] = NamesIn(self.text[span[0] : span[1]], lexicon.indicators)
+        return self.names[span]
 
 
 def find_figures(document: Document, lexicon: Lexicon) -> list[Proposed]:
     """Every target and observation ``document`` states, in reading order."""
     published = document.published.year if document.published else None
+    language = document.language
     found: list[Proposed] = []
     for index, (paragraph, context) in enumerate(
         zip(document.paragraphs, cues.contexts(document), strict=True), start=1
     ):
-        for start, end in cues.sentences(paragraph, document.language):
-            sentence = _Sentence(
-                index, paragraph[start:end], start, document.language, context, published
-            )
-            found.extend(_figures(sentence, lexicon))
+        for start, end in _sentences(paragraph, language):
+            text = paragraph[start:end]
+            numbers = find_numbers(text, language)
+            if numbers:
+                sentence = _Sentence(
+                    index,
+                    text,
+                    start,
+                    context,
+                    cues.SentenceCues(text, language, published),
+                    tuple(numbers),
+                    language,
+                )
+                found.extend(_figures(sentence, lexicon))
     return found
 
 
 def _figures(sentence: _Sentence, lexicon: Lexicon) -> list[Proposed]:
-    text, language = sentence.text, sentence.language
-    numbers = find_numbers(text, language)
-    if not numbers or cues.forecast_by_others(text, language):
-        return []
-    stated = baselines(text, numbers, language)
-    base_times = [base.time for base in stated.values() if base.time]
-    times = tuple(
-        time
-        for time in cues.times(text, language, sentence.published)
-        if not any(_overlap(time, base) for base in base_times)
+    numbers = list(sentence.numbers)
+    stated = baselines(sentence.text, numbers, sentence.language)
+    base_times = sorted((base.time for base in stated.values() if base.time), key=_start)
+    starts = [time.start for time in base_times]
+    sentence.cues.set_times(
+        [time for time in sentence.cues.times if not _overlaps(time, base_times, starts)]
     )
-    sentence = replace(sentence, numbers=tuple(numbers), times=times)
     figure_of = {base.number: figure for figure, base in stated.items()}
     proposed: dict[Number, Proposed] = {}
     for number in numbers:
@@ -108,15 +156,14 @@ def _figure(
 ) -> Proposed | None:
     """The proposal for ``number``; ``beside`` is, for a baseline standing beside a result,
     that result's proposal (if any) and the baseline's own year."""
-    text, language, zh = sentence.text, sentence.language, sentence.language == "zh"
-    start, end = cues.clause(text, number.numeral_start, language)
-    if _SPAN.search(text[start : number.start]):
+    text, marks = sentence.text, sentence.cues
+    if marks.forecast_by_others(number.start):
         return None
-    times = [beside[1]] if beside else list(sentence.times)
-    time = cues.nearest(times, (number.start, number.end), (start, end), zh)
-    role = cues.role(
-        text, number.start, start, language, sentence.context, time, sentence.published
-    )
+    start, end = marks.clause(number.numeral_start)
+    if marks.averaged(start, number.start):
+        return None
+    time = beside[1] if beside else marks.nearest((number.start, number.end), (start, end))
+    role = marks.role(number.start, start, sentence.context, time)
     if role is None:
         return None
     named_before = min(number.start, baseline.opens) if baseline else number.start
@@ -126,7 +173,7 @@ def _figure(
         indicator = next((known for known in lexicon.indicators if known.slug == slug), None)
         words = "" if indicator else slug
     measured = in_unit(number, indicator.unit) if indicator else None
-    if measured is None and number.bare:
+    if (measured is None and number.bare) or not (measured or words):
         return None
     year = time.year if time else sentence.context.year
     if year is None and role.kind == "observation":
@@ -163,8 +210,18 @@ def _figure(
     )
 
 
-def _overlap(time: cues.Time, other: cues.Time) -> bool:
-    return time.start < other.end and other.start < time.end
+def _start(time: cues.Time) -> int:
+    return time.start
+
+
+def _overlaps(time: cues.Time, others: list[cues.Time], starts: list[int]) -> bool:
+    """Whether ``time`` overlaps one of ``others`` (in reading order, starting at
+    ``starts``)."""
+    index = bisect_right(starts, time.start)
+    return any(
+        time.start < other.end and other.start < time.end
+        for other in others[max(0, index - 1) : index + 1]
+    )
 
 
 def _indicator(
@@ -172,36 +229,38 @@ def _indicator(
 ) -> tuple[IndicatorNames | None, int, str]:
     """The indicator named for ``number`` in its clause (``span``), before position
     ``before``; where the excerpt starts (moved back when the subject is carried from the
-    clause before); and the words as written."""
-    text, (start, end), names = sentence.text, span, lexicon.indicators
-    clause = text[start:end]
+    clause before); and the words that name it as written ("" when none do)."""
+    text, (start, end) = sentence.text, span
+    names = sentence.names_in(span, lexicon)
     hit = (
-        name_before(clause, before - start, names)
-        or name_after(clause, number.end - start, names)
+        names.before(before - start)
+        or names.after(number.end - start)
         # The unit may be the name's first word: "1 000 villes gigabit".
-        or name_after(clause, number.numeral_end - start, names)
+        or names.after(number.numeral_end - start)
     )
     found = hit.indicator if hit else None
-    if sentence.language != "zh":
-        floor = max((n.end for n in sentence.numbers if n.end <= number.start), default=0)
-        return found, start, _latin_words(text[max(start, floor) : before])
-    lead = _ZH_LEAD.sub("", clause[: before - start])
+    # The words of this figure begin after the figure before it in the clause.
+    ends = [n.end for n in sentence.numbers]
+    previous = bisect_right(ends, number.start) - 1
+    floor = max(start, ends[previous]) if previous >= 0 else start
+    if not sentence.zh:
+        return found, start, latin_name(text[floor:before])
+    lead = ZH_LEAD.sub("", text[start:before])
     if hit is None and _CARRIED_VERB.match(lead) and start > 0:
-        previous, _ = cues.clause(text, start - 1, "zh")
-        subject = _ZH_SUBJECT_END.split(_ZH_LEAD.sub("", text[previous : start - 1]))[0]
+        previous_start, _ = sentence.cues.clause(start - 1)
+        subject = _ZH_SUBJECT_END.split(ZH_LEAD.sub("", text[previous_start : start - 1]))[0]
         if subject:
             carried = subject + lead
-            hit = name_before(carried, len(carried), names)
-            return (hit.indicator if hit else None), previous, _ZH_LINK.sub("", carried)
-    words = _ZH_LINK.sub("", _ZH_LISTED.sub("", lead)).strip()
-    # A number that opens its clause (1000多万高中毕业生) is of the words after it.
-    return found, start, words or clause[number.end - start :]
-
-
-def _latin_words(prefix: str) -> str:
-    """The words before a number in French or English, from its last comma or colon."""
-    words = re.split(r"[,;:()]", prefix)[-1]
-    return _LATIN_TRAILING.sub("", words.strip()).strip()
+            named = NamesIn(carried, lexicon.indicators).before(len(carried))
+            return (named.indicator if named else None), previous_start, zh_name(carried)
+    # A number listed after another and a 、 (增长8.9%、7.7%) shares its words; one that
+    # opens its clause or follows a 、 (1000多万高中毕业生, 、52个贫困县) is of the words after it.
+    if text[floor : number.start] == "、":
+        return found, start, zh_name(text[start:before])
+    words = zh_name(text[floor:before])
+    if (not words and floor == start) or text[number.start - 1 : number.start] == "、":
+        words = zh_name(text[number.end : end]) or words
+    return found, start, words
 
 
 def _json(value: Decimal) -> int | float:

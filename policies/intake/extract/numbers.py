@@ -171,7 +171,7 @@ def find_numbers(text: str, language: str) -> list[Number]:
             language == "zh"
             and (
                 (not match["counter"] and _ZH_NOT_AFTER.match(following))
-                or _ZH_NOT_BEFORE.search(text, 0, match.start())
+                or _ZH_NOT_BEFORE.search(text, max(0, match.start() - 1), match.start())
             )
         ):
             continue
