@@ -33,6 +33,7 @@ from policies.models import (
     Theme,
 )
 from policies.models.common import tracked
+from policies.querysets import from_published_sources
 
 # Fields that say nothing to a reader: kept by the app, or never editable.
 HIDDEN_FIELDS = {"id", "synthetic", "path"}
@@ -40,6 +41,9 @@ HIDDEN_FIELDS = {"id", "synthetic", "path"}
 WITH_STATUS: tuple[type[models.Model], ...] = (Statement, Plan, Source)
 # Records shown only as parts of a published plan: the lookup of that plan's status.
 PLAN_PARTS: dict[type[models.Model], str] = {Target: "plan__status"}
+# Records that a draft source hides (the intake's, policies/intake/): readers see no change
+# to them until the source is published.
+CITING: tuple[type[models.Model], ...] = (Target, Observation)
 # Records shown wherever they are used (and targets, with their plan): every change to them
 # is public. An indicator and its figures have pages of their own, whatever plans set
 # targets on it.
@@ -212,6 +216,8 @@ def _latest_public_change(model: type[models.Model]) -> QuerySet[Any]:
     elif model in PLAN_PARTS:
         # Targets and their figures are shown only with a published plan.
         history = history.filter(**{PLAN_PARTS[model]: published})
+    if model in CITING:
+        history = history.filter(from_published_sources())
     # Newest first along the history date's index: the walk stops at the first match.
     return history.order_by("-history_date").values_list("history_date", flat=True)[:1]
 

@@ -8,6 +8,7 @@ import pytest
 
 from policies import changes
 from policies.models import Indicator, Observation, Plan, Statement, Target, Theme
+from tests.factories import ObservationFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +46,10 @@ def test_changes_readers_never_saw_leave_the_data_version(seeded):
     target = Target.objects.filter(plan=plan).first()
     target.notes = "edited while the plan is a draft"
     target.save()  # a target of an unpublished plan
+    assert changes._latest_change() == unpublished
+    draft = SourceFactory(status="draft")  # a source the intake made, under review
+    draft.save()  # (a draft source's own edits: no reader sees them either)
+    ObservationFactory(indicator=Indicator.objects.first(), period="2031", source=draft)
     assert changes._latest_change() == unpublished
 
 
