@@ -101,7 +101,9 @@ def test_no_time_on_the_dashboard_leaves_the_rollups_counting(world, client, set
 
 
 def test_time_enough_counts_everything(world, settings):
-    settings.FACET_TIME_LIMIT_MS = 200  # the default
+    # Time enough, not the 200 ms default: whether the default suffices is a speed question
+    # for the benchmark, and a busy CI machine once took longer on this small world.
+    settings.FACET_TIME_LIMIT_MS = 60_000
     found = faceted(QUERY)
     assert all(facet.counted for facet in found.values())
     # Under theme A and actor X: s1 (R1a and R2, P1, a speech), s2 (R1, P1 and P2, an
