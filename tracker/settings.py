@@ -90,6 +90,9 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # More than DATA_UPLOAD_MAX_NUMBER_FIELDS (Django's 1,000) GET parameters answer 400
+    # like a refused filter, in HTML or JSON (policies/web/limits.py), before any view runs.
+    "policies.web.limits.RequestLimitsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
