@@ -15,17 +15,20 @@ The package in four rooms:
 - ``keys``: which keys one statement adds one to (pure);
 - ``storage``: contributions read from the database, counts written to it;
 - ``upkeep``: the signal handlers and ``deferred()`` that keep the counts current on write;
-- ``reading``: one scope's rows for the dashboard, and which filters a scope can answer.
+- ``reading``: one scope's rows for the dashboard, and which filters a scope can answer;
+- ``live``: the same figures counted live, and ``statement_counts``, which picks.
 
-``policies.selectors.dashboard_figures`` answers from these rows only when the filters are
-none, or a single sector, theme or actor; anything else (dates, kinds, words, plans, several
-values) goes to the live queries. ``tests/rollups/`` checks that both give the same figures.
+The dashboard reads its statement figures through ``statement_counts`` (``live``), the one
+door: these rows when the filters are none, or a single sector, theme or actor; anything
+else (dates, kinds, words, plans, several values) is counted live into the same shape.
+``tests/rollups/`` checks that both give the same figures as the plain ORM queries.
 The browse indexes (``actor_index``, ``theme_index``, ``sector_tree`` in the selectors) read
 each scope's total from them too, one query for every actor, theme or sector;
 ``tests/web/test_indexes.py`` holds each count to the live filter query.
 """
 
 from policies.rollups.keys import Key, ancestors_map, contribution
+from policies.rollups.live import live_counts, statement_counts
 from policies.rollups.reading import RollupCounts, rollup_counts, rollup_scope
 from policies.rollups.storage import recount, stale_keys
 from policies.rollups.upkeep import connect, created, deferred, rebuild
@@ -38,9 +41,11 @@ __all__ = [
     "contribution",
     "created",
     "deferred",
+    "live_counts",
     "rebuild",
     "recount",
     "rollup_counts",
     "rollup_scope",
     "stale_keys",
+    "statement_counts",
 ]

@@ -2,8 +2,8 @@
 
 Each chart is one grouped query over the filtered queryset (``values().annotate(Count)``
 with ``Trunc`` for time), so a page's query count does not grow with the data. The
-dashboard's statement figures come from the rollups when they can answer
-(``policies.rollups``), and from the same grouped queries when they cannot.
+dashboard's statement figures come through ``rollups.statement_counts``: the stored rollups
+when they can answer, else the same counts live.
 
 The browse indexes, one query each with helpers of their own, are ``selectors.indexes``.
 """
@@ -27,8 +27,9 @@ from django.db.models.expressions import Combinable
 from django.db.models.functions import Trunc
 from django.utils import timezone
 
+from policies import rollups
 from policies.charts.base import PeriodRow, PeriodThemeRow, SectorCounts, ThemeSectorRow
-from policies.filters import DashboardSelection, DateBasis, statement_date
+from policies.filters import DashboardSelection, statement_date
 from policies.models import (
     Observation,
     Plan,
@@ -41,7 +42,7 @@ from policies.models import (
 from policies.models.common import tracked
 from policies.progress import STATUS_ORDER, Figure, Goal, Progress, target_progress
 from policies.querysets import PlanQuerySet, PublicationStatus, StatementQuerySet, TargetQuerySet
-from policies.rollups.reading import month_end, rollup_counts
+from policies.rollups.reading import month_end
 from policies.selectors import indexes as indexes
 
 Span = tuple[datetime.date | None, datetime.date | None]
@@ -142,23 +143,6 @@ def widest_span(*spans: Span) -> Span:
     return (min(firsts) if firsts else None, max(lasts) if lasts else None)
 
 
-def statements_by_period_and_theme(
-    *,
-    statements: QuerySet[Statement],
-    granularity: str,
-    date_basis: DateBasis = DateBasis.PUBLISHED,
-) -> list[PeriodThemeRow]:
-    """Rows of (period, theme slug or None, count); a statement counts under each theme, in
-    the period of its date under ``date_basis``."""
-    rows = (
-        statements.annotate(period=Trunc(statement_date(date_basis), granularity))
-        .values("period", "themes__slug")
-        .annotate(count=Count("pk"))
-        .order_by("period", "themes__slug")
-    )
-    return cast(list[PeriodThemeRow], list(rows))
-
-
 def plans_by_period(*, plans: QuerySet[Plan], granularity: str) -> list[PeriodRow]:
     """Rows of (period, count) of plans by publication date."""
     rows = (
@@ -171,32 +155,11 @@ def plans_by_period(*, plans: QuerySet[Plan], granularity: str) -> list[PeriodRo
     return cast(list[PeriodRow], list(rows))
 
 
-def theme_sector_counts(*, statements: QuerySet[Statement]) -> list[ThemeSectorRow]:
-    """Rows of (theme slug, sector slug, count of statements tagged with both)."""
-    rows = (
-        statements.exclude(themes=None)
-        .exclude(sectors=None)
-        .values("themes__slug", "sectors__slug")
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
-    return cast(list[ThemeSectorRow], list(rows))
-
-
-def sector_counts(
-    *,
-    statements: QuerySet[Statement] | None,
-    plans: QuerySet[Plan],
-    targets: QuerySet[Target],
-) -> SectorCounts:
-    """Per record type, how many records are tagged directly with each sector slug
-    (``statements`` None: left empty, for the rollups to fill)."""
+def sector_counts(*, plans: QuerySet[Plan], targets: QuerySet[Target]) -> SectorCounts:
+    """Per record type, how many records are tagged directly with each sector slug; the
+    statements' are left empty, for their counts (``rollups.statement_counts``) to fill."""
     return {
-        "statements": (
-            {}
-            if statements is None
-            else _counts(statements.values("sectors__slug"), "sectors__slug")
-        ),
+        "statements": {},
         "plans": _counts(plans.values("sectors__slug"), "sectors__slug"),
         "targets": _counts(targets.values("sector__slug"), "sector__slug"),
     }
@@ -229,6 +192,9 @@ class DashboardFigures:
     coverage: SectorCounts
     themes: list[Theme]
     sectors: list[Sector]
+    # The statements' counts the figures came from (the facets read them too); None when
+    # the selection was invalid.
+    statement_counts: rollups.RollupCounts | None = None
 
     @classmethod
     def nothing(cls) -> DashboardFigures:
@@ -260,33 +226,21 @@ def dashboard_figures(*, selection: DashboardSelection) -> DashboardFigures:
     plans, targets = selection.plans, selection.targets
     all_themes = list(Theme.objects.order_by("name"))
     all_sectors = list(Sector.objects.order_by("path"))
-    scope = selection.scope
     basis = selection.date_basis
-    if scope is None:
-        first, last = widest_span(
-            span_of(records=statements, dated_by=statement_date(basis)), span_of(records=plans)
-        )
-    else:
-        rollup = rollup_counts(scope)
-        first, last = widest_span(rollup.span(), span_of(records=plans))
+    statement_counts = rollups.statement_counts(
+        statements=statements, scope=selection.scope, dated_by=statement_date(basis)
+    )
+    first, last = widest_span(statement_counts.span(), span_of(records=plans))
     granularity = granularity_for(
         start=selection.date_after or first, end=selection.date_before or last
     )
-    if scope is None:
-        counts = Counts(statements.count(), plans.count(), targets.count())
-        timeline = statements_by_period_and_theme(
-            statements=statements, granularity=granularity, date_basis=basis
-        )
-        heatmap = theme_sector_counts(statements=statements)
-        coverage = sector_counts(statements=statements, plans=plans, targets=targets)
-    else:
-        theme_slugs = {theme.pk: theme.slug for theme in all_themes}
-        sector_slugs = {sector.pk: sector.slug for sector in all_sectors}
-        counts = Counts(rollup.statements, plans.count(), targets.count())
-        timeline = cast(list[PeriodThemeRow], rollup.timeline(granularity, theme_slugs))
-        heatmap = cast(list[ThemeSectorRow], rollup.heatmap(theme_slugs, sector_slugs))
-        coverage = sector_counts(statements=None, plans=plans, targets=targets)
-        coverage["statements"] = rollup.coverage(sector_slugs)
+    theme_slugs = {theme.pk: theme.slug for theme in all_themes}
+    sector_slugs = {sector.pk: sector.slug for sector in all_sectors}
+    counts = Counts(statement_counts.statements, plans.count(), targets.count())
+    timeline = cast(list[PeriodThemeRow], statement_counts.timeline(granularity, theme_slugs))
+    heatmap = cast(list[ThemeSectorRow], statement_counts.heatmap(theme_slugs, sector_slugs))
+    coverage = sector_counts(plans=plans, targets=targets)
+    coverage["statements"] = statement_counts.coverage(sector_slugs)
     return DashboardFigures(
         granularity=granularity,
         counts=counts,
@@ -296,6 +250,7 @@ def dashboard_figures(*, selection: DashboardSelection) -> DashboardFigures:
         coverage=coverage,
         themes=all_themes,
         sectors=all_sectors,
+        statement_counts=statement_counts,
     )
 
 

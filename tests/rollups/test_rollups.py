@@ -10,71 +10,61 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.http import QueryDict
 
-from policies import filters, rollups, selectors
+from policies import filters, rollups
 from policies.data_io.loads import records_import
 from policies.data_io.schema import RECORD_KINDS
 from policies.data_io.streaming import export_stream
 from policies.filters import select
 from policies.models import (
     Actor,
-    Plan,
     PublicationStatus,
     Sector,
     Statement,
     StatementRollup,
-    Target,
     Theme,
 )
 from tests.factories import StatementFactory, ThemeFactory
 from tests.ops.test_demo import generate
+from tests.rollups import reference
 
 pytestmark = pytest.mark.django_db
 
 
-def _date(value) -> datetime.date:
-    return value.date() if isinstance(value, datetime.datetime) else value
-
-
 def assert_rollups_match_live(params: dict) -> None:
-    """Every statement figure the dashboard shows, from the rollups and from live queries."""
+    """Every statement figure the dashboard shows, from the rollups and from the oracle."""
     selection = select(QueryDict(urlencode(params, doseq=True)), surface="dashboard")
     assert selection.valid, selection.errors
     scope = selection.scope
     assert scope is not None, params
-    statements = selection.statements
-    rollup = rollups.rollup_counts(scope)
+    assert_counts_match(rollups.rollup_counts(scope), selection.statements, params)
+
+
+def assert_counts_match(
+    counts: rollups.RollupCounts,
+    statements,
+    params: object,
+    basis: filters.DateBasis = filters.DateBasis.PUBLISHED,
+) -> None:
+    """``counts`` (stored or live) say what the oracle says of ``statements``."""
     themes = {t.pk: t.slug for t in Theme.objects.all()}
     sectors = {s.pk: s.slug for s in Sector.objects.all()}
-
-    assert rollup.statements == statements.count(), params
-    first, last = selectors.span_of(records=statements)
+    assert counts.statements == reference.count(statements), params
+    first, last = reference.span(statements, basis)
     if first is None:
-        assert rollup.span() == (None, None)
+        assert counts.span() == (None, None), params
     else:
-        assert rollup.span()[0] == first.replace(day=1)
-        assert (rollup.span()[1].year, rollup.span()[1].month) == (last.year, last.month)
+        assert counts.span()[0] == first.replace(day=1), params
+        assert (counts.span()[1].year, counts.span()[1].month) == (last.year, last.month)
     for granularity in ("month", "quarter", "year"):
-        live = selectors.statements_by_period_and_theme(
-            statements=statements, granularity=granularity
-        )
         assert sorted(
             (r["period"], r["themes__slug"] or "", r["count"])
-            for r in rollup.timeline(granularity, themes)
-        ) == sorted((_date(r["period"]), r["themes__slug"] or "", r["count"]) for r in live), (
-            params,
-            granularity,
-        )
-    assert sorted(
-        (r["themes__slug"], r["sectors__slug"], r["count"])
-        for r in rollup.heatmap(themes, sectors)
-    ) == sorted(
-        (r["themes__slug"], r["sectors__slug"], r["count"])
-        for r in selectors.theme_sector_counts(statements=statements)
+            for r in counts.timeline(granularity, themes)
+        ) == reference.timeline(statements, granularity, basis), (params, granularity)
+    heatmap = counts.heatmap(themes, sectors)
+    assert sorted((r["themes__slug"], r["sectors__slug"], r["count"]) for r in heatmap) == (
+        reference.heatmap(statements)
     ), params
-    live_coverage = selectors.sector_counts(
-        statements=statements, plans=Plan.objects.none(), targets=Target.objects.none()
-    )
-    assert rollup.coverage(sectors) == live_coverage["statements"], params
+    assert counts.coverage(sectors) == reference.coverage(statements), params
 
 
 def assert_consistent() -> None:
