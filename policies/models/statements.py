@@ -151,6 +151,20 @@ class Statement(LocalMixin, models.Model):
             # Readers' exports list published statements by slug: read in index order,
             # not sorted (a sort of every row's text was half of a full export's time).
             models.Index(fields=["status", "slug"], name="statement_status_slug"),
+            # The dashboard's live counts filter published statements by kind or by actor,
+            # then read their dates: with every column they read in the index, SQLite never
+            # reads the wide rows (100k statements, `kind=speech`: counting them took 1.1 s,
+            # 6 ms with the index). Migration 0019 adds the link tables' reverse indexes.
+            models.Index(
+                fields=["kind", "published_on", "actor", "delivered_on"],
+                condition=models.Q(status="published"),
+                name="statement_pub_kind",
+            ),
+            models.Index(
+                fields=["actor", "published_on", "kind", "delivered_on"],
+                condition=models.Q(status="published"),
+                name="statement_pub_actor",
+            ),
         ]
 
     def __str__(self) -> str:
