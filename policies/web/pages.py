@@ -59,7 +59,7 @@ def dashboard_context(data: QueryDict, *, hide: str | None = None) -> tuple[int,
     target_rows = selectors.dashboard_targets(targets=selection.targets, limit=DASHBOARD_TARGETS)
     return selection.status, {
         "filter": selection,
-        "facets": filters.facets(selection, hide=hide),
+        "facets": filters.facets(selection, hide=hide, known=figures.statement_counts),
         "chips": filters.chips(selection, data, hide=hide),
         "counts": figures.counts,
         "latest": selectors.latest_statements(statements=selection.statements),

@@ -48,12 +48,12 @@ BUDGETS = {
     # its rollup totals, the newest plans with their counts, the kinds of all three records
     # (filters.facets)
     "dashboard": 18,
-    # the filters' sector and theme looked up once; statements live (not from the rollups):
-    # their span, count and three charts; the facets 8: the sector tree, its statements'
-    # sectors and its parents' subtree counts 3 (live: a theme is chosen), themes from the
-    # sector's rollups 1, actors counted and named 2, plans 1, kinds 1; and the theme chosen
-    # read for its name (the chips)
-    "dashboard filtered": 28,
+    # the filters' sector and theme looked up once; statements live (not from the rollups,
+    # rollups.live_counts): by month, by month and theme, by theme and sector, by sector;
+    # the facets 8: the sector tree, its statements' sectors and its parents' subtree
+    # counts 3 (live: a theme is chosen), themes from the sector's rollups 1, actors counted
+    # and named 2, plans 1, kinds 1; and the theme chosen read for its name (the chips)
+    "dashboard filtered": 27,
     # lists: count, the page's ids (from the ordering index), then those rows and theirs;
     # the facets 5 (from the rollups as on the dashboard, then plans and kinds)
     "statements": 9,
@@ -79,11 +79,12 @@ BUDGETS = {
     "target": 5,
     # the scope itself (and its children), its one-record lookups, then the rollups; the
     # facets, without the scope's own: themes from the scope's rollups (sector and actor
-    # pages), or the live sector tree 3 (theme page), actors counted and named 2 (sector
-    # and theme pages), plans 1, kinds 1
+    # pages), or the sector tree 2 (theme and actor pages: the tree, and its parents'
+    # subtree counts live; each sector's own from the page's rollups), actors counted and
+    # named 2 (sector and theme pages), plans 1, kinds 1
     "sector": 22,
-    "theme": 22,
-    "actor": 22,
+    "theme": 21,
+    "actor": 21,
     "source": 5,
     # every indicator with its target count, then their verified figures
     "indicators": 2,
@@ -109,8 +110,8 @@ LIVE_FACET_COUNTS = {
     "plans": 5,  # the sector tree 2, themes, actors, kinds
     "targets": 6,  # sectors, themes, actors, indicators, plans, kinds
     "sector": 3,  # actors, plans, kinds
-    "theme": 5,  # the sector tree 2, actors, plans, kinds
-    "actor": 4,  # the sector tree 2, plans, kinds
+    "theme": 4,  # the sector tree's parents, actors, plans, kinds
+    "actor": 3,  # the sector tree's parents, plans, kinds
 }
 
 

@@ -31,18 +31,25 @@ from policies.filters.facets.shapes import Chip, Facet, Option
 
 if TYPE_CHECKING:
     from policies.filters import Selection
+    from policies.rollups import RollupCounts
 
 __all__ = ["FACETS", "Chip", "Facet", "Option", "chips", "facets"]
 
 
 def facets(
-    selection: Selection, *, hide: str | None = None, time_limit_ms: int | None = None
+    selection: Selection,
+    *,
+    hide: str | None = None,
+    time_limit_ms: int | None = None,
+    known: RollupCounts | None = None,
 ) -> list[Facet]:
     """The facets of ``selection``'s surface, with disjunctive counts; ``hide`` names a
     filter the page fixes (a scope page's own) and leaves out.
 
     The live counts share ``time_limit_ms`` (``settings.FACET_TIME_LIMIT_MS`` unless given;
-    0 counts only what the rollups answer). An invalid selection counts
+    0 counts only what the rollups answer). ``known``: the selection's own statement counts
+    (``rollups.statement_counts``), if the page has them, spare the facets whose filter is
+    not chosen a query each. An invalid selection counts
     nothing (its page says why): each facet then lists only the values chosen that were
     valid, at zero.
     """
@@ -53,5 +60,5 @@ def facets(
     if time_limit_ms is None:
         time_limit_ms = settings.FACET_TIME_LIMIT_MS
     budget = TimeBudget(time_limit_ms)
-    counting = Counting(selection, filterset, budget=budget)
+    counting = Counting(selection, filterset, budget=budget, known=known)
     return [counting.facet(name) for name in names]

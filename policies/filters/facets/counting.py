@@ -41,7 +41,12 @@ from policies.filters.sets import PlanFilter, TargetFilter, TrackerFilterSet, ap
 from policies.localized import sort_key
 from policies.models import Plan, Target
 from policies.querysets import counted
-from policies.rollups.reading import rollup_scope, statements_in_scope, statements_with_theme
+from policies.rollups.reading import (
+    RollupCounts,
+    rollup_scope,
+    statements_in_scope,
+    statements_with_theme,
+)
 
 if TYPE_CHECKING:
     from policies.filters import Selection
@@ -51,11 +56,20 @@ class Counting:
     """One selection's facets, counted within ``budget``."""
 
     def __init__(
-        self, selection: Selection, filterset: TrackerFilterSet, *, budget: TimeBudget
+        self,
+        selection: Selection,
+        filterset: TrackerFilterSet,
+        *,
+        budget: TimeBudget,
+        known: RollupCounts | None = None,
     ) -> None:
         self.selection = selection
         self.filterset = filterset
         self.budget = budget
+        # The selection's own statement counts, when the page has them already (the
+        # dashboard's figures): a facet whose filter is not chosen counts under exactly the
+        # selection, and reads its themes' and sectors' counts there instead of again.
+        self.known = known if RECORDS[selection.surface] is STATEMENTS else None
         self.records = RECORDS[selection.surface]
         # What the reader chose, by GET name: on an invalid form, the fields that cleaned.
         self.cleaned: dict[str, Any] = dict(getattr(filterset.form, "cleaned_data", None) or {})
@@ -115,6 +129,23 @@ class Counting:
         rows = others.order_by().values_list(field).annotate(n=Count("pk"))
         return self.budget.run(lambda: {value: n for value, n in rows if value is not None})
 
+    def known_counts(self, name: str) -> dict[int, int] | None:
+        """Facet ``name``'s counts from the selection's own statement counts, when its
+        filter is not chosen (its other filters are then the whole selection's): themes
+        from the month-by-theme counts, sectors (each directly tagged) from the sector
+        counts. None when they do not answer."""
+        if self.known is None or self.cleaned.get(name):
+            return None
+        if name == "theme":
+            themes: dict[int, int] = defaultdict(int)
+            for _month, theme, n in self.known.month_theme:
+                if theme:
+                    themes[theme] += n
+            return dict(themes)
+        if name == "sector":
+            return dict(self.known.sector)
+        return None
+
     def table(self, name: str, **annotations: Any) -> QuerySet[Any]:
         """Facet ``name``'s small table, each row saying whether the reader chose it
         (``picked``, through the chosen values' subquery: no query of their own)."""
@@ -157,7 +188,9 @@ class Counting:
             rows = self.table(name, n=statements_in_scope("actor"))
             counts = {row.pk: row.n for row in rows}
         else:
-            counts = self.grouped(name)
+            counts = self.known_counts(name)
+            if counts is None:
+                counts = self.grouped(name)
             rows = self.table(name)
             if counts is not None:
                 rows = rows.filter(Q(pk__in=list(counts)) | Q(picked=True))
@@ -218,7 +251,9 @@ class Counting:
         with one sector counts in every sector above it; records with several are counted
         by one aggregate, once per parent however many of its sectors lie below."""
         others = self.others("sector")
-        own = self.grouped("sector", others)
+        own = self.known_counts("sector")
+        if own is None:
+            own = self.grouped("sector", others)
         if own is None:
             return None
         subtree = {s.pk: [t.pk for t in tree if t.path.startswith(s.path)] for s in tree}
