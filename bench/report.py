@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bench.combinations_report import combination_goals, combination_table
+
 # The load test (bench/loadtest.py) writes its own section between these; a bench run keeps it.
 LOADTEST_START = "<!-- loadtest: written by make loadtest -->"
 LOADTEST_END = "<!-- /loadtest -->"
@@ -14,9 +16,10 @@ network); Datasette is timed over HTTP on loopback in the same run, on the same 
 "Uncached" clears the cache before every request. Synthetic data from
 `generate_demo_data --seed 1`.
 
-The dashboard reads its statement counts from rollups kept current on write when the
-filters are none or one sector, theme or actor ("dashboard", "by sector"); any other filter
-runs the live queries ("by kind (live)", `?kind=speech`). The import reads a CSV file of
+The dashboard reads its statement counts through one door (`rollups.statement_counts`):
+the rollups kept current on write when the filters are none or one sector, theme or actor
+("dashboard", "by sector"); any other filter counts live ("by kind (live)", `?kind=speech`),
+and "Every question" times a fixed set of such combinations. The import reads a CSV file of
 `BENCH_IMPORT_ROWS` new statements (100,000 by default; the data set's own rows under new
 slugs) as a dry run: all the work of a real import, then a rollback.
 """
@@ -182,6 +185,21 @@ def write_benchmarks(report: dict, path: Path) -> None:
         "| goal | result |",
         "|---|---|",
         *[f"| {goal} | {verdict} |" for goal, verdict in goals(results)],
+        "",
+        "### Every question: the dashboard under each kind of filter",
+        "",
+        "| goal | result |",
+        "|---|---|",
+        *[f"| {goal} | {verdict} |" for goal, verdict in combination_goals(results)],
+        "",
+        "Median server time in ms, uncached (facet counts included, within their "
+        "`FACET_TIME_LIMIT_MS`), with the number of queries in brackets "
+        "(bench/combinations.py; the values are the first root sector by path, the first "
+        "themes and actor by id). Datasette is its table page for the same question on the "
+        "same SQLite file, with `_where` subqueries for themes and the sector subtree and "
+        "facets on kind, actor and the date; it has no word index to compare with `q`.",
+        "",
+        *combination_table(results),
         "",
         "## Figures",
         "",
