@@ -104,7 +104,9 @@ def combination_table(results: list[dict]) -> list[str]:
         cells = []
         for r in runs:
             page = r["combinations"]["pages"][name]
-            cells.append(f"{page['median_ms']} ({page['queries']})")
+            missing = page.get("uncounted_facets", 0)
+            note = f", {missing} facets uncounted" if missing else ""
+            cells.append(f"{page['median_ms']} ({page['queries']}){note}")
         lines.append(
             f"| `{name}` (`{url}`) | " + " | ".join(cells) + f" | {theirs.get(name, '—')} |"
         )

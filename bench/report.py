@@ -192,8 +192,9 @@ def write_benchmarks(report: dict, path: Path) -> None:
         "|---|---|",
         *[f"| {goal} | {verdict} |" for goal, verdict in combination_goals(results)],
         "",
-        "Median server time in ms, uncached (facet counts included, within their "
-        "`FACET_TIME_LIMIT_MS`), with the number of queries in brackets "
+        "Median server time in ms, uncached, with the number of queries in brackets; "
+        "the facet counts run within `FACET_TIME_LIMIT_MS` (200 ms), and a cell says how "
+        "many facets ran out of it and were listed uncounted "
         "(bench/combinations.py; the values are the first root sector by path, the first "
         "themes and actor by id). Datasette is its table page for the same question on the "
         "same SQLite file, with `_where` subqueries for themes and the sector subtree and "
