@@ -8,10 +8,10 @@ class PoliciesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from django.db.models.signals import m2m_changed, post_delete, post_save
+        from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
         import tracker.startup  # noqa: F401 (registers the deploy check)
-        from policies import rollups, search
+        from policies import planner, rollups, search
         from policies.caching import data_changed
 
         # Any write to a tracker record empties the cached dashboard aggregates.
@@ -30,3 +30,5 @@ class PoliciesConfig(AppConfig):
         rollups.connect()
         # So are the statements' search terms, where a write outside them changes them.
         search.connect()
+        # SQLite plans its joins well only with statistics (policies/planner.py).
+        post_migrate.connect(planner.after_migrate, sender=self, dispatch_uid="planner")

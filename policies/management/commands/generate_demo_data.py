@@ -3,6 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from policies import planner
 from policies.ops.demo import DemoDataExists, demo_data_generate
 
 
@@ -30,6 +31,7 @@ class Command(BaseCommand):
             report = demo_data_generate(statements=statements, seed=seed, progress=progress)
         except DemoDataExists as error:
             raise CommandError(str(error)) from None
+        planner.refresh_statistics()
         elapsed = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(

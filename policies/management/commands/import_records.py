@@ -3,6 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from policies import planner
 from policies.data_io.loads import IMPORT_MAX_BYTES, records_import
 from policies.data_io.readers import ImportFileError
 from policies.data_io.schema import RECORD_KINDS
@@ -51,6 +52,8 @@ class Command(BaseCommand):
             ) from None
         except WriteBusy as error:
             raise CommandError(f"Nothing was imported. {error}") from None
+        if not dry_run:
+            planner.refresh_statistics()  # many new rows: SQLite's join plans (planner.py)
         for line in report.lines():
             self.stdout.write(f"  {line}")
         verdict = "Dry run: nothing was written." if dry_run else "Imported."

@@ -4,6 +4,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from policies import planner
 from policies.data_io.loads import seed_load
 from policies.data_io.readers import SeedError
 from policies.writes import WriteBusy
@@ -35,6 +36,8 @@ class Command(BaseCommand):
             raise CommandError(f"Seeds not loaded, nothing was written. {error}") from None
         except WriteBusy as error:
             raise CommandError(f"Seeds not loaded, nothing was written. {error}") from None
+        if not check:
+            planner.refresh_statistics()  # SQLite's join plans (policies/planner.py)
 
         if verbosity >= 2:
             for line in report.lines():
