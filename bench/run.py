@@ -108,39 +108,24 @@ def analyze(url: str) -> None:
     )
 
 
+def _json_of(url: str, *args: str) -> dict:
+    """The last line of a bench script's output, as JSON; its errors shown if it fails."""
+    done = subprocess.run(
+        [PYTHON, *args], env=env_for(url), capture_output=True, text=True, check=False
+    )
+    if done.returncode:
+        sys.stderr.write(done.stderr[-5000:])
+        done.check_returncode()
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def measure(url: str, repeat: int) -> dict:
-    out = subprocess.run(
-        [PYTHON, str(ROOT / "bench" / "measure.py"), "--repeat", str(repeat)],
-        env=env_for(url),
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    result = json.loads(out.stdout.strip().splitlines()[-1])
-    export = subprocess.run(
-        [PYTHON, str(ROOT / "bench" / "measure.py"), "--export"],
-        env=env_for(url),
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    result["export_csv"] = json.loads(export.stdout.strip().splitlines()[-1])
-    imported = subprocess.run(
-        [PYTHON, str(ROOT / "bench" / "measure.py"), "--import-rows", str(IMPORT_ROWS)],
-        env=env_for(url),
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    result["import_csv"] = json.loads(imported.stdout.strip().splitlines()[-1])
-    asked = subprocess.run(
-        [PYTHON, str(ROOT / "bench" / "combinations.py"), "--repeat", str(repeat)],
-        env=env_for(url),
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    result["combinations"] = json.loads(asked.stdout.strip().splitlines()[-1])
+    script = str(ROOT / "bench" / "measure.py")
+    result = _json_of(url, script, "--repeat", str(repeat))
+    result["export_csv"] = _json_of(url, script, "--export")
+    result["import_csv"] = _json_of(url, script, "--import-rows", str(IMPORT_ROWS))
+    combinations = str(ROOT / "bench" / "combinations.py")
+    result["combinations"] = _json_of(url, combinations, "--repeat", str(repeat))
     return result
 
 
