@@ -17,6 +17,7 @@ time is past, and is removed after. Other databases are not limited.
 from __future__ import annotations
 
 import math
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -58,7 +59,11 @@ class TimeBudget:
         try:
             with _limited(left):
                 return count()
-        except OperationalError as error:
+        # sqlite3's own error too: when queries are being recorded (DEBUG, or a test's
+        # CaptureQueriesContext), Django formats the stopped statement for its log with one
+        # more statement, which the progress handler stops as well, outside Django's
+        # wrapping of database errors.
+        except (OperationalError, sqlite3.OperationalError) as error:
             if not _stopped(error):
                 raise
             self.spent = self.limit  # those after it would be stopped too: none runs
@@ -100,7 +105,7 @@ def _interrupted_after(seconds: float) -> Iterator[None]:
         database.set_progress_handler(None, SQLITE_STEPS)
 
 
-def _stopped(error: OperationalError) -> bool:
+def _stopped(error: Exception) -> bool:
     """Whether ``error`` is a statement stopped for its time (by ``_limited``)."""
     if connection.vendor == "postgresql":
         return getattr(error.__cause__, "sqlstate", None) == QUERY_CANCELED

@@ -130,6 +130,24 @@ def test_a_count_past_its_time_is_stopped(seeded):
     assert TimeBudget(5_000).run(lambda: count_to(10)) == 10
 
 
+def test_a_count_stopped_while_queries_are_recorded_is_stopped_too(seeded):
+    """With queries recorded (DEBUG, a test, the benchmarks), Django formats the stopped
+    statement's parameters with one more statement, which SQLite stops too: that error is
+    sqlite3's own, outside Django's wrapping, and was a 500 before."""
+    # Many parameters: quoting them for the log then takes SQLite long enough to be stopped.
+    excluded = list(range(-400, 0))
+    sql = COUNTING.replace("x < %s", "x < %s AND x NOT IN ({})".format(", ".join(["%s"] * 400)))
+
+    def count_with_parameters() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [10_000_000, *excluded])
+            return cursor.fetchone()[0]
+
+    with CaptureQueriesContext(connection):
+        assert TimeBudget(50).run(count_with_parameters) is None
+    assert TimeBudget(5_000).run(lambda: count_to(10)) == 10
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_count_stopped_outside_a_transaction_leaves_the_connection_usable():
     assert TimeBudget(50).run(lambda: count_to(10_000_000)) is None
