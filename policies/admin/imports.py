@@ -19,7 +19,8 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from policies.data_io.loads import IMPORT_MAX_BYTES, records_import
+from policies.data_io.limits import IMPORT_MAX_BYTES
+from policies.data_io.loads import records_import
 from policies.data_io.readers import ImportFileError
 from policies.data_io.schema import RECORD_KINDS, RecordKind
 from policies.writes import WriteBusy

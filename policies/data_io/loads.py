@@ -9,8 +9,11 @@ kept as the editor left it, so reloading the seeds never undoes someone's work.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Hashable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,9 +21,11 @@ from django.utils.translation import gettext as _
 
 from policies.data_io.cells import RecordError
 from policies.data_io.keys import ResolvedKeys, resolve_record
+from policies.data_io.limits import IMPORT_MAX_BYTES
 from policies.data_io.naming import key_label
 from policies.data_io.readers import (
     ImportFileError,
+    ImportRows,
     SeedError,
     read_rows,
     read_yaml,
@@ -40,11 +45,6 @@ SEED_CHANGE_REASON = "load_seeds"
 
 
 IMPORT_CHANGE_REASON = "import_records"
-
-
-# Larger files are refused before they are read: split them, or import from the shell in
-# parts. 100,000 statements fit well within it.
-IMPORT_MAX_BYTES = 40 * 1024 * 1024
 
 
 MAX_REPORTED_ERRORS = 20
@@ -172,30 +172,71 @@ def records_import(
                 f"{IMPORT_MAX_BYTES // 1_048_576} MB. Split it into smaller files."
             ]
         )
-    rows, from_text = read_rows(name, data)
+    rows = read_rows(name, data)
+    keys = FileKeys.read(record_kind, rows)
+    if not keys.count:
+        raise ImportFileError([f"{name}: the file holds no records."])
     report, errors = retrying(
         lambda: _import_rows(
             record_kind,
             rows,
+            keys,
             name=name,
-            from_text=from_text,
             dry_run=dry_run,
             seen_versions=seen_versions,
         )
     )
-    if not rows:
-        errors.append(f"{name}: the file holds no records.")
     if errors:
         raise ImportFileError(errors)
     return report
 
 
+@dataclass
+class FileKeys:
+    """What a first read of an import file finds, before any row is loaded: how many
+    records it holds, the keys they are known by and the distinct cells that name related
+    records. They are looked up and locked before the rows are read again one by one,
+    which holds no more than these keys."""
+
+    count: int = 0
+    keys: set[Any] = field(default_factory=set)
+    references: dict[str, set[Hashable]] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, kind: RecordKind, rows: ImportRows) -> FileKeys:
+        found = cls(references={column: set() for column in (*kind.refs, *kind.many)})
+        key = kind.key[0] if len(kind.key) == 1 else None
+        for _position, record in rows:
+            found.count += 1
+            # Only a key that is text or a number can name an existing record.
+            if key is not None and isinstance(record.get(key), (str, int)):
+                found.keys.add(record[key])
+            for column, seen in found.references.items():
+                raw = record.get(column)
+                # A cell that cannot be hashed (a mapping, say) names nothing: the row's
+                # own check says so.
+                with suppress(TypeError):
+                    seen.add(tuple(raw) if isinstance(raw, list) else raw)
+        return found
+
+    def key_records(self, kind: RecordKind) -> Iterator[dict[str, Any]]:
+        """Each key as a row holding only it, for ``lock_existing`` and ``existing_keys``."""
+        if len(kind.key) == 1:
+            yield from ({kind.key[0]: key} for key in self.keys)
+
+    def reference_records(self) -> Iterator[dict[str, Any]]:
+        """Each distinct cell as a row holding only it, for ``ResolvedKeys.prefetch``."""
+        for column, seen in self.references.items():
+            for raw in seen:
+                yield {column: list(raw) if isinstance(raw, tuple) else raw}
+
+
 def _import_rows(
     record_kind: RecordKind,
-    rows: list[tuple[str, dict]],
+    rows: ImportRows,
+    keys: FileKeys,
     *,
     name: str,
-    from_text: bool,
     dry_run: bool,
     seen_versions: dict[str, int] | None,
 ) -> tuple[LoadReport, list[str]]:
@@ -204,9 +245,8 @@ def _import_rows(
     errors: list[str] = []
     seen: dict[tuple, str] = {}
     lookups = ResolvedKeys(record_kind)
-    records = [record for _p, record in rows if isinstance(record, dict)]
-    lookups.prefetch(records, from_text=from_text)
-    report.versions = lock_existing(record_kind, records)
+    lookups.prefetch(keys.reference_records(), from_text=rows.from_text)
+    report.versions = lock_existing(record_kind, keys.key_records(record_kind))
     if seen_versions is not None:
         errors += _changed_since_preview(record_kind, name, report.versions, seen_versions)
         if errors:
@@ -219,16 +259,18 @@ def _import_rows(
         if record_kind.batched
         else None
     )
-    existing = new.existing_keys(record for _p, record in rows) if new else set()
+    existing = new.existing_keys(keys.key_records(record_kind)) if new else set()
+    # Every created row changes every field: one list, not one per row.
+    every_field = list(record_kind.fields)
     for position, record in rows:
         where = f"{name}, {position}"
         try:
             values, many = resolve_record(
-                record_kind, record, from_text=from_text, lookups=lookups
+                record_kind, record, from_text=rows.from_text, lookups=lookups
             )
             if new is not None and values[record_kind.key[0]] not in existing:
                 key = new.add(where, values, many)
-                outcome, changed = "created", list(values)
+                outcome, changed = "created", every_field
             else:
                 outcome, key, changed = load_record(
                     record_kind,

@@ -1,35 +1,47 @@
 """File readers: the rows of a CSV, XLSX or JSON file, and of a YAML seed file.
 
 Each refuses a file it cannot read whole with a message naming the file (and the row, where
-there is one) and saying what to do; nothing is half-read.
+there is one) and saying what to do; nothing is half-read. An import file is bounded before
+it is parsed (its size, an XLSX's unpacked size, its rows) and then read a row at a time,
+so that a file within the limits costs a web worker little memory, and one past them less.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
-import datetime
 import io
 import json
-import zipfile
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from policies.data_io.cells import RecordError, restore_formula
+from policies.data_io.limits import (
+    IMPORT_MAX_ROWS,
+    READ_CHUNK,
+    ImportFileError,
+    too_many_rows,
+)
+from policies.data_io.workbooks import table_rows, xlsx_table
+
+# ImportFileError is at home in limits; its callers take it from here, with the rows.
+__all__ = [
+    "ImportFileError",
+    "ImportRows",
+    "SeedError",
+    "SeedYamlLoader",
+    "read_rows",
+    "read_yaml",
+    "text_file_reader",
+]
 
 
 class SeedError(Exception):
     """A seed file or record that cannot be loaded; the message says where and why."""
-
-
-class ImportFileError(Exception):
-    """A file that cannot be imported; ``errors`` lists where and why, one line each."""
-
-    def __init__(self, errors: list[str]) -> None:
-        super().__init__("\n".join(errors))
-        self.errors = errors
 
 
 class SeedYamlLoader(yaml.SafeLoader):
@@ -81,31 +93,66 @@ def text_file_reader(directory: Path) -> dict[str, Callable[[Any], tuple[str, st
     return {"text_file": read}
 
 
-def read_rows(name: str, data: bytes) -> tuple[list[tuple[str, dict]], bool]:
-    """(position, record) pairs from a CSV, XLSX or JSON file, and whether cells are text."""
+class ImportRows:
+    """The records of an import file as (position, record) pairs, read afresh each time
+    they are iterated: a load reads them twice (their keys, then each record) and never
+    holds them all. The first read raises ImportFileError for what is wrong with the file,
+    before any record is loaded; ``from_text`` says whether every cell is text."""
+
+    def __init__(self, read: Callable[[], Iterator[tuple[str, dict]]], *, from_text: bool):
+        self._read = read
+        self.from_text = from_text
+
+    def __iter__(self) -> Iterator[tuple[str, dict]]:
+        return self._read()
+
+
+def read_rows(name: str, data: bytes) -> ImportRows:
+    """The records of a CSV, XLSX or JSON file (see ``ImportRows``).
+
+    An XLSX is checked against its limits before it is parsed, then read once, here, into
+    a compact table of its cells: reading it again with openpyxl would double the import's
+    time."""
     suffix = Path(name).suffix.lower()
     if suffix == ".csv":
-        return _csv_rows(name, data), True
+        return ImportRows(lambda: _within_limit(name, _csv_rows(name, data)), from_text=True)
     if suffix == ".xlsx":
-        return _xlsx_rows(name, data), True
+        columns, table = xlsx_table(name, data)
+        return ImportRows(lambda: table_rows(columns, table), from_text=True)
     if suffix == ".json":
-        return _json_rows(name, data), False
+        return ImportRows(lambda: _within_limit(name, _json_rows(name, data)), from_text=False)
     raise ImportFileError(
         [f"{name}: unknown format {suffix or '(none)'}; use .csv, .xlsx or .json"]
     )
 
 
-def _csv_rows(name: str, data: bytes) -> list[tuple[str, dict]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ImportFileError(
-            [
-                f"{name}: not UTF-8 text (byte {error.start} cannot be read); save the file "
-                "as UTF-8 CSV and try again"
-            ]
-        ) from None
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+def _within_limit(name: str, rows: Iterator[tuple[str, dict]]) -> Iterator[tuple[str, dict]]:
+    for count, row in enumerate(rows, start=1):
+        if count > IMPORT_MAX_ROWS:
+            raise ImportFileError([too_many_rows(name)])
+        yield row
+
+
+def _text(data: bytes) -> io.TextIOWrapper:
+    """The file as UTF-8 text, decoded as it is read (without a copy of the whole)."""
+    return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+
+
+def _not_utf8_at(data: bytes) -> int:
+    """The offset of the first byte that is not UTF-8, found a megabyte at a time."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    for start in range(0, len(data), READ_CHUNK):
+        pending = len(decoder.getstate()[0])
+        try:
+            decoder.decode(view[start : start + READ_CHUNK], final=start + READ_CHUNK >= len(data))
+        except UnicodeDecodeError as error:
+            return start - pending + error.start
+    return len(data)
+
+
+def _csv_rows(name: str, data: bytes) -> Iterator[tuple[str, dict]]:
+    reader = csv.reader(_text(data), strict=True)
     try:
         header = next(reader, None)
         if not header:
@@ -113,7 +160,6 @@ def _csv_rows(name: str, data: bytes) -> list[tuple[str, dict]]:
                 [f"{name}: the file is empty; the first row must name the columns"]
             )
         header = [column.strip() for column in header]
-        rows = []
         for values in reader:
             line = reader.line_num
             if not any(value.strip() for value in values):
@@ -125,100 +171,68 @@ def _csv_rows(name: str, data: bytes) -> list[tuple[str, dict]]:
                         f"{len(header)}; the file may be truncated or a cell unquoted"
                     ]
                 )
-            rows.append(
-                (
-                    f"row {line}",
-                    {c: restore_formula(v) for c, v in zip(header, values, strict=True)},
-                )
+            yield (
+                f"row {line}",
+                {c: restore_formula(v) for c, v in zip(header, values, strict=True)},
             )
+    except UnicodeDecodeError:
+        raise ImportFileError(
+            [
+                f"{name}: not UTF-8 text (byte {_not_utf8_at(data)} cannot be read); save "
+                "the file as UTF-8 CSV and try again"
+            ]
+        ) from None
     except csv.Error as error:
         raise ImportFileError(
             [f"{name}, row {reader.line_num}: not valid CSV ({error}); the file may be truncated"]
         ) from None
-    return rows
 
 
-def _xlsx_rows(name: str, data: bytes) -> list[tuple[str, dict]]:
-    from xml.etree.ElementTree import ParseError
-
-    from openpyxl import load_workbook
-
+def _json_rows(name: str, data: bytes) -> Iterator[tuple[str, dict]]:
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True)
-        try:
-            return _sheet_rows(name, workbook.worksheets[0])
-        finally:
-            workbook.close()
-    except ImportFileError:
-        raise
-    except (
-        zipfile.BadZipFile,
-        KeyError,
-        OSError,
-        ValueError,
-        ParseError,
-        SyntaxError,
-        IndexError,
-    ) as error:
-        raise ImportFileError(
-            [f"{name}: not an XLSX workbook ({type(error).__name__}); save it as .xlsx"]
-        ) from None
-
-
-def _sheet_rows(name: str, sheet: Any) -> list[tuple[str, dict]]:
-    rows_of_cells = sheet.iter_rows()
-    header = next(rows_of_cells, None)
-    if not header or not any(cell.value for cell in header):
-        raise ImportFileError(
-            [f"{name}: the first sheet is empty; its first row must name the columns"]
-        )
-    columns = [str(cell.value).strip() if cell.value is not None else "" for cell in header]
-    rows = []
-    for number, cells in enumerate(rows_of_cells, start=2):
-        if all(cell.value in (None, "") for cell in cells):
-            continue
-        record = {}
-        for column, cell in zip(columns, cells, strict=False):
-            if not column:
-                continue
-            if cell.data_type == "f":
-                # A formula's result is not stored in files most tools write: refuse it
-                # rather than import a blank.
+        for position, record in enumerate(_json_values(name, data), start=1):
+            if not isinstance(record, dict):
                 raise ImportFileError(
-                    [
-                        f"{name}, row {number}, column {column}: holds a formula "
-                        f"({str(cell.value)[:40]}); paste its value instead"
-                    ]
+                    [f"{name}, record {position}: expected an object, found {record!r:.60}"]
                 )
-            record[column] = _cell_text(cell.value)
-        rows.append((f"row {number}", record))
-    return rows
-
-
-def _cell_text(value: Any) -> Any:
-    """A spreadsheet cell as the text a CSV cell would hold."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, float):
-        return repr(int(value)) if value.is_integer() else repr(value)
-    return restore_formula(str(value))
-
-
-def _json_rows(name: str, data: bytes) -> list[tuple[str, dict]]:
-    try:
-        records = json.loads(data.decode("utf-8-sig"))
-    except UnicodeDecodeError as error:
+            yield f"record {position}", record
+    except UnicodeDecodeError:
         raise ImportFileError(
-            [f"{name}: not UTF-8 text (byte {error.start} cannot be read)"]
+            [f"{name}: not UTF-8 text (byte {_not_utf8_at(data)} cannot be read)"]
         ) from None
     except RecursionError:
         raise ImportFileError([f"{name}: nested too deeply to be a list of records"]) from None
+
+
+def _json_values(name: str, data: bytes) -> Iterator[Any]:
+    """The items of the file's top-level list, decoded one at a time: the text is held
+    (about the file's size), never all of its records at once."""
+    text = _text(data).read()
+    decoder = json.JSONDecoder()
+    try:
+        at = _skip_space(text, 0)
+        if not text.startswith("[", at):
+            records = json.loads(text)
+            raise ImportFileError(
+                [f"{name}: expected a list of records, found {type(records).__name__}"]
+            )
+        at = _skip_space(text, at + 1)
+        if text.startswith("]", at):
+            at += 1
+        else:
+            while True:
+                value, at = decoder.raw_decode(text, at)
+                yield value
+                at = _skip_space(text, at)
+                if text.startswith("]", at):
+                    at += 1
+                    break
+                if not text.startswith(",", at):
+                    raise json.JSONDecodeError("Expecting ',' delimiter", text, at)
+                at = _skip_space(text, at + 1)
+        at = _skip_space(text, at)
+        if at != len(text):
+            raise json.JSONDecodeError("Extra data", text, at)
     except json.JSONDecodeError as error:
         raise ImportFileError(
             [
@@ -226,15 +240,11 @@ def _json_rows(name: str, data: bytes) -> list[tuple[str, dict]]:
                 f"({error.msg}); the file may be truncated"
             ]
         ) from None
-    if not isinstance(records, list):
-        raise ImportFileError(
-            [f"{name}: expected a list of records, found {type(records).__name__}"]
-        )
-    rows = []
-    for position, record in enumerate(records, start=1):
-        if not isinstance(record, dict):
-            raise ImportFileError(
-                [f"{name}, record {position}: expected an object, found {record!r:.60}"]
-            )
-        rows.append((f"record {position}", record))
-    return rows
+
+
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _skip_space(text: str, at: int) -> int:
+    match = _JSON_SPACE.match(text, at)
+    return match.end() if match else at

@@ -12,7 +12,8 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from policies import units
-from policies.data_io.loads import IMPORT_MAX_BYTES, records_import
+from policies.data_io.limits import IMPORT_MAX_BYTES
+from policies.data_io.loads import records_import
 from policies.data_io.readers import ImportFileError
 from policies.data_io.schema import RECORD_KINDS
 from policies.data_io.streaming import export_stream

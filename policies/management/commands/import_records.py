@@ -4,7 +4,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from policies import planner
-from policies.data_io.loads import IMPORT_MAX_BYTES, records_import
+from policies.data_io.limits import IMPORT_MAX_BYTES
+from policies.data_io.loads import records_import
 from policies.data_io.readers import ImportFileError
 from policies.data_io.schema import RECORD_KINDS
 from policies.writes import WriteBusy
