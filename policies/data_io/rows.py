@@ -5,17 +5,26 @@ instances, so a million records stream in constant memory.
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any, cast
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, cast
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
+from django.db.models import F, Func, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 
-from policies.data_io.cells import MANY_SEPARATOR
+from policies.data_io.cells import FIRST_CHARACTERS_NEUTRALISED, MANY_SEPARATOR
 from policies.data_io.schema import RecordKind
 from policies.models import Observation, Plan, Target
 from policies.querysets import from_published_sources
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.backends.postgresql.operations import (
+        DatabaseOperations as PostgresOperations,
+    )
+    from django.db.models.sql.compiler import SQLCompiler
 
 
 def _key_lookups(model: type[models.Model], prefix: str) -> list[str]:
@@ -78,7 +87,7 @@ def iter_values(
     A many-to-many column comes as one string of sorted keys joined by MANY_SEPARATOR (or
     None). The same query reads each row's linked ids (``_many_ids_sql``): no join that
     would repeat rows, and no query per row or per chunk. The ids become keys through a
-    map read once per export (``_many_keys``), which is five times cheaper for the
+    map read once per export (``many_keys``), which is five times cheaper for the
     database than building the strings itself. ``published_only`` leaves out links to
     draft plans and their targets, for readers.
     """
@@ -125,7 +134,10 @@ def iter_values(
             tail[name] = len(lookups) + len(tail)
     for name in kind.many:
         converted.append(
-            (position[f"many_ids_{name}"], _many_keys(kind, name, published_only, vendor))
+            (
+                position[f"many_ids_{name}"],
+                many_keys(kind, name, published_only, ids_as_text=vendor == "sqlite"),
+            )
         )
         tail[name] = len(lookups) + len(tail)
     for name, group in refs.items():
@@ -191,11 +203,12 @@ def _many_ids_sql(kind: RecordKind, name: str, vendor: str) -> RawSQL:
     return RawSQL(sql, [], output_field=models.TextField())  # noqa: S611
 
 
-def _many_keys(
-    kind: RecordKind, name: str, published_only: bool, vendor: str
+def many_keys(
+    kind: RecordKind, name: str, published_only: bool, *, ids_as_text: bool
 ) -> Callable[[Any], Any]:
     """Turns a record's linked ids (``_many_ids_sql``) into its keys column: sorted by code
-    point, as on every database, and joined; None when none is left to show."""
+    point, as on every database, and joined; None when none is left to show. The ids come
+    as a list, or ``ids_as_text`` as one comma-separated string (SQLite's, and COPY's)."""
     related = cast("type[models.Model]", kind.model._meta.get_field(name).related_model)
     records = related._default_manager.all()
     if published_only and related is Target:
@@ -210,14 +223,14 @@ def _many_keys(
         )
     else:
         pairs = records.values_list("pk", "slug")
-    # SQLite hands the ids over as text: key the map by text there, and skip a parse.
-    keys = {str(pk) if vendor == "sqlite" else pk: key for pk, key in pairs}
+    # Ids handed over as text key the map by text, which skips a parse.
+    keys = {str(pk) if ids_as_text else pk: key for pk, key in pairs}
     get = keys.get
 
     def convert(ids: Any) -> str | None:
         if not ids:
             return None
-        if vendor == "sqlite":
+        if ids_as_text:
             ids = ids.split(",")
         if len(ids) == 1:  # the common case: no sort, no join
             return get(ids[0])
@@ -225,3 +238,166 @@ def _many_keys(
         return MANY_SEPARATOR.join(found) if found else None
 
     return convert
+
+
+# --- COPY: PostgreSQL writes the CSV ------------------------------------------------------
+#
+# On PostgreSQL a CSV export of a kind whose columns it can write as the csv module does
+# (text, whole numbers, dates, decimals, booleans, references by slug, many-to-many keys)
+# is read with COPY (SELECT ...) TO STDOUT (FORMAT csv): the rows stream as they are
+# made, each already a CSV line, and ``streaming.copied_csv`` only swaps each record's
+# linked ids for their keys. The bytes are those of ``streaming.csv_lines``
+# (tests/data_io/test_copy_export.py).
+#
+# The ids travel inside the line as a marker field, ``"=1,2,3"`` (forced into quotes),
+# where the keys column goes. ``,"=`` cannot occur anywhere else in a line: a quote after
+# a comma opens a quoted field (inside one, quotes come in pairs), and every field before
+# the last marker that PostgreSQL may quote is text that starts with ``=`` only as a
+# marker, since a cell starting with ``=`` is neutralised to ``'=``.
+
+# The code points of the first characters that ``cells.neutralise`` prefixes with ``'``.
+_NEUTRALISED_CODES = ", ".join(str(ord(c)) for c in sorted(FIRST_CHARACTERS_NEUTRALISED))
+
+_TEXT_FIELDS = (
+    models.CharField,
+    models.TextField,
+    models.SlugField,
+    models.URLField,
+    models.EmailField,
+)
+_INTEGER_FIELDS = (
+    models.IntegerField,
+    models.SmallIntegerField,
+    models.BigIntegerField,
+    models.PositiveIntegerField,
+    models.PositiveSmallIntegerField,
+    models.PositiveBigIntegerField,
+)
+
+
+class _Cell(Func):
+    """One column as the CSV export writes it, computed by PostgreSQL. ``uses``: how many
+    times the template names its expression, whose parameters repeat as often."""
+
+    uses = 1
+    output_field = models.TextField()
+
+    def as_sql(
+        self,
+        compiler: SQLCompiler,
+        connection: BaseDatabaseWrapper,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> tuple[str, tuple[Any, ...]]:
+        sql, params = super().as_sql(
+            compiler, connection, function, template, arg_joiner, **extra_context
+        )
+        return sql, (*params,) * self.uses
+
+
+class _Text(_Cell):
+    """Text: empty as NULL (COPY writes NULL as an empty field, as the csv module writes
+    None, but an empty string as ``""``), and a value a spreadsheet would run as a
+    formula prefixed with ``'`` (``cells.neutralise``)."""
+
+    # ascii() of an empty string is 0, which no prefix is.
+    template = (
+        f"CASE WHEN ascii(%(expressions)s) IN ({_NEUTRALISED_CODES}) "
+        "THEN '''' || %(expressions)s ELSE NULLIF(%(expressions)s, '') END"
+    )
+    uses = 3
+
+
+class _Date(_Cell):
+    # As date.isoformat() writes it, whatever the connection's DateStyle.
+    template = "to_char(%(expressions)s, 'YYYY-MM-DD')"
+
+
+class _Decimal(_Cell):
+    # As format(value.normalize(), "f") writes it: no trailing zeros, no exponent.
+    template = "trim_scale(%(expressions)s)::text"
+
+
+class _Boolean(_Cell):
+    template = "CASE WHEN %(expressions)s THEN 'true' WHEN NOT %(expressions)s THEN 'false' END"
+    uses = 2
+
+
+class _Permalink(_Cell):
+    # The site and the page's path around the slug as stored (streaming.permalinks).
+    arg_joiner = " || "
+    template = "(%(expressions)s)"
+
+
+def _copy_cell(kind: RecordKind, name: str) -> Any:
+    """The expression that writes column ``name`` as the export does; None if there is
+    none (a key with several parts, a type the COPY path does not write)."""
+    if name in kind.many:
+        inner = _many_ids_sql(kind, name, "postgresql")
+        return RawSQL(f"'=' || array_to_string({inner.sql}, ',')", ())  # noqa: S611
+    if name in kind.refs:
+        field = kind.model._meta.get_field(name)
+        lookups = _key_lookups(cast("type[models.Model]", field.related_model), name)
+        return _Text(F(lookups[0])) if len(lookups) == 1 else None
+    field = kind.field_of(name)
+    lookup = kind.lookup_of(name)
+    if type(field) in _TEXT_FIELDS:
+        return _Text(F(lookup))
+    if type(field) in _INTEGER_FIELDS:
+        return F(lookup)
+    if type(field) is models.DateField:
+        return _Date(F(lookup))
+    if type(field) is models.DecimalField:
+        return _Decimal(F(lookup))
+    if type(field) is models.BooleanField:
+        return _Boolean(F(lookup))
+    return None
+
+
+def copies(kind: RecordKind, queryset: models.QuerySet) -> bool:
+    """Whether ``copied_rows`` can write this export: on PostgreSQL, for a kind whose
+    every column it can write (the others take ``iter_values``)."""
+    if connections[queryset.db].vendor != "postgresql" or kind.exported[0] in kind.many:
+        return False
+    return all(_copy_cell(kind, name) is not None for name in kind.exported)
+
+
+def copied_rows(
+    kind: RecordKind, queryset: models.QuerySet, *, permalink: tuple[str, str] | None = None
+) -> Iterator[str]:
+    """The records of ``queryset`` as COPY writes them in CSV (see ``copies``): a line each,
+    ending in a newline, each many-to-many column a marker ``"=ids"`` (the ids it links to,
+    comma-separated); with ``permalink`` (the address before and after the slug), a last
+    column holding the record's page address. One query, streamed row by row.
+
+    While it streams, the COPY holds its connection: close the stream (as the server
+    closes a response, when it ends or its reader hangs up) before the next query on it.
+    Closed half-way, the COPY is cancelled.
+    """
+    cells = {f"copy_{index}": _copy_cell(kind, name) for index, name in enumerate(kind.exported)}
+    markers = [f"copy_{index}" for index, name in enumerate(kind.exported) if name in kind.many]
+    if permalink is not None:
+        before, after = permalink
+        cells["copy_permalink"] = _Permalink(Value(before), F("slug"), Value(after))
+    rows = queryset.annotate(**cells).order_by(*kind.order).values_list(*cells)
+    connection = connections[rows.db]
+    try:
+        sql, params = rows.query.get_compiler(using=rows.db).as_sql()
+    except EmptyResultSet:  # a filter that nothing can match (a search that found none)
+        return
+    quoted = ", ".join(connection.ops.quote_name(name) for name in markers)
+    options = f"FORMAT csv, FORCE_QUOTE ({quoted})" if markers else "FORMAT csv"
+    # COPY takes no parameters: they are written into the statement, quoted by the driver.
+    ops = cast("PostgresOperations", connection.ops)
+    statement = ops.compose_sql(f"COPY ({sql}) TO STDOUT ({options})", params)
+    with (
+        connection.cursor() as cursor,
+        # The driver's errors, as Django's (the COPY does not pass through its cursor).
+        connection.wrap_database_errors,
+        cursor.copy(statement) as copy,
+    ):
+        # One message per row: PostgreSQL's protocol for COPY TO.
+        for data in copy:
+            yield str(data, "utf-8")

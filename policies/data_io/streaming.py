@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -20,7 +21,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from policies.data_io.cells import FIRST_CHARACTERS_NEUTRALISED
-from policies.data_io.rows import iter_rows, iter_values
+from policies.data_io.rows import copied_rows, copies, iter_rows, iter_values, many_keys
 from policies.data_io.schema import PERMALINK, RecordKind
 
 FORMATS = ("csv", "json")
@@ -48,14 +49,24 @@ def _is_text(kind: RecordKind, column: str) -> bool:
     )
 
 
-def permalinks(kind: RecordKind, site: str) -> Callable[[str], str] | None:
-    """The page address of a record of ``kind``, from its slug, on ``site`` (scheme and
-    host); None for a kind without a permalink. Reversed once, not per row."""
+def permalink_affixes(kind: RecordKind, site: str) -> tuple[str, str] | None:
+    """What comes before and after the slug in the page address of a record of ``kind``
+    on ``site`` (scheme and host); None for a kind without a permalink."""
     if kind.permalink is None:
         return None
     probe = reverse(kind.permalink, args=["slug"])
     prefix, _, suffix = probe.rpartition("slug")
-    return lambda slug: f"{site}{prefix}{slug}{suffix}"
+    return f"{site}{prefix}", suffix
+
+
+def permalinks(kind: RecordKind, site: str) -> Callable[[str], str] | None:
+    """The page address of a record of ``kind``, from its slug, on ``site`` (scheme and
+    host); None for a kind without a permalink. Reversed once, not per row."""
+    affixes = permalink_affixes(kind, site)
+    if affixes is None:
+        return None
+    before, after = affixes
+    return lambda slug: f"{before}{slug}{after}"
 
 
 def csv_lines(
@@ -97,6 +108,79 @@ def csv_lines(
     yield buffer.getvalue()
 
 
+# A many-to-many column's marker in a line from ``rows.copied_rows``, and its ids.
+MARKER = re.compile(r',"=([0-9,]*)"')
+
+# Each keys column keeps the cells it has written, by ids, up to this many (then starts
+# again), so that memory stays flat however varied the links: some 10 MB a column. A
+# million synthetic statements link some 30,000 different sets of sectors.
+CELL_CACHE = 50_000
+
+
+def copied_csv(
+    kind: RecordKind,
+    queryset: QuerySet,
+    *,
+    published_only: bool,
+    permalink: tuple[str, str] | None = None,
+) -> Iterator[str]:
+    """The same file as ``csv_lines``, written by PostgreSQL's COPY (``rows.copied_rows``):
+    the header, then the lines a few hundred per piece, each record's ids in its keys
+    columns swapped for its keys."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow(
+        [*kind.exported, PERMALINK] if permalink else kind.exported
+    )
+    piece = [buffer.getvalue()]
+    cells_of = [
+        _KeysCells(kind, name, published_only) for name in kind.exported if name in kind.many
+    ]
+    count = len(cells_of)
+    split = MARKER.split
+    for number, line in enumerate(copied_rows(kind, queryset, permalink=permalink), start=1):
+        if count:
+            parts = split(line, count)
+            # strict: a line without its markers would be a broken file, not a short one.
+            marked = zip(cells_of, parts[1::2], strict=True)
+            parts[1::2] = [cells[ids] for cells, ids in marked]
+            parts[-1] = parts[-1][:-1] + "\r\n"
+            piece.append("".join(parts))
+        else:
+            piece.append(line[:-1] + "\r\n")
+        if number % CSV_BATCH == 0:
+            yield "".join(piece)
+            piece = []
+    yield "".join(piece)
+
+
+class _KeysCells(dict[str, str]):
+    """The cells of one many-to-many column, by the ids COPY wrote in its marker: each
+    written once (the keys sorted, joined, neutralised, quoted as the csv module would),
+    up to CELL_CACHE of them."""
+
+    def __init__(self, kind: RecordKind, name: str, published_only: bool) -> None:
+        super().__init__()
+        self.keys_of = many_keys(kind, name, published_only, ids_as_text=True)
+
+    def __missing__(self, ids: str) -> str:
+        if len(self) >= CELL_CACHE:
+            self.clear()
+        cell = self[ids] = "," + _csv_field(self.keys_of(ids))
+        return cell
+
+
+def _csv_field(text: str | None) -> str:
+    """One text field as ``csv_lines`` writes it among others: neutralised, and quoted by
+    the csv module's own rules."""
+    if not text:
+        return ""
+    if text[0] in FIRST_CHARACTERS_NEUTRALISED:
+        text = "'" + text
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow([text])
+    return buffer.getvalue()[:-2]
+
+
 def json_chunks(rows: Iterable[dict]) -> Iterator[str]:
     """A JSON array written one record per line, so it streams and still parses whole."""
     yield "["
@@ -116,7 +200,17 @@ def export_stream(
     site: str | None = None,
 ) -> Iterator[str]:
     """The records as a file. With ``site`` (the scheme and host readers reach the tracker
-    at), records with a page carry its permanent address as a last column."""
+    at), records with a page carry its permanent address as a last column.
+
+    On PostgreSQL, a CSV of a kind whose every column COPY can write comes from COPY
+    (``copied_csv``): the same bytes, three times as fast at 100k statements."""
+    if file_format == "csv" and copies(kind, queryset):
+        return copied_csv(
+            kind,
+            queryset,
+            published_only=not include_drafts,
+            permalink=permalink_affixes(kind, site) if site is not None else None,
+        )
     permalink = permalinks(kind, site) if site is not None else None
     if file_format == "csv":
         return csv_lines(
