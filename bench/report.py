@@ -191,6 +191,13 @@ def write_benchmarks(report: dict, path: Path) -> None:
         f"- **Machine:** {report['machine']}",
         "- **Command:** `make bench` (sizes and databases: `BENCH_SIZES`, `BENCH_DATABASES`; "
         "PostgreSQL server from `DATABASE_URL`)",
+        "- **Repeats:** "
+        + ", ".join(
+            f"{r['database']} {r['size']:,}: median of {r['repeat']}"
+            for r in results
+            if "repeat" in r
+        )
+        + " (`BENCH_REPEAT`, `BENCH_REPEAT_1M`)",
         "",
         GOALS_NOTE,
         "## Goals",

@@ -213,6 +213,14 @@ def main() -> None:
         "--databases", default=os.environ.get("BENCH_DATABASES", "sqlite,postgres")
     )
     parser.add_argument("--repeat", type=int, default=int(os.environ.get("BENCH_REPEAT", "5")))
+    # A live question at 1M takes seconds to a minute on SQLite: timed five times each, the
+    # combinations alone would take an hour there.
+    parser.add_argument(
+        "--repeat-1m",
+        type=int,
+        default=int(os.environ.get("BENCH_REPEAT_1M", "2")),
+        help="Repeats at a million statements and more.",
+    )
     args = parser.parse_args()
     server = os.environ.get("DATABASE_URL") or DEFAULT_PG
     # Production mode serves hashed, compressed static files from collectstatic's output.
@@ -221,14 +229,18 @@ def main() -> None:
     for database in args.databases.split(","):
         for size in [int(s) for s in args.sizes.split(",")]:
             url = prepare(database, size, server)
-            print(f"measuring {database} at {size:,}", flush=True)
-            result = measure(url, args.repeat)
+            repeat = args.repeat_1m if size >= 1_000_000 else args.repeat
+            print(
+                f"measuring {database} at {size:,}, each figure the median of {repeat}", flush=True
+            )
+            result = measure(url, repeat)
             result["size"] = size
+            result["repeat"] = repeat
             if database == "sqlite":
                 # Datasette beside every question at 100k (the goal's size), its one faceted
                 # page at the others.
                 questions = result["combinations"]["datasette"] if size == 100_000 else None
-                result["datasette"] = datasette(sqlite_url(size)[1], args.repeat, questions)
+                result["datasette"] = datasette(sqlite_url(size)[1], repeat, questions)
             results.append(result)
             print(json.dumps(result), flush=True)
             # Saved as it goes, so a failure later keeps what was measured.
