@@ -34,9 +34,6 @@ else:
 IMPORT_WAIT_SECONDS = 3600
 
 
-IMPORT_PREVIEW_ROWS = 500
-
-
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("File"),
@@ -125,8 +122,8 @@ class ImportMixin(_ModelAdmin):
                         report=report,
                         token=token,
                         file_name=upload.name,
-                        preview_rows=report.rows[:IMPORT_PREVIEW_ROWS],
-                        more_rows=max(0, len(report.rows) - IMPORT_PREVIEW_ROWS),
+                        preview_rows=report.rows,
+                        more_rows=report.row_count - len(report.rows),
                     )
         return TemplateResponse(request, "admin/policies/import.html", context)
 

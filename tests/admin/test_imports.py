@@ -3,6 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from policies.data_io import loads
 from policies.models import Actor, Statement
 from tests.admin.test_records import MODEL_IDS, MODELS, admin_url
 from tests.data_io.test_imports import statements_csv
@@ -61,6 +62,20 @@ class TestImport:
         for slug in ("first-good", "new-one"):
             (record,) = Statement.objects.get(slug=slug).history.all()
             assert record.history_user == editor
+
+    def test_the_preview_lists_the_first_rows_and_counts_the_rest(
+        self, seeded, editor_client, monkeypatch
+    ):
+        # The report keeps only the rows the preview shows, however long the file.
+        data = self.actors_csv(editor_client)
+        every_row = loads.records_import(name="actors.csv", data=data, dry_run=True).rows
+        monkeypatch.setattr(loads, "REPORTED_ROWS", 3)
+        response = self.upload(editor_client, Actor, "actors.csv", data)
+        report = response.context["report"]
+        assert report.row_count == len(every_row) == Actor.objects.count() > 4
+        assert report.rows == every_row[:3]
+        more = report.row_count - 3
+        assert f"and {more} more rows" in response.content.decode()
 
     def test_bad_file_shows_every_error_and_writes_nothing(self, seeded, editor_client):
         data = self.actors_csv(editor_client).replace(b",CN,", b",China,")
