@@ -155,13 +155,18 @@ class Statement(LocalMixin, models.Model):
             # then read their dates: with every column they read in the index, SQLite never
             # reads the wide rows (100k statements, `kind=speech`: counting them took 1.1 s,
             # 6 ms with the index). Migration 0019 adds the link tables' reverse indexes.
+            # SQLite keeps the id (the rowid) in every index; PostgreSQL needs it included
+            # for an index-only scan, which the joins to the link tables need (100k, `kind=
+            # speech`, counts by month and theme: 176 ms from the table, 50 ms from this).
             models.Index(
                 fields=["kind", "published_on", "actor", "delivered_on"],
+                include=["id"],
                 condition=models.Q(status="published"),
                 name="statement_pub_kind",
             ),
             models.Index(
                 fields=["actor", "published_on", "kind", "delivered_on"],
+                include=["id"],
                 condition=models.Q(status="published"),
                 name="statement_pub_actor",
             ),
