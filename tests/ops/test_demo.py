@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import F
 
-from policies import units
+from policies import search, units
 from policies.models import (
     Actor,
     Indicator,
@@ -16,10 +16,12 @@ from policies.models import (
     Sector,
     Source,
     Statement,
+    StatementSearch,
     Target,
     Theme,
 )
 from policies.models.excerpts import verify_excerpt
+from policies.ops import demo
 from policies.progress import Status
 from policies.selectors import target_rows
 
@@ -142,3 +144,13 @@ def test_pages_serve_synthetic_data(empty_db, client):
     response = client.get("/", {"sector": sector.slug})
     assert response.status_code == 200
     assert response.context["counts"].statements > 0
+
+
+def test_every_statement_gets_its_search_terms_a_batch_at_a_time(empty_db, monkeypatch):
+    # Written after the records commit, in several transactions: none is left out at a
+    # batch's edge.
+    monkeypatch.setattr(demo, "SEARCH_BATCH", 7)
+    generate(seed=7)
+    assert Statement.objects.count() > 7 * 3
+    assert StatementSearch.objects.count() == Statement.objects.count()
+    assert search.stale_statements() == []
