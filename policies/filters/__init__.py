@@ -140,6 +140,9 @@ class DashboardSelection(Selection):
     # The rollup scope ("" for no filter, "s12" for one sector...) or None when only the
     # live queries can answer, or when the filters are invalid (nothing is to be counted).
     scope: str | None = None
+    # The rollup scope of the same statements whatever date they are counted by: under
+    # ``date_basis=delivered`` the rollups still hold their themes and sectors.
+    undated_scope: str | None = None
 
     @property
     def statements(self) -> StatementQuerySet:
@@ -200,6 +203,9 @@ def select(
             plans=_apply(PlanFilter, plans, cleaned) if valid else plans.none(),
             targets=_apply(TargetFilter, targets, cleaned) if valid else targets.none(),
             scope=_scope(cleaned, common["date_basis"]) if valid and not include_drafts else None,
+            undated_scope=(
+                _scope(cleaned, DateBasis.PUBLISHED) if valid and not include_drafts else None
+            ),
         )
     return Selection(**common)
 

@@ -25,19 +25,50 @@ from policies.rollups.reading import RollupCounts, rollup_counts
 
 
 def statement_counts(
-    *, statements: QuerySet[Any], scope: str | None, dated_by: Any
+    *,
+    statements: QuerySet[Any],
+    scope: str | None,
+    dated_by: Any,
+    undated_scope: str | None = None,
 ) -> RollupCounts:
     """The statement figures of a selection: its rollup scope's stored rows when it has one
     (``reading.rollup_scope``), else counted live from ``statements`` (its records), dated
-    by ``dated_by``. The one door the dashboard reads statement counts through."""
-    if scope is None:
-        return live_counts(statements=statements, dated_by=dated_by)
-    return rollup_counts(scope)
+    by ``dated_by``. The one door the dashboard reads statement counts through.
+
+    ``undated_scope`` is the scope of the same statements counted by another date (the
+    selection's filters but its date basis): their themes and sectors do not depend on
+    the date, so those come from the rollups, and only the months are counted live. The
+    pairs of themes and sectors were the costliest live count (100k statements on
+    PostgreSQL: 150 ms of the 620 ms of ``date_basis=delivered``)."""
+    if scope is not None:
+        return rollup_counts(scope)
+    if undated_scope is not None:
+        stored = rollup_counts(undated_scope)
+        months = live_months(statements=statements, dated_by=dated_by)
+        return RollupCounts(*months, stored.theme_sector, stored.sector)
+    return live_counts(statements=statements, dated_by=dated_by)
 
 
 def live_counts(*, statements: QuerySet[Any], dated_by: Any) -> RollupCounts:
     """``statements``' figures in the rollups' shape; ``dated_by`` is the date each counts
     by (a field name or expression: the publication date, or ``filters.statement_date``)."""
+    per_month, month_theme = live_months(statements=statements, dated_by=dated_by)
+    # A statement counts once for each theme and sector pair it holds: the left joins'
+    # rows without one of them are not pairs.
+    theme_sector = [
+        (theme, sector, n)
+        for theme, sector, n in _grouped(statements, "themes", "sectors")
+        if theme is not None and sector is not None
+    ]
+    sector = {s: n for s, n in _grouped(statements, "sectors") if s is not None}
+    return RollupCounts(per_month, month_theme, theme_sector, sector)
+
+
+def live_months(
+    *, statements: QuerySet[Any], dated_by: Any
+) -> tuple[dict[int, int], list[tuple[int, int, int]]]:
+    """``statements``' counts by month, and by month and theme (0: none), as
+    ``live_counts`` gives them."""
     by_month = statements.order_by().annotate(month=MonthOf(dated_by))
     per_month = {
         _month(month): n
@@ -49,15 +80,7 @@ def live_counts(*, statements: QuerySet[Any], dated_by: Any) -> RollupCounts:
         for month, theme, n in by_month.values_list("month", "themes").annotate(n=Count("pk"))
         if month is not None
     ]
-    # A statement counts once for each theme and sector pair it holds: the left joins'
-    # rows without one of them are not pairs.
-    theme_sector = [
-        (theme, sector, n)
-        for theme, sector, n in _grouped(statements, "themes", "sectors")
-        if theme is not None and sector is not None
-    ]
-    sector = {s: n for s, n in _grouped(statements, "sectors") if s is not None}
-    return RollupCounts(per_month, month_theme, theme_sector, sector)
+    return per_month, month_theme
 
 
 class MonthOf(Func):

@@ -228,7 +228,10 @@ def dashboard_figures(*, selection: DashboardSelection) -> DashboardFigures:
     all_sectors = list(Sector.objects.order_by("path"))
     basis = selection.date_basis
     statement_counts = rollups.statement_counts(
-        statements=statements, scope=selection.scope, dated_by=statement_date(basis)
+        statements=statements,
+        scope=selection.scope,
+        dated_by=statement_date(basis),
+        undated_scope=selection.undated_scope,
     )
     first, last = widest_span(statement_counts.span(), span_of(records=plans))
     granularity = granularity_for(

@@ -135,6 +135,7 @@ def assert_facets_match(params: dict[str, object]) -> None:
         statements=selection.statements,
         scope=selection.scope,
         dated_by=filters.statement_date(selection.date_basis),
+        undated_scope=selection.undated_scope,
     )
     assert filters.facets(selection, time_limit_ms=600_000, known=known) == found, params
     for facet in found:
@@ -186,7 +187,10 @@ def test_any_filters_after_any_writes_give_the_oracle_figures(generated, data):
         dated_by = filters.statement_date(selection.date_basis)
         statements = selection.statements
         answered = rollups.statement_counts(
-            statements=statements, scope=selection.scope, dated_by=dated_by
+            statements=statements,
+            scope=selection.scope,
+            dated_by=dated_by,
+            undated_scope=selection.undated_scope,
         )
         assert_counts_match(answered, statements, params, selection.date_basis)
         live = rollups.live_counts(statements=statements, dated_by=dated_by)

@@ -7,8 +7,9 @@ from urllib.parse import urlencode
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 
 from policies import filters, rollups
 from policies.data_io.loads import records_import
@@ -86,6 +87,41 @@ def test_every_scope_matches_the_live_queries(generated):
         assert_rollups_match_live({"theme": theme.slug})
     for actor in Actor.objects.all()[:10]:
         assert_rollups_match_live({"actor": actor.slug})
+
+
+def test_the_delivered_basis_takes_themes_and_sectors_from_the_rollups(generated):
+    # Counted by delivery, a selection the rollups hold by publication month still has
+    # their themes and sectors: only its months are counted live.
+    delivered = filters.DateBasis.DELIVERED
+    choices = [
+        {},
+        {"sector": Sector.objects.filter(parent=None).first().slug},
+        {"theme": Theme.objects.first().slug},
+        {"actor": Actor.objects.first().slug},
+    ]
+    for chosen in choices:
+        params = chosen | {"date_basis": "delivered"}
+        selection = select(QueryDict(urlencode(params)), surface="dashboard")
+        assert selection.scope is None, params
+        assert selection.undated_scope is not None, params
+        published = select(QueryDict(urlencode(chosen)), surface="dashboard")
+        assert selection.undated_scope == published.scope, params
+        with CaptureQueriesContext(connection) as queries:
+            counts = rollups.statement_counts(
+                statements=selection.statements,
+                scope=None,
+                dated_by=filters.statement_date(delivered),
+                undated_scope=selection.undated_scope,
+            )
+        # The scope's rollup rows, then the two counts by month: no pairs counted live.
+        (stored, *live) = [q["sql"] for q in queries]
+        assert "policies_statementrollup" in stored
+        assert len(live) == 2
+        assert not any("policies_statementrollup" in sql for sql in live)
+        assert_counts_match(counts, selection.statements, params, basis=delivered)
+    # Dates are a filter, not a basis: they leave nothing to the rollups.
+    dated = {"date_basis": "delivered", "date_after": "2015-01-01"}
+    assert select(QueryDict(urlencode(dated)), surface="dashboard").undated_scope is None
 
 
 def test_only_filters_the_rollups_can_answer_use_them(generated):
