@@ -223,13 +223,23 @@ def main() -> None:
         default=int(os.environ.get("BENCH_REPEAT_1M", "2")),
         help="Repeats at a million statements and more.",
     )
+    parser.add_argument(
+        "--skip",
+        default=os.environ.get("BENCH_SKIP", ""),
+        help="database:size pairs not to build or measure, comma-separated (sqlite:1000000); "
+        "the report says they were not measured.",
+    )
     args = parser.parse_args()
+    skipped = {pair.strip() for pair in args.skip.split(",") if pair.strip()}
     server = os.environ.get("DATABASE_URL") or DEFAULT_PG
     # Production mode serves hashed, compressed static files from collectstatic's output.
     manage("sqlite:///:memory:", "collectstatic", "--noinput", "-v", "0")
     results = []
     for database in args.databases.split(","):
         for size in [int(s) for s in args.sizes.split(",")]:
+            if f"{database}:{size}" in skipped:
+                print(f"skipping {database} at {size:,}", flush=True)
+                continue
             url = prepare(database, size, server)
             repeat = args.repeat_1m if size >= 1_000_000 else args.repeat
             print(
