@@ -148,7 +148,8 @@ def goals(results: list[dict]) -> list[tuple[str, str]]:
             # import is its floor, so it is shown beside the peak.
             rows.append(
                 (
-                    f"Import's peak memory < 200 MB ({result['database']}, {i['rows']:,} rows)",
+                    f"Import's peak memory < 200 MB ({result['database']}, {i['rows']:,} rows "
+                    f"into {result['size']:,})",
                     _verdict(
                         i["peak_mb"] < 200,
                         f"{i['peak_mb']} MB peak ({i['peak_mb_before_import']} MB before the "
@@ -198,6 +199,15 @@ def write_benchmarks(report: dict, path: Path) -> None:
             if "repeat" in r
         )
         + " (`BENCH_REPEAT`, `BENCH_REPEAT_1M`)",
+        *(
+            [
+                "- **Not measured:** "
+                + ", ".join(report["skipped"])
+                + " (`BENCH_SKIP`: left out of this run)"
+            ]
+            if report.get("skipped")
+            else []
+        ),
         "",
         GOALS_NOTE,
         "## Goals",

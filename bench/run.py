@@ -263,6 +263,7 @@ def main() -> None:
         "machine": machine(),
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "results": results,
+        "skipped": sorted(skipped),
     }
     (RESULTS / "latest.json").write_text(json.dumps(report, indent=2))
     write_benchmarks(report, ROOT / "BENCHMARKS.md")
