@@ -60,6 +60,22 @@ XLSX_RATIO_FLOOR_BYTES = 1024 * 1024
 XLSX_HEAD_BYTES = 64 * 1024
 
 
+# What zipfile, the XML parsers and openpyxl raise for a file that is not a workbook, or a
+# damaged one (a compression method zipfile lacks, an encrypted part): the editor is told
+# so. ImportFileError, which says what is wrong with a readable workbook, is none of these.
+_UNREADABLE = (
+    zipfile.BadZipFile,
+    KeyError,
+    OSError,
+    ValueError,
+    ParseError,
+    SyntaxError,
+    IndexError,
+    NotImplementedError,
+    RuntimeError,
+)
+
+
 def xlsx_table(name: str, data: bytes) -> tuple[list[str], list[bytes]]:
     """The first sheet's header, and its rows (the sheet's row number, then each cell as
     text) a thousand to a piece, each piece marshalled and packed with zlib: a fifth of
@@ -111,17 +127,7 @@ def xlsx_table(name: str, data: bytes) -> tuple[list[str], list[bytes]]:
             table.append(zlib.compress(marshal.dumps(piece), 1))
         finally:
             workbook.close()
-    except ImportFileError:
-        raise
-    except (
-        zipfile.BadZipFile,
-        KeyError,
-        OSError,
-        ValueError,
-        ParseError,
-        SyntaxError,
-        IndexError,
-    ) as error:
+    except _UNREADABLE as error:
         raise _not_a_workbook(name, error) from None
     return columns, table
 
@@ -209,18 +215,7 @@ def _check_workbook(name: str, data: bytes) -> None:
         try:
             sheet = _first_sheet(archive)
             _check_sheet_rows(name, archive, sheet)
-        except ImportFileError:
-            raise
-        except (
-            zipfile.BadZipFile,
-            KeyError,
-            OSError,
-            ValueError,
-            ParseError,
-            IndexError,
-            NotImplementedError,
-            RuntimeError,
-        ) as error:
+        except _UNREADABLE as error:
             raise _not_a_workbook(name, error) from None
 
 

@@ -137,12 +137,18 @@ class DashboardSelection(Selection):
 
     plans: PlanQuerySet = field(default_factory=Plan.objects.none)
     targets: TargetQuerySet = field(default_factory=Target.objects.none)
-    # The rollup scope ("" for no filter, "s12" for one sector...) or None when only the
-    # live queries can answer, or when the filters are invalid (nothing is to be counted).
-    scope: str | None = None
-    # The rollup scope of the same statements whatever date they are counted by: under
-    # ``date_basis=delivered`` the rollups still hold their themes and sectors.
+    # The rollup scope of the selected statements ("" for no filter, "s12" for one
+    # sector...), whatever date they are counted by; None when only the live queries can
+    # answer, or when the filters are invalid (nothing is to be counted).
     undated_scope: str | None = None
+
+    @property
+    def scope(self) -> str | None:
+        """The rollup scope that answers every statement figure: the rollups count by
+        publication month, so only under the ``published`` basis, named or not. Under
+        another basis they still hold the statements' themes and sectors
+        (``undated_scope``)."""
+        return self.undated_scope if self.date_basis == DateBasis.PUBLISHED else None
 
     @property
     def statements(self) -> StatementQuerySet:
@@ -202,10 +208,7 @@ def select(
             **common,
             plans=_apply(PlanFilter, plans, cleaned) if valid else plans.none(),
             targets=_apply(TargetFilter, targets, cleaned) if valid else targets.none(),
-            scope=_scope(cleaned, common["date_basis"]) if valid and not include_drafts else None,
-            undated_scope=(
-                _scope(cleaned, DateBasis.PUBLISHED) if valid and not include_drafts else None
-            ),
+            undated_scope=_scope(cleaned) if valid and not include_drafts else None,
         )
     return Selection(**common)
 
@@ -264,11 +267,9 @@ def _apply(
     return cast(_Records, apply_cleaned(filterset, queryset, cleaned))
 
 
-def _scope(cleaned: Mapping[str, Any], basis: DateBasis) -> str | None:
-    """The rollup scope of the dashboard's (valid) filters. The rollups count statements by
-    publication month, so they answer the ``published`` basis only, named or not."""
-    if basis != DateBasis.PUBLISHED:
-        return None
+def _scope(cleaned: Mapping[str, Any]) -> str | None:
+    """The rollup scope of the dashboard's (valid) filters; the date basis is not a filter
+    of which statements, only of the month each counts in."""
     return rollup_scope({name: value for name, value in cleaned.items() if name != "date_basis"})
 
 
