@@ -255,13 +255,11 @@ def demo_data_generate(
         rollups.rebuild()
         say("rollups rebuilt")
     # The search terms are derived from what has just committed, and are written after it,
-    # a transaction per batch, so that a long run keeps its records whatever happens to
-    # the terms. Inside the one transaction of a million statements, SQLite's full-text
-    # index had slowed to a hundred statements a second by 440,000 (its write-ahead log
-    # past a gigabyte); in batches it still slows as the index grows (some 170 a second by
-    # 250,000, against 3,000 at 100,000 statements): FTS5's own cost at that size, not yet
-    # solved. A run stopped here leaves terms missing, which `rebuild_search --check`
-    # reports and `rebuild_search` writes.
+    # a transaction per batch, so that a long run keeps its records whatever happens to the
+    # terms, and SQLite's write-ahead log stays small. (They slowed to a hundred a second
+    # past 250,000 statements on SQLite while written a row per statement and in no order:
+    # see search.index._write.) A run stopped here leaves terms missing, which
+    # `rebuild_search --check` reports and `rebuild_search` writes.
     for start in range(0, len(new_ids), SEARCH_BATCH):
         with transaction.atomic():
             search.refresh(new_ids[start : start + SEARCH_BATCH])

@@ -111,29 +111,35 @@ def _id_batches(statement_model: Any) -> Iterator[list[int]]:
 
 
 def _write(terms_model: Any, found: dict[int, str]) -> None:
-    """Insert or replace each statement's terms, sent as one batch (``executemany``); on
-    PostgreSQL with their vector, parsed once here rather than at every search."""
+    """Insert or replace each statement's terms, in order of id and many rows to a
+    statement; on PostgreSQL with their vector, parsed once here rather than at every search.
+
+    Both for SQLite's FTS5, which writes what it holds in memory to disk as a segment of its
+    own, to be merged later, at the end of every statement and before any row whose id is
+    not above the last. Written a row per statement, or in the order the database returned
+    them, 4,000 statements' terms took 12 s and 6.8 s on a database already holding
+    260,000; sorted, 499 rows to a statement (SQLite's 999 parameters), 0.1 s."""
     if not found:
         return
     connection = connections[router.db_for_write(terms_model)]
     table = connection.ops.quote_name(terms_model._meta.db_table)
     if connection.vendor == "postgresql":
-        sql = (
-            f"INSERT INTO {table} (statement_id, document, vector) "  # noqa: S608 (a table name)
-            "VALUES (%s, %s, to_tsvector('simple', %s)) ON CONFLICT (statement_id) DO UPDATE "
-            "SET document = EXCLUDED.document, vector = EXCLUDED.vector"
-        )
-        rows: list[tuple[int, str] | tuple[int, str, str]] = [
-            (pk, document, document) for pk, document in found.items()
-        ]
+        columns, row = "statement_id, document, vector", "(%s, %s, to_tsvector('simple', %s))"
+        update = "document = EXCLUDED.document, vector = EXCLUDED.vector"
+        values = [(pk, document, document) for pk, document in sorted(found.items())]
     else:
-        sql = (
-            f"INSERT INTO {table} (statement_id, document) VALUES (%s, %s) "  # noqa: S608
-            "ON CONFLICT (statement_id) DO UPDATE SET document = excluded.document"
-        )
-        rows = list(found.items())
+        columns, row = "statement_id, document", "(%s, %s)"
+        update = "document = excluded.document"
+        values = [(pk, document) for pk, document in sorted(found.items())]
+    per_statement = connection.ops.bulk_batch_size(columns.split(", "), values)
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        for start in range(0, len(values), per_statement):
+            chunk = values[start : start + per_statement]
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(chunk))} "  # noqa: S608 (a table name)
+                f"ON CONFLICT (statement_id) DO UPDATE SET {update}",
+                [value for values_of_row in chunk for value in values_of_row],
+            )
 
 
 # --- Upkeep beyond the statements' own writes ------------------------------------------
