@@ -123,6 +123,7 @@ def _write(terms_model: Any, found: dict[int, str]) -> None:
         return
     connection = connections[router.db_for_write(terms_model)]
     table = connection.ops.quote_name(terms_model._meta.db_table)
+    values: list[tuple[Any, ...]]
     if connection.vendor == "postgresql":
         columns, row = "statement_id, document, vector", "(%s, %s, to_tsvector('simple', %s))"
         update = "document = EXCLUDED.document, vector = EXCLUDED.vector"

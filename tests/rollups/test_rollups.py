@@ -113,11 +113,13 @@ def test_the_delivered_basis_takes_themes_and_sectors_from_the_rollups(generated
                 dated_by=filters.statement_date(delivered),
                 undated_scope=selection.undated_scope,
             )
-        # The scope's rollup rows, then the two counts by month: no pairs counted live.
+        # The scope's rollup rows, then the counts by month (one query): no pairs, no
+        # sectors counted live.
         (stored, *live) = [q["sql"] for q in queries]
         assert "policies_statementrollup" in stored
-        assert len(live) == 2
-        assert not any("policies_statementrollup" in sql for sql in live)
+        assert len(live) == 1
+        assert "policies_statementrollup" not in live[0]
+        assert "s.sector_id" not in live[0]
         assert_counts_match(counts, selection.statements, params, basis=delivered)
     # Dates are a filter, not a basis: they leave nothing to the rollups.
     dated = {"date_basis": "delivered", "date_after": "2015-01-01"}

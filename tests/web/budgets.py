@@ -49,11 +49,12 @@ BUDGETS = {
     # (filters.facets)
     "dashboard": 18,
     # the filters' sector and theme looked up once; statements live (not from the rollups,
-    # rollups.live_counts): by month, by month and theme, by theme and sector, by sector;
+    # rollups.live_counts): by month, by month and theme, by theme and sector, and by
+    # sector, in one query;
     # the facets 8: the sector tree, its statements' sectors and its parents' subtree
     # counts 3 (live: a theme is chosen), themes from the sector's rollups 1, actors counted
     # and named 2, plans 1, kinds 1; and the theme chosen read for its name (the chips)
-    "dashboard filtered": 27,
+    "dashboard filtered": 24,
     # lists: count, the page's ids (from the ordering index), then those rows and theirs;
     # the facets 5 (from the rollups as on the dashboard, then plans and kinds)
     "statements": 9,
