@@ -14,8 +14,9 @@ from django.db import models
 class StatementRollup(models.Model):
     """How many published statements fall under one key, within one scope.
 
-    ``scope`` is ``""`` for all statements, or ``s<id>``, ``t<id>``, ``a<id>`` for those in
-    a sector's subtree, with a theme, or by an actor: the dashboard narrowed to one of them.
+    ``scope`` is ``""`` for all statements, or ``s<id>``, ``t<id>``, ``a<id>``, ``k<kind>``
+    for those in a sector's subtree, with a theme, by an actor or of a kind: the dashboard
+    narrowed to one of them.
     """
 
     class Measure(models.TextChoices):

@@ -6,8 +6,8 @@ PostgreSQL (BENCHMARKS.md). The dashboard instead reads ``StatementRollup``: a f
 rows per scope, whatever the number of statements.
 
 Each published statement adds one to a set of keys (its *contribution*) in each scope it
-belongs to: all statements, each of its themes, its actor, and each sector at or above one
-of its sectors. A sector scope counts a statement once however many of its sectors lie in
+belongs to: all statements, each of its themes, its actor, its kind, and each sector at or
+above one of its sectors. A sector scope counts a statement once however many of its sectors lie in
 that subtree, which is what the live sector filter does.
 
 The package in four rooms:
@@ -19,8 +19,8 @@ The package in four rooms:
 - ``live``: the same figures counted live, and ``statement_counts``, which picks.
 
 The dashboard reads its statement figures through ``statement_counts`` (``live``), the one
-door: these rows when the filters are none, or a single sector, theme or actor; anything
-else (dates, kinds, words, plans, several values) is counted live into the same shape.
+door: these rows when the filters are none, or a single sector, theme, actor or kind; anything
+else (dates, words, plans, several values) is counted live into the same shape.
 ``tests/rollups/`` checks that both give the same figures as the plain ORM queries.
 The browse indexes (``actor_index``, ``theme_index``, ``sector_tree`` in the selectors) read
 each scope's total from them too, one query for every actor, theme or sector;

@@ -11,7 +11,7 @@ from policies.models import Sector, Statement, StatementRollup
 Key = tuple[str, str, int, int, int]  # scope, measure, month, theme, sector
 Measure = StatementRollup.Measure
 
-Row = tuple[int, int, int, list[int], list[int]]  # pk, actor, month, themes, sectors
+Row = tuple[int, int, str, int, list[int], list[int]]  # pk, actor, kind, month, themes, sectors
 
 
 def models_for(apps: Any = None) -> tuple[Any, Any, Any]:
@@ -40,6 +40,7 @@ def ancestors_map(apps: Any = None) -> dict[int, tuple[int, ...]]:
 def contribution(
     *,
     actor: int,
+    kind: str,
     month: int,
     themes: Iterable[int],
     sectors: Iterable[int],
@@ -53,7 +54,13 @@ def contribution(
     local += [(Measure.THEME_SECTOR.value, 0, t, s) for t in themes for s in sectors]
     local += [(Measure.SECTOR.value, 0, 0, s) for s in sectors]
     closure = {a for s in sectors for a in ancestors.get(s, (s,))}
-    scopes = ["", f"a{actor}", *(f"t{t}" for t in themes), *(f"s{s}" for s in sorted(closure))]
+    scopes = [
+        "",
+        f"a{actor}",
+        f"k{kind}",
+        *(f"t{t}" for t in themes),
+        *(f"s{s}" for s in sorted(closure)),
+    ]
     return [(scope, *key) for scope in scopes for key in local]
 
 

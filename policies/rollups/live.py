@@ -1,6 +1,6 @@
-"""The rollups' figures counted live, for a selection no rollup scope answers (dates, kinds,
-plans, words, several filters): the same ``RollupCounts`` the stored rows give, so that the
-dashboard reads one shape whichever answered.
+"""The rollups' figures counted live, for a selection no rollup scope answers (dates, plans,
+words, several values or filters): the same ``RollupCounts`` the stored rows give, so that
+the dashboard reads one shape whichever answered.
 
 One query (``_counted``): the selected statements written once, then four counts over
 them, grouped by ids, not by slugs: the labels come from the small tables the dashboard

@@ -21,7 +21,8 @@ def rollup_scope(cleaned: Mapping[str, Any]) -> str | None:
     """The rollup scope that answers these (valid) filters, or None if only live queries can.
 
     No filter is scope ``""``; exactly one sector, theme or actor and nothing else is that
-    record's scope. Dates, kinds, words, plans or several values need the live queries.
+    record's scope, and exactly one kind is ``k<kind>``. Dates, words, plans or several
+    values need the live queries.
     """
     active = {name: value for name, value in cleaned.items() if value not in (None, "", [], ())}
     if not active:
@@ -29,6 +30,10 @@ def rollup_scope(cleaned: Mapping[str, Any]) -> str | None:
     if len(active) != 1:
         return None
     ((name, value),) = active.items()
+    if name == "kind":
+        # A kind of plans or targets only has no statements: its scope has no rows.
+        kinds = list(value)
+        return f"k{kinds[0]}" if len(kinds) == 1 else None
     prefix = ROLLUP_PREFIXES.get(name)
     if prefix is None:
         return None

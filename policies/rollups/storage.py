@@ -51,7 +51,7 @@ def _range_rows(statement_model: Any, lo: int | None, hi: int | None) -> Iterato
     statements = (
         statement_model.objects.filter(status=PublicationStatus.PUBLISHED, **bounds)
         .order_by("pk")
-        .values_list("pk", "actor_id", "published_on")
+        .values_list("pk", "actor_id", "kind", "published_on")
         .iterator(chunk_size=20000)
     )
     link_bounds = {f"statement_id{key[2:]}": value for key, value in bounds.items()}
@@ -59,7 +59,7 @@ def _range_rows(statement_model: Any, lo: int | None, hi: int | None) -> Iterato
     sectors = _grouped(statement_model.sectors.through, "sector_id", link_bounds)
     theme_pk, theme_ids = next(themes, (None, []))
     sector_pk, sector_ids = next(sectors, (None, []))
-    for pk, actor, published_on in statements:
+    for pk, actor, kind, published_on in statements:
         while theme_pk is not None and theme_pk < pk:
             theme_pk, theme_ids = next(themes, (None, []))
         while sector_pk is not None and sector_pk < pk:
@@ -67,6 +67,7 @@ def _range_rows(statement_model: Any, lo: int | None, hi: int | None) -> Iterato
         yield (
             pk,
             actor,
+            kind,
             month_of(published_on),
             theme_ids if theme_pk == pk else [],
             sector_ids if sector_pk == pk else [],
@@ -90,10 +91,10 @@ def _listed_rows(statement_model: Any, ids: list[int]) -> Iterator[Row]:
     rows = (
         statement_model.objects.filter(pk__in=ids, status=PublicationStatus.PUBLISHED)
         .order_by("pk")
-        .values_list("pk", "actor_id", "published_on")
+        .values_list("pk", "actor_id", "kind", "published_on")
     )
-    for pk, actor, published_on in rows:
-        yield pk, actor, month_of(published_on), themes.get(pk, []), sectors.get(pk, [])
+    for pk, actor, kind, published_on in rows:
+        yield pk, actor, kind, month_of(published_on), themes.get(pk, []), sectors.get(pk, [])
 
 
 def _links(through: Any, field: str, ids: list[int]) -> dict[int, list[int]]:
@@ -109,10 +110,15 @@ def _links(through: Any, field: str, ids: list[int]) -> dict[int, list[int]]:
 def count(rows: Iterable[Row], ancestors: dict[int, tuple[int, ...]]) -> Counter[Key]:
     """What ``rows`` add to the rollups together, under the sector tree ``ancestors``."""
     totals: Counter[Key] = Counter()
-    for _pk, actor, month, themes, sectors in rows:
+    for _pk, actor, kind, month, themes, sectors in rows:
         totals.update(
             contribution(
-                actor=actor, month=month, themes=themes, sectors=sectors, ancestors=ancestors
+                actor=actor,
+                kind=kind,
+                month=month,
+                themes=themes,
+                sectors=sectors,
+                ancestors=ancestors,
             )
         )
     return totals
@@ -139,19 +145,20 @@ def locked_rows(ids: Iterable[int]) -> dict[int, Row | None]:
             Statement.objects.select_for_update()
             .filter(pk__in=chunk)
             .order_by("pk")
-            .values_list("pk", "actor_id", "published_on", "status")
+            .values_list("pk", "actor_id", "kind", "published_on", "status")
         )
         result.update(dict.fromkeys(chunk))
-        published = [row for row in statements if row[3] == PublicationStatus.PUBLISHED]
+        published = [row for row in statements if row[4] == PublicationStatus.PUBLISHED]
         if not published:
             continue
         wanted = [row[0] for row in published]
         themes = _links(Statement.themes.through, "theme_id", wanted)
         sectors = _links(Statement.sectors.through, "sector_id", wanted)
-        for pk, actor, published_on, _status in published:
+        for pk, actor, kind, published_on, _status in published:
             result[pk] = (
                 pk,
                 actor,
+                kind,
                 month_of(published_on),
                 themes.get(pk, []),
                 sectors.get(pk, []),

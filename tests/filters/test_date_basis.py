@@ -213,11 +213,11 @@ def test_the_form_offers_the_basis_where_statements_are_listed(seeded, client):
 # What a dashboard with dates costs under the publication basis too, counted on the seeds
 # and on more: themes and sectors 2; statements live, not from the rollups
 # (``rollups.live_counts``: by month, by month and theme, by theme and sector, by sector,
-# in one query); plans' span, count, coverage and timeline 4; target count and coverage 2; target rows
-# 2 (the targets, and their indicators' counted figures, ``with_series``); latest
-# statements 2; the facets 7: the sector tree and its parents' subtree counts 2 (each
-# sector's own count, and each theme's, from the statements' counts above: no filter of
-# theirs is chosen), themes named 1, actors counted and named 2, plans 1, kinds 1. On
+# in one query); plans' span, count, coverage and timeline 4; target count and coverage 2;
+# target rows 2 (the targets, and their indicators' counted figures, ``with_series``);
+# latest statements 2; the facets 7: the sector tree and its parents' subtree counts 2
+# (each sector's own count, and each theme's, from the statements' counts above: no filter
+# of theirs is chosen), themes named 1, actors counted and named 2, plans 1, kinds 1. On
 # PostgreSQL, each of the 4 live facet counts runs in a savepoint of its own under its time
 # limit (SAVEPOINT, SET LOCAL statement_timeout, ROLLBACK TO, RELEASE: 4 more each, in the
 # test's transaction).
