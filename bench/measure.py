@@ -34,6 +34,9 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from policies.models import Sector, Statement  # noqa: E402
 
+# The dashboard under filters only the live counts answer.
+LIVE_URL = "/?kind=speech&kind=essay"
+
 
 def timed(client: Client, url: str, repeat: int, *, clear_cache: bool) -> dict:
     """Median and spread of the server time for ``url``, and its query count."""
@@ -215,7 +218,8 @@ def main() -> None:
         "dashboard": timed(client, "/", args.repeat, clear_cache=True),
         "dashboard_cached": timed(client, "/", args.repeat, clear_cache=False),
         "dashboard_sector": timed(client, sector_url, args.repeat, clear_cache=True),
-        "dashboard_live": timed(client, "/?kind=speech", args.repeat, clear_cache=True),
+        # Two kinds: one alone is read from the rollups (migration 0021).
+        "dashboard_live": timed(client, LIVE_URL, args.repeat, clear_cache=True),
         "dashboard_sql_alone": dashboard_sql_alone(client, "/", args.repeat),
         # Uncached: the list's facets are kept until the next write, and a reader's first
         # visit under new filters pays for them.

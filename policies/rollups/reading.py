@@ -31,7 +31,8 @@ def rollup_scope(cleaned: Mapping[str, Any]) -> str | None:
         return None
     ((name, value),) = active.items()
     if name == "kind":
-        # A kind of plans or targets only has no statements: its scope has no rows.
+        # A kind of plan or target selects no statement, and its scope has no rows: the
+        # same answer.
         kinds = list(value)
         return f"k{kinds[0]}" if len(kinds) == 1 else None
     prefix = ROLLUP_PREFIXES.get(name)

@@ -114,9 +114,9 @@ def _write(terms_model: Any, found: dict[int, str]) -> None:
     """Insert or replace each statement's terms, in order of id and many rows to a
     statement; on PostgreSQL with their vector, parsed once here rather than at every search.
 
-    Both for SQLite's FTS5, which writes what it holds in memory to disk as a segment of its
-    own, to be merged later, at the end of every statement and before any row whose id is
-    not above the last. Written a row per statement, or in the order the database returned
+    Both are for SQLite's FTS5, which writes what it holds in memory to disk as a segment
+    of its own, to be merged later, at the end of every statement and before any row whose
+    id is not above the last. Written a row per statement, or in the order the database returned
     them, 4,000 statements' terms took 12 s and 6.8 s on a database already holding
     260,000; sorted, 499 rows to a statement (SQLite's 999 parameters), 0.1 s."""
     if not found:
