@@ -144,16 +144,19 @@ def goals(results: list[dict]) -> list[tuple[str, str]]:
             )
         )
         if "peak_mb" in i:
-            # ru_maxrss of the measuring process: the data set's own reading before the
-            # import is its floor, so it is shown beside the peak.
+            # The goal reads the import's private memory (bench/measure.py, PrivatePeak):
+            # ru_maxrss also counts the database's pages SQLite maps into memory. Both are
+            # shown, with ru_maxrss before the import began (the data set's own reading).
+            peak = i.get("peak_private_mb", i["peak_mb"])
+            private = f"{peak} MB private at most; " if "peak_private_mb" in i else ""
             rows.append(
                 (
                     f"Import's peak memory < 200 MB ({result['database']}, {i['rows']:,} rows "
                     f"into {result['size']:,})",
                     _verdict(
-                        i["peak_mb"] < 200,
-                        f"{i['peak_mb']} MB peak ({i['peak_mb_before_import']} MB before the "
-                        "import began)",
+                        peak < 200,
+                        f"{private}{i['peak_mb']} MB peak resident "
+                        f"({i['peak_mb_before_import']} MB before the import began)",
                     ),
                 )
             )
