@@ -79,6 +79,10 @@ def live_months(
 # The measures ``_counted`` can count, by the number its rows carry, each as a query over
 # the selection (``selected``); {themes} and {sectors} are the link tables' names. The
 # missing ids are typed: PostgreSQL takes an untyped NULL beside another for text.
+# ``CROSS JOIN`` keeps SQLite reading the selection first and looking each statement's tags
+# up by its id (PostgreSQL orders it as any join). With a plain join SQLite read the whole
+# link table in tag order, to group without sorting, and looked each row up in the
+# selection: 100k statements, a date range, 262 ms against 63 ms.
 MONTH, MONTH_THEME, THEME_SECTOR, SECTOR = 1, 2, 3, 4
 COUNTS = {
     MONTH: "SELECT 1, month, CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), COUNT(*) FROM selected "
@@ -86,11 +90,13 @@ COUNTS = {
     MONTH_THEME: "SELECT 2, month, t.theme_id, CAST(NULL AS BIGINT), COUNT(*) FROM selected "
     "LEFT JOIN {themes} t ON t.statement_id = selected.id "
     "WHERE month IS NOT NULL GROUP BY month, t.theme_id",
-    THEME_SECTOR: "SELECT 3, NULL, t.theme_id, s.sector_id, COUNT(*) FROM selected "
-    "JOIN {themes} t ON t.statement_id = selected.id "
-    "JOIN {sectors} s ON s.statement_id = selected.id GROUP BY t.theme_id, s.sector_id",
-    SECTOR: "SELECT 4, NULL, CAST(NULL AS BIGINT), s.sector_id, COUNT(*) FROM selected "
-    "JOIN {sectors} s ON s.statement_id = selected.id GROUP BY s.sector_id",
+    THEME_SECTOR: "SELECT 3, NULL, t.theme_id, s.sector_id, COUNT(*) "
+    "FROM selected CROSS JOIN {themes} t CROSS JOIN {sectors} s "
+    "WHERE t.statement_id = selected.id AND s.statement_id = selected.id "
+    "GROUP BY t.theme_id, s.sector_id",
+    SECTOR: "SELECT 4, NULL, CAST(NULL AS BIGINT), s.sector_id, COUNT(*) "
+    "FROM selected CROSS JOIN {sectors} s WHERE s.statement_id = selected.id "
+    "GROUP BY s.sector_id",
 }
 CountRow = tuple[int, str | None, int | None, int | None, int]  # measure, month, theme, sector, n
 
