@@ -120,9 +120,18 @@ def goals(results: list[dict]) -> list[tuple[str, str]]:
             rows.append(
                 (
                     f"CSV export of 1M: peak memory < 200 MB, ≥ 50k rows/s ({database})",
+                    # Private memory when measured (bench/measure.py, PrivatePeak):
+                    # ru_maxrss also counts the database's pages SQLite maps into memory.
                     _verdict(
-                        e["peak_rss_mb"] < 200 and e["rows_per_second"] >= 50_000,
-                        f"{e['peak_rss_mb']} MB peak, {e['rows_per_second']:,} rows/s",
+                        e.get("peak_private_mb", e["peak_rss_mb"]) < 200
+                        and e["rows_per_second"] >= 50_000,
+                        (
+                            f"{e['peak_private_mb']} MB private at most, "
+                            if "peak_private_mb" in e
+                            else ""
+                        )
+                        + f"{e['peak_rss_mb']} MB peak resident, "
+                        f"{e['rows_per_second']:,} rows/s",
                     ),
                 )
             )
