@@ -209,15 +209,17 @@ def test_any_filters_after_any_writes_give_the_oracle_figures(generated, data):
 @given(data=st.data())
 @each_example
 def test_rollup_scopes_after_any_writes_give_the_oracle_figures(generated, data):
-    """The selections the stored rollups answer (none, or one sector, theme or actor),
+    """The selections the stored rollups answer (none, or one sector, theme, actor or kind),
     drawn on purpose: random combinations rarely are one."""
     for _ in range(data.draw(st.integers(min_value=1, max_value=4))):
         write(data)
-    name = data.draw(st.sampled_from(["", "sector", "theme", "actor"]))
+    name = data.draw(st.sampled_from(["", "sector", "theme", "actor", "kind"]))
     model = {"sector": Sector, "theme": Theme, "actor": Actor}.get(name)
     params = {}
     if model is not None:
         params[name] = [data.draw(st.sampled_from(list(model.objects.order_by("pk")))).slug]
+    elif name == "kind":  # a statement's kind, or a plan's or target's (no statements)
+        params[name] = [data.draw(st.sampled_from(KINDS))]
     selection = chosen(params)
     assert selection.scope is not None, params
     answered = rollups.statement_counts(
