@@ -14,7 +14,9 @@ from django.db.models.functions import Cast, Coalesce, Concat
 
 from policies.models import StatementRollup
 
-ROLLUP_PREFIXES = {"sector": "s", "theme": "t", "actor": "a"}
+# Each filter a rollup scope can answer, with the prefix of its scopes' names (written by
+# ``keys.contribution``): a record's scope is named by its id, a kind's by the kind.
+ROLLUP_PREFIXES = {"sector": "s", "theme": "t", "actor": "a", "kind": "k"}
 
 
 def rollup_scope(cleaned: Mapping[str, Any]) -> str | None:
@@ -30,16 +32,15 @@ def rollup_scope(cleaned: Mapping[str, Any]) -> str | None:
     if len(active) != 1:
         return None
     ((name, value),) = active.items()
-    if name == "kind":
-        # A kind of plan or target selects no statement, and its scope has no rows: the
-        # same answer.
-        kinds = list(value)
-        return f"k{kinds[0]}" if len(kinds) == 1 else None
     prefix = ROLLUP_PREFIXES.get(name)
     if prefix is None:
         return None
-    records = list(value)
-    return f"{prefix}{records[0].pk}" if len(records) == 1 else None
+    chosen = list(value)
+    if len(chosen) != 1:
+        return None
+    # A kind of plan or target selects no statement, and its scope has no rows: the same
+    # answer.
+    return f"{prefix}{chosen[0] if name == 'kind' else chosen[0].pk}"
 
 
 def statements_in_scope(kind: str) -> Coalesce:
